@@ -1,0 +1,114 @@
+package ecdsa
+
+import (
+	"fmt"
+
+	"github.com/cbets/cbets/internal/ecc"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+)
+
+// RBoundSignatureSize is the length of an R-bound signature: compressed R ‖ s.
+const RBoundSignatureSize = 33 + 32
+
+// RBoundSignature is the paper's UserSign / MerchantSign signature (eq.
+// 2–10, SPEC section 3): the nonce point R itself and s, where the digest
+// e = H(msg ‖ x(R) ‖ y(R)) binds R.
+type RBoundSignature struct {
+	r  secp256k1.JacobianPoint // affine
+	rc [33]byte                // compressed R
+	s  secp256k1.ModNScalar
+}
+
+// ParseRBoundSignature decodes compressed(R) ‖ s32. R must be a canonical
+// compressed point on the curve and s must lie in [1, n−1]; the result's
+// Bytes returns b exactly.
+func ParseRBoundSignature(b []byte) (*RBoundSignature, error) {
+	if len(b) != RBoundSignatureSize {
+		return nil, fmt.Errorf("%w: length %d, want %d", ErrMalformedSignature, len(b), RBoundSignatureSize)
+	}
+	r, ok := ecc.ParseCompressedPoint(b[:33])
+	if !ok {
+		return nil, fmt.Errorf("%w: R is not a compressed curve point", ErrMalformedSignature)
+	}
+	s, ok := ecc.ParseNonZeroScalar(b[33:])
+	if !ok {
+		return nil, fmt.Errorf("%w: s is zero or not less than n", ErrMalformedSignature)
+	}
+	sig := &RBoundSignature{r: r, s: s}
+	copy(sig.rc[:], b[:33])
+	return sig, nil
+}
+
+// Bytes returns a copy of the 65-byte encoding.
+func (sig *RBoundSignature) Bytes() []byte {
+	out := make([]byte, RBoundSignatureSize)
+	copy(out, sig.rc[:])
+	sig.s.PutBytesUnchecked(out[33:])
+	return out
+}
+
+// rboundDigest is e = int(H(msg ‖ x32 ‖ y32)) mod n (paper eq. 5).
+func rboundDigest(sha1 bool, msg []byte, r *secp256k1.JacobianPoint) secp256k1.ModNScalar {
+	var xy [64]byte
+	r.X.PutBytesUnchecked(xy[:32])
+	r.Y.PutBytesUnchecked(xy[32:])
+	return ecc.Digest(sha1, msg, xy[:])
+}
+
+// SignRBound is the paper's UserSign (eq. 2–6) and MerchantSign (eq. 9):
+// d = RFC 6979 nonce, R = dG, r = x(R) mod n, e = H(msg ‖ x ‖ y) mod n,
+// s = d⁻¹(e + r·k) mod n. Unlike the paper's σ = (s, d), the signature
+// publishes R, never d. It returns an error only when hedging randomness
+// cannot be read.
+func SignRBound(key *PrivateKey, msg []byte, opts *SignOptions) (*RBoundSignature, error) {
+	profile, h, extra, err := opts.prepare(msg)
+	if err != nil {
+		return nil, err
+	}
+	tag := &ecc.TagRBoundSHA256
+	if profile.IsSHA1() {
+		tag = &ecc.TagRBoundSHA1
+	}
+	k := key.scalar()
+	for iter := uint32(0); ; iter++ {
+		d := ecc.Nonce(k, h[:], extra, tag, iter)
+		sig := &RBoundSignature{}
+		secp256k1.ScalarBaseMultNonConst(&d, &sig.r)
+		sig.r.ToAffine()
+		r := ecc.ScalarFromField(&sig.r.X)
+		if r.IsZero() {
+			d.Zero()
+			continue
+		}
+		e := rboundDigest(profile.IsSHA1(), msg, &sig.r)
+		sig.s.Mul2(&r, k).Add(&e).Mul(d.InverseNonConst())
+		d.Zero()
+		if sig.s.IsZero() {
+			continue
+		}
+		sig.rc = ecc.CompressAffine(&sig.r)
+		return sig, nil
+	}
+}
+
+// VerifyRBound checks an R-bound signature (paper eq. 7 and 10, SPEC section
+// 3): with r = x(R) mod n ≠ 0, e = H(msg ‖ x ‖ y) mod n, u = e·s⁻¹ and
+// v = r·s⁻¹, it accepts iff uG + v·pk equals R as a point (the paper compares
+// only r). It returns nil or an error wrapping ErrInvalidSignature.
+func VerifyRBound(pub *PublicKey, msg []byte, sig *RBoundSignature, profile Profile) error {
+	r := ecc.ScalarFromField(&sig.r.X)
+	if r.IsZero() {
+		// x(R) ∈ {0, n}: no such point is known; kept for completeness.
+		return fmt.Errorf("%w: x(R) ≡ 0 mod n", ErrInvalidSignature)
+	}
+	e := rboundDigest(profile.IsSHA1(), msg, &sig.r)
+	var w, u, v secp256k1.ModNScalar
+	w.InverseValNonConst(&sig.s)
+	u.Mul2(&e, &w)
+	v.Mul2(&r, &w)
+	p := ecc.MulAdd(&u, &v, pub.point())
+	if !ecc.EqualsAffine(&p, &sig.r.X, &sig.r.Y) {
+		return ErrInvalidSignature
+	}
+	return nil
+}

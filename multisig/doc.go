@@ -1,0 +1,26 @@
+// Package multisig implements the 2-of-2 consumption signature of the CB-ETS
+// paper (eq. 19–22, SPEC section 5): the holder of a ticket signs the
+// invalidation message with the inverse-s signature ω of package ecdsa, and
+// the merchant completes it into Σ = ω ‖ σ2.
+//
+// Complete (the merchant) first verifies ω under the holder's key (eq. 18),
+// then draws its own nonce d3 (eq. 19, an RFC 6979 nonce under the tag
+// "CBETS/MRCHNT/256", or "CBETS/MRCHNT/SH1" in the paper profile), computes
+// a_m = x(d3·G) mod n and t = b_m⁻¹ with b_m = d3⁻¹(e + k'·a_m) (eq. 20–21),
+// low-s normalised, and sets s_m = s_u + t (eq. 22). Σ is
+// a_u ‖ s_u ‖ a_m ‖ s_m, 128 bytes.
+//
+// Verify accepts Σ iff ω verifies under the holder's key and
+// (a_m, s_m − s_u) verifies as an inverse-s signature under the merchant's
+// key. Neither party can produce Σ alone: σ2 without the holder's ω proves
+// nothing, and no one without the merchant's key can finish it. A σ2 moved
+// onto another ω no longer verifies, since t = s_m − s_u changes.
+//
+// This is a pair of signatures bound together, not a threshold signature: Σ
+// is as long as two signatures and verifying it costs two verifications.
+// For a compact 2-of-2 (one aggregate key, one signature), use MuSig2 over
+// BIP-340 Schnorr.
+//
+// Timing: as in package ecdsa, nonce inversion and d3·G are variable time;
+// verification handles public data only.
+package multisig
