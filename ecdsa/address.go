@@ -5,7 +5,8 @@ import (
 	"fmt"
 
 	"github.com/btcsuite/btcd/btcutil/base58"
-	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // RIPEMD-160 is fixed by the address format.
+	//lint:ignore SA1019 RIPEMD-160 is fixed by the address format (SPEC section 1).
+	"golang.org/x/crypto/ripemd160"
 )
 
 // DefaultAddressVersion is the version byte of the paper's WID and MID
