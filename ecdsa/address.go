@@ -86,3 +86,9 @@ func (a Address) Version() byte { return a.version }
 
 // Hash returns the 20-byte RIPEMD160(SHA256(pk)) the address encodes.
 func (a Address) Hash() [20]byte { return a.hash }
+
+// AddressFromHash builds the address with the given version byte and
+// 20-byte hash, for decoders of formats that carry an address in binary.
+func AddressFromHash(version byte, hash [20]byte) Address {
+	return Address{version: version, hash: hash}
+}

@@ -256,3 +256,12 @@ func ReadExtra(r io.Reader) (*[32]byte, error) {
 	}
 	return &extra, nil
 }
+
+// MulAdd2 returns a·P + b·Q in Jacobian coordinates (variable time).
+func MulAdd2(a *secp256k1.ModNScalar, p *secp256k1.JacobianPoint, b *secp256k1.ModNScalar, q *secp256k1.JacobianPoint) secp256k1.JacobianPoint {
+	var x, y, r secp256k1.JacobianPoint
+	secp256k1.ScalarMultNonConst(a, p, &x)
+	secp256k1.ScalarMultNonConst(b, q, &y)
+	secp256k1.AddNonConst(&x, &y, &r)
+	return r
+}
