@@ -1,0 +1,325 @@
+package ticket
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/multisig"
+	"github.com/cbets/cbets/tax"
+)
+
+// Errors of the transitions and of Replay; test for them with errors.Is.
+var (
+	ErrMalformed     = errors.New("ticket: malformed")
+	ErrSignature     = errors.New("ticket: signature does not verify")
+	ErrCertificate   = errors.New("ticket: certificate not signed by the registrar")
+	ErrForeign       = errors.New("ticket: request or record is for another ticket, merchant or state")
+	ErrState         = errors.New("ticket: transition not allowed in this state")
+	ErrNotHolder     = errors.New("ticket: signer is not the holder")
+	ErrTime          = errors.New("ticket: time goes backwards or lies in the future")
+	ErrLimit         = errors.New("ticket: certificate already holds its limit of tickets for the event")
+	ErrTransferLimit = errors.New("ticket: ticket already transferred the maximum number of times")
+	ErrReputation    = errors.New("ticket: reputation too low to list")
+	ErrPrice         = errors.New("ticket: price does not match the listing")
+	ErrMismatch      = errors.New("ticket: record does not match its request")
+)
+
+// State is the life-cycle state of a ticket (SPEC section 8).
+type State uint8
+
+// Ticket states.
+const (
+	Valid       State = 1 // bought, never transferred
+	Listed      State = 2 // offered for resale
+	Transferred State = 3 // resold; valid for its new holder
+	Consumed    State = 4 // used; final
+)
+
+func (s State) String() string {
+	switch s {
+	case Valid:
+		return "valid"
+	case Listed:
+		return "listed"
+	case Transferred:
+		return "transferred"
+	case Consumed:
+		return "consumed"
+	}
+	return fmt.Sprintf("State(%d)", uint8(s))
+}
+
+// PaperCode returns the paper's code for the state, for display: 1 valid,
+// −1 waiting for transfer, 2 transferred (not transferable again), 0 invalid
+// (consumed).
+func (s State) PaperCode() int {
+	switch s {
+	case Valid:
+		return 1
+	case Listed:
+		return -1
+	case Transferred:
+		return 2
+	}
+	return 0
+}
+
+// Standing is a user's reputation standing (paper step 10), kept by the
+// backend: the reputation score and the number of transfers the user has
+// made as a seller.
+type Standing struct {
+	Reputation int64
+	Transfers  uint32
+}
+
+// Facts are what the backend knows and the library cannot: the inputs of
+// the rules that look beyond one ticket.
+type Facts struct {
+	// Held is the number of tickets of the event that the requesting
+	// certificate already holds (Buy, and the buyer of a Transfer).
+	Held int
+	// Seller is the holder's standing (List and Transfer).
+	Seller Standing
+}
+
+// Ticket is the state of one ticket after its latest record. Transitions
+// take it as input and return the next one; Replay rebuilds it from the
+// records alone.
+type Ticket struct {
+	Event, Serial string
+	Merchant      *ecdsa.PublicKey
+	Holder        *Certificate
+	State         State
+	// Age counts transfers (the paper's ticket age).
+	Age uint32
+	// Price is what the holder paid.
+	Price tax.Amount
+	// ListPrice and Payee are Price' and MID while the ticket is Listed.
+	ListPrice tax.Amount
+	Payee     ecdsa.Address
+	// Issued is the time of the Buy record (t1), Updated of the latest.
+	Issued, Updated time.Time
+	// Head is the hash of the latest record.
+	Head [32]byte
+}
+
+// request starts a request on t by its holder.
+func (t *Ticket) request(kind Kind, price tax.Amount, payee ecdsa.Address, at time.Time) *Request {
+	return &Request{Kind: kind, Event: t.Event, Serial: t.Serial, Merchant: t.Merchant, Prev: t.Head,
+		Cert: t.Holder, Price: price, Payee: payee, Time: at}
+}
+
+// Merchant holds what a merchant needs to run the transitions: its key, the
+// registrar's public key, and the policy.
+type Merchant struct {
+	key       *ecdsa.PrivateKey
+	pub       *ecdsa.PublicKey
+	registrar *ecdsa.PublicKey
+	policy    Policy
+}
+
+// NewMerchant checks the policy and returns a Merchant.
+func NewMerchant(key *ecdsa.PrivateKey, registrar *ecdsa.PublicKey, policy Policy) (*Merchant, error) {
+	if err := policy.validate(); err != nil {
+		return nil, err
+	}
+	return &Merchant{key: key, pub: key.PublicKey(), registrar: registrar, policy: policy}, nil
+}
+
+// PublicKey returns the merchant's public key pk_M.
+func (m *Merchant) PublicKey() *ecdsa.PublicKey { return m.pub }
+
+// Buy runs Algorithm 1 on the merchant's side: it checks the buyer's
+// certificate, the per-certificate limit (facts.Held) and the buyer's
+// UserSign over the request, then signs the record with MerchantSign. The
+// backend must make sure the (event, serial) is not already sold: a ticket
+// that exists has a history, and Buy starts one.
+func (m *Merchant) Buy(req *Request, facts Facts, now time.Time) (*Ticket, *Record, error) {
+	return m.transition(nil, req, KindBuy, facts, now)
+}
+
+// List accepts the holder's listing (request 3 of Algorithm 3), if the
+// holder's reputation (facts.Seller) reaches the policy's threshold and the
+// ticket may still be transferred.
+func (m *Merchant) List(cur *Ticket, req *Request, facts Facts, now time.Time) (*Ticket, *Record, error) {
+	return m.transition(cur, req, KindList, facts, now)
+}
+
+// Delist accepts the holder's request to take a listing back.
+func (m *Merchant) Delist(cur *Ticket, req *Request, now time.Time) (*Ticket, *Record, error) {
+	return m.transition(cur, req, KindDelist, Facts{}, now)
+}
+
+// Transfer runs Algorithm 3 on the merchant's side: the buyer's signature
+// over (T*, Price', t3) at the listed price moves the ticket to the buyer,
+// age + 1, and the record settles the resale tax and the seller's payout
+// (eq. 24) under the policy's schedule and the seller's standing.
+func (m *Merchant) Transfer(cur *Ticket, req *Request, facts Facts, now time.Time) (*Ticket, *Record, error) {
+	return m.transition(cur, req, KindTransfer, facts, now)
+}
+
+// Consume runs Algorithm 2 on the merchant's side: it verifies the holder's
+// ω and completes it into the 2-of-2 signature Σ, which the record carries.
+// Without the holder's ω the merchant cannot consume a ticket.
+func (m *Merchant) Consume(cur *Ticket, req *Request, now time.Time) (*Ticket, *Record, error) {
+	return m.transition(cur, req, KindConsume, Facts{}, now)
+}
+
+func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts, now time.Time) (*Ticket, *Record, error) {
+	if req.Kind != kind {
+		return nil, nil, fmt.Errorf("%w: a %v request given to %v", ErrMalformed, req.Kind, kind)
+	}
+	if err := m.policy.check(cur, req, m.registrar, m.pub, now); err != nil {
+		return nil, nil, err
+	}
+	rec := &Record{Request: req, Time: now.UTC()}
+	if err := m.policy.settle(cur, rec, facts, true); err != nil {
+		return nil, nil, err
+	}
+	if kind == KindConsume {
+		omega, _ := ecdsa.ParseInverseSSignature(req.Sig) // form checked by check
+		sigma, err := multisig.Complete(m.key, req.Cert.PublicKey(), req.SignedBytes(), omega, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: consume request signed by %q: %w", ErrSignature, req.Cert.ID(), err)
+		}
+		rec.Consumption = sigma.Bytes()
+	}
+	sig, err := ecdsa.SignRBound(m.key, rec.SignedBytes(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec.MerchantSig = sig.Bytes()
+	return advance(cur, rec), rec, nil
+}
+
+// check verifies a request against the current ticket: its form, the
+// merchant, the certificate, the ticket identity and head, the times, the
+// state rules, and the user's signature (but for Consume, see below). It is shared by the merchant's
+// transitions and by Replay.
+func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.PublicKey, now time.Time) error {
+	if err := req.checkForm(); err != nil {
+		return err
+	}
+	if !req.Merchant.Equal(merchant) {
+		return fmt.Errorf("%w: request names another merchant", ErrForeign)
+	}
+	if err := req.Cert.Verify(registrar); err != nil {
+		return err
+	}
+	if req.Time.After(now) {
+		return fmt.Errorf("%w: request time %v after %v", ErrTime, req.Time, now)
+	}
+	if req.Kind == KindBuy {
+		if cur != nil {
+			return fmt.Errorf("%w: the ticket already exists", ErrState)
+		}
+		return req.verifySig()
+	}
+	if cur == nil {
+		return fmt.Errorf("%w: no ticket to %v", ErrState, req.Kind)
+	}
+	if req.Event != cur.Event || req.Serial != cur.Serial || !req.Merchant.Equal(cur.Merchant) || req.Prev != cur.Head {
+		return fmt.Errorf("%w: request is for another ticket or an earlier state", ErrForeign)
+	}
+	if req.Time.Before(cur.Updated) || now.Before(cur.Updated) {
+		return fmt.Errorf("%w: before the ticket's latest record at %v", ErrTime, cur.Updated)
+	}
+	holderSigns := req.Kind != KindTransfer
+	if holderSigns && (req.Cert.ID() != cur.Holder.ID() || !req.Cert.PublicKey().Equal(cur.Holder.PublicKey())) {
+		return fmt.Errorf("%w: %v signed by %q, held by %q", ErrNotHolder, req.Kind, req.Cert.ID(), cur.Holder.ID())
+	}
+	switch req.Kind {
+	case KindList:
+		if cur.State != Valid && cur.State != Transferred {
+			return fmt.Errorf("%w: cannot list a %v ticket", ErrState, cur.State)
+		}
+		if cur.Age >= p.MaxTransfers {
+			return fmt.Errorf("%w: transferred %d of %d times", ErrTransferLimit, cur.Age, p.MaxTransfers)
+		}
+	case KindDelist:
+		if cur.State != Listed {
+			return fmt.Errorf("%w: cannot delist a %v ticket", ErrState, cur.State)
+		}
+	case KindTransfer:
+		if cur.State != Listed {
+			return fmt.Errorf("%w: cannot transfer a %v ticket", ErrState, cur.State)
+		}
+		if req.Price != cur.ListPrice {
+			return fmt.Errorf("%w: %d offered, %d listed", ErrPrice, req.Price, cur.ListPrice)
+		}
+		if req.Cert.PublicKey().Equal(cur.Holder.PublicKey()) || req.Cert.ID() == cur.Holder.ID() {
+			return fmt.Errorf("%w: the holder cannot buy its own listing", ErrState)
+		}
+	case KindConsume:
+		if cur.State != Valid && cur.State != Transferred {
+			return fmt.Errorf("%w: cannot consume a %v ticket", ErrState, cur.State)
+		}
+		// The holder's ω is verified once, as part of the 2-of-2
+		// signature: by multisig.Complete in the merchant's transition
+		// and by multisig.Verify in Replay.
+		return nil
+	}
+	return req.verifySig()
+}
+
+// settle fills in the record's settlement from the facts: the standing the
+// merchant relied on, the resale tax and payout, and the reputation
+// changes. With live set (a merchant's transition) it also enforces the
+// rules on facts that records do not carry (the per-certificate limit).
+func (p *Policy) settle(cur *Ticket, rec *Record, facts Facts, live bool) error {
+	req := rec.Request
+	switch req.Kind {
+	case KindBuy, KindTransfer:
+		if live && facts.Held >= p.PerCertificateLimit {
+			return fmt.Errorf("%w: %q holds %d of %d", ErrLimit, req.Cert.ID(), facts.Held, p.PerCertificateLimit)
+		}
+		rec.SignerReputation = p.PurchaseReward
+	}
+	switch req.Kind {
+	case KindList:
+		rec.Seller = facts.Seller
+		if facts.Seller.Reputation < p.ListingThreshold {
+			return fmt.Errorf("%w: %d < %d", ErrReputation, facts.Seller.Reputation, p.ListingThreshold)
+		}
+	case KindTransfer:
+		rec.Seller = facts.Seller
+		s, err := p.resale(cur.Price, req.Price, facts.Seller)
+		if err != nil {
+			return err
+		}
+		rec.Tax, rec.Payout, rec.SellerReputation = s.tax, s.payout, s.reputation
+	}
+	return nil
+}
+
+// advance returns the ticket after rec, which has been checked.
+func advance(cur *Ticket, rec *Record) *Ticket {
+	req := rec.Request
+	var next Ticket
+	if cur != nil {
+		next = *cur
+	}
+	switch req.Kind {
+	case KindBuy:
+		next = Ticket{Event: req.Event, Serial: req.Serial, Merchant: req.Merchant, Holder: req.Cert,
+			State: Valid, Price: req.Price, Issued: rec.Time}
+	case KindList:
+		next.State, next.ListPrice, next.Payee = Listed, req.Price, req.Payee
+	case KindDelist:
+		next.State = Valid
+		if next.Age > 0 {
+			next.State = Transferred
+		}
+		next.ListPrice, next.Payee = 0, ecdsa.Address{}
+	case KindTransfer:
+		next.Holder, next.State, next.Age, next.Price = req.Cert, Transferred, next.Age+1, req.Price
+		next.ListPrice, next.Payee = 0, ecdsa.Address{}
+	case KindConsume:
+		next.State = Consumed
+	}
+	next.Updated = rec.Time
+	next.Head = rec.Hash()
+	return &next
+}
