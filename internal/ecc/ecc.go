@@ -137,16 +137,6 @@ func Nonce(sk *secp256k1.ModNScalar, hash []byte, extra *[32]byte, tag *[16]byte
 	return out
 }
 
-// MulAdd returns u1·G + u2·Q in Jacobian coordinates (variable time). It is
-// the one place every verifier computes its multi-scalar product.
-func MulAdd(u1, u2 *secp256k1.ModNScalar, q *secp256k1.JacobianPoint) secp256k1.JacobianPoint {
-	var a, b, r secp256k1.JacobianPoint
-	secp256k1.ScalarBaseMultNonConst(u1, &a)
-	secp256k1.ScalarMultNonConst(u2, q, &b)
-	secp256k1.AddNonConst(&a, &b, &r)
-	return r
-}
-
 // EqualsAffine reports whether the Jacobian point p equals the affine point
 // (ax, ay), without an inversion: X = ax·Z² and Y = ay·Z³.
 func EqualsAffine(p *secp256k1.JacobianPoint, ax, ay *secp256k1.FieldVal) bool {
@@ -257,11 +247,3 @@ func ReadExtra(r io.Reader) (*[32]byte, error) {
 	return &extra, nil
 }
 
-// MulAdd2 returns a·P + b·Q in Jacobian coordinates (variable time).
-func MulAdd2(a *secp256k1.ModNScalar, p *secp256k1.JacobianPoint, b *secp256k1.ModNScalar, q *secp256k1.JacobianPoint) secp256k1.JacobianPoint {
-	var x, y, r secp256k1.JacobianPoint
-	secp256k1.ScalarMultNonConst(a, p, &x)
-	secp256k1.ScalarMultNonConst(b, q, &y)
-	secp256k1.AddNonConst(&x, &y, &r)
-	return r
-}
