@@ -1,0 +1,289 @@
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/tax"
+	"github.com/cbets/cbets/ticket"
+)
+
+type config struct {
+	users int // participants in the mixing round
+}
+
+// report is what a run produced, for -json.
+type report struct {
+	Steps       []step  `json:"steps"`
+	Phases      []phase `json:"phases"`
+	TotalMillis float64 `json:"total_ms"`
+	Ticket      any     `json:"final_ticket"`
+}
+
+type step struct {
+	Phase  string `json:"phase"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	Result string `json:"result"`
+}
+
+type phase struct {
+	Name   string  `json:"name"`
+	Millis float64 `json:"ms"`
+	Steps  int     `json:"steps"`
+}
+
+// narrator prints steps and times phases.
+type narrator struct {
+	w       io.Writer
+	rep     *report
+	current string
+	start   time.Time
+	begun   time.Time
+}
+
+func (n *narrator) phase(name, title string) {
+	n.end()
+	n.current, n.start = name, time.Now()
+	n.rep.Phases = append(n.rep.Phases, phase{Name: name})
+	fmt.Fprintf(n.w, "\n== %s\n", title)
+}
+
+func (n *narrator) end() {
+	if n.current == "" {
+		return
+	}
+	p := &n.rep.Phases[len(n.rep.Phases)-1]
+	p.Millis = float64(time.Since(n.start).Microseconds()) / 1000
+}
+
+func (n *narrator) say(actor, action, result string) {
+	n.rep.Steps = append(n.rep.Steps, step{Phase: n.current, Actor: actor, Action: action, Result: result})
+	n.rep.Phases[len(n.rep.Phases)-1].Steps++
+	fmt.Fprintf(n.w, "  %-9s %s", actor, action)
+	if result != "" {
+		fmt.Fprintf(n.w, " → %s", result)
+	}
+	fmt.Fprintln(n.w)
+}
+
+type user struct {
+	name string
+	key  *ecdsa.PrivateKey
+	cert *ticket.Certificate
+	rep  ticket.Standing
+}
+
+func run(w io.Writer, cfg config) (*report, error) {
+	if cfg.users < 3 {
+		return nil, errors.New("lifecycle: the mixing round needs at least 3 users")
+	}
+	rep := &report{}
+	n := &narrator{w: w, rep: rep, begun: time.Now()}
+	scale, err := tax.NewScale(100)
+	if err != nil {
+		return nil, err
+	}
+	money := scale.Format
+	clock := time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
+	tick := func(d time.Duration) time.Time { clock = clock.Add(d); return clock }
+
+	// System initialization: keys (eq. 1), wallet addresses, certificates.
+	n.phase("initialisation", "System initialisation (eq. 1, KYC certificates)")
+	registrar, err := ecdsa.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	n.say("registrar", "generates its key", short(registrar.PublicKey().Bytes()))
+	merchantKey, err := ecdsa.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	merchant, err := ticket.NewMerchant(merchantKey, registrar.PublicKey(), ticket.DefaultPolicy(scale))
+	if err != nil {
+		return nil, err
+	}
+	n.say("merchant", "generates (sk_M, pk_M)", short(merchant.PublicKey().Bytes()))
+	names := []string{"alice", "eve", "frank"}
+	for i := len(names); i < cfg.users; i++ {
+		names = append(names, fmt.Sprintf("user%d", i+1))
+	}
+	users := map[string]*user{}
+	for _, name := range names {
+		key, err := ecdsa.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, err
+		}
+		wid := key.PublicKey().Address(ecdsa.DefaultAddressVersion)
+		cert, err := ticket.IssueCertificate(registrar, name, key.PublicKey(), wid)
+		if err != nil {
+			return nil, err
+		}
+		users[name] = &user{name: name, key: key, cert: cert}
+		n.say(name, "registers; the registrar signs (id, pk, WID)", "WID "+wid.String())
+	}
+	// The paper's reputation gate (500 to list) needs a history: Eve has
+	// bought and resold before.
+	users["eve"].rep = ticket.Standing{Reputation: 620, Transfers: 1}
+
+	// Buying: Algorithm 1.
+	n.phase("buying", "Buying (Algorithm 1)")
+	alice, eve, frank := users["alice"], users["eve"], users["frank"]
+	price := tax.Amount(4500)
+	buy, err := ticket.NewBuyRequest(alice.key, alice.cert, merchant.PublicKey(), "concert-2026-12-01", "A-14", price, tick(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	n.say("alice", "UserSign over (enroll, cert, pk_M, pk_i, ticket, price, t1)", short(buy.Sig))
+	aliceTicket, aliceRec, err := merchant.Buy(buy, ticket.Facts{Held: 0}, clock)
+	if err != nil {
+		return nil, err
+	}
+	alice.rep.Reputation += aliceRec.SignerReputation
+	n.say("merchant", "checks cert_alice and UserSign; MerchantSign over the record",
+		fmt.Sprintf("A-14 %s (code %d), %s coins, record %s", aliceTicket.State, aliceTicket.State.PaperCode(), money(price), shortHash(aliceRec.Hash())))
+
+	buyEve, err := ticket.NewBuyRequest(eve.key, eve.cert, merchant.PublicKey(), "concert-2026-12-01", "A-15", price, tick(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	tk, rec, err := merchant.Buy(buyEve, ticket.Facts{Held: 0}, clock)
+	if err != nil {
+		return nil, err
+	}
+	eve.rep.Reputation += rec.SignerReputation
+	history := []*ticket.Record{rec}
+	n.say("eve", "buys A-15 the same way", fmt.Sprintf("%s, reputation %d", tk.State, eve.rep.Reputation))
+
+	again, err := ticket.NewBuyRequest(eve.key, eve.cert, merchant.PublicKey(), "concert-2026-12-01", "A-16", price, tick(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = merchant.Buy(again, ticket.Facts{Held: 1}, clock)
+	n.say("eve", "tries to buy a second ticket of the event", refused(err, ticket.ErrLimit))
+
+	// Paying through the mixer.
+	n.phase("paying", "Paying through a mixing round (ring signatures, fresh MID addresses)")
+	if err := pay(n, users, names, merchant, scale, tick); err != nil {
+		return nil, err
+	}
+
+	// Transferring: Algorithm 3.
+	n.phase("transferring", "Transferring (Algorithm 3, resale tax eq. 24)")
+	mid, err := ecdsa.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	payee := mid.PublicKey().Address(ecdsa.DefaultAddressVersion)
+	resale := tax.Amount(6200)
+	list, err := ticket.NewListRequest(eve.key, tk, resale, payee, tick(time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	tk, rec, err = merchant.List(tk, list, ticket.Facts{Seller: eve.rep}, clock)
+	if err != nil {
+		return nil, err
+	}
+	history = append(history, rec)
+	n.say("eve", "ω over (ticket, Price', MID, t3)", fmt.Sprintf("listed at %s coins, paper code %d", money(resale), tk.State.PaperCode()))
+	xfer, err := ticket.NewTransferRequest(frank.key, frank.cert, tk, tick(time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	tk, rec, err = merchant.Transfer(tk, xfer, ticket.Facts{Seller: eve.rep}, clock)
+	if err != nil {
+		return nil, err
+	}
+	history = append(history, rec)
+	eve.rep.Reputation += rec.SellerReputation
+	eve.rep.Transfers++
+	frank.rep.Reputation += rec.SignerReputation
+	n.say("frank", "ω over (T*, Price', t3); merchant verifies and MerchantSigns",
+		fmt.Sprintf("holder frank, age %d, tax %s, Eve's MID receives %s", tk.Age, money(rec.Tax), money(rec.Payout)))
+	n.say("merchant", "applies Eve's reputation", fmt.Sprintf("Δ %d → %d", rec.SellerReputation, eve.rep.Reputation))
+	relist, err := ticket.NewListRequest(frank.key, tk, resale+1000, payee, tick(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = merchant.List(tk, relist, ticket.Facts{Seller: ticket.Standing{Reputation: 10_000}}, clock)
+	n.say("frank", "tries to list the transferred ticket again", refused(err, ticket.ErrTransferLimit))
+
+	// Consuming: Algorithm 2.
+	n.phase("consuming", "Consuming (Algorithm 2, 2-of-2 signature eq. 19–22)")
+	use, err := ticket.NewConsumeRequest(frank.key, tk, tick(time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	n.say("frank", "ω = (a, s) over (invalidate, ticket, t2)", short(use.Sig))
+	tk, rec, err = merchant.Consume(tk, use, clock)
+	if err != nil {
+		return nil, err
+	}
+	history = append(history, rec)
+	n.say("merchant", "verifies ω, completes Σ = ω ‖ σ2, MerchantSigns", fmt.Sprintf("%s (code %d), Σ %s", tk.State, tk.State.PaperCode(), short(rec.Consumption)))
+	use2, err := ticket.NewConsumeRequest(frank.key, tk, tick(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = merchant.Consume(tk, use2, clock)
+	n.say("frank", "tries to consume it again", refused(err, ticket.ErrState))
+	xfer2, err := ticket.NewTransferRequest(alice.key, alice.cert, tk, tick(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = merchant.Transfer(tk, xfer2, ticket.Facts{Seller: frank.rep}, clock)
+	n.say("alice", "tries to buy the consumed ticket", refused(err, ticket.ErrState))
+
+	// Replay: anyone with the public keys audits the history offline.
+	n.phase("replay", "Replaying A-15's history from its records alone")
+	wire := make([]*ticket.Record, len(history))
+	for i, r := range history {
+		if wire[i], err = ticket.ParseRecord(r.Bytes()); err != nil {
+			return nil, err
+		}
+	}
+	v := &ticket.Verifier{Registrar: registrar.PublicKey(), Merchants: []*ecdsa.PublicKey{merchant.PublicKey()}, Policy: ticket.DefaultPolicy(scale)}
+	replayed, err := ticket.Replay(wire, v)
+	if err != nil {
+		return nil, err
+	}
+	n.say("auditor", fmt.Sprintf("replays %d records", len(wire)), fmt.Sprintf("%s, holder %s, head %s matches: %v",
+		replayed.State, replayed.Holder.ID(), shortHash(replayed.Head), replayed.Head == tk.Head))
+	wire[1], wire[2] = wire[2], wire[1]
+	_, err = ticket.Replay(wire, v)
+	n.say("auditor", "replays the records with two swapped", refusedAny(err))
+	n.end()
+	rep.TotalMillis = float64(time.Since(n.begun).Microseconds()) / 1000
+	rep.Ticket = replayed
+	return rep, nil
+}
+
+func refused(err, want error) string {
+	if err == nil {
+		return "ACCEPTED (unexpected)"
+	}
+	if !errors.Is(err, want) {
+		return "refused for an unexpected reason: " + err.Error()
+	}
+	return "refused: " + err.Error()
+}
+
+func refusedAny(err error) string {
+	if err == nil {
+		return "ACCEPTED (unexpected)"
+	}
+	return "refused: " + err.Error()
+}
+
+func short(b []byte) string {
+	if len(b) > 8 {
+		b = b[:8]
+	}
+	return fmt.Sprintf("%x…", b)
+}
+
+func shortHash(h [32]byte) string { return short(h[:]) }
