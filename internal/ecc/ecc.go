@@ -246,4 +246,3 @@ func ReadExtra(r io.Reader) (*[32]byte, error) {
 	}
 	return &extra, nil
 }
-

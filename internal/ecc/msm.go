@@ -6,10 +6,17 @@ import (
 
 // Multi-scalar multiplication by Strauss–Shamir interleaving: every scalar
 // is split with the GLV endomorphism into two halves of at most 129 bits,
-// each half is written in width-w NAF, and one chain of about 130 doublings
-// serves all terms, each adding a precomputed odd multiple of its point
-// where its digit is non-zero. All of it is variable time and for public
-// data only (verification).
+// each half is written in width-w NAF, and one chain of doublings serves all
+// terms, each adding a precomputed odd multiple of its point where its digit
+// is non-zero.
+//
+// A point used many times (G, a ring's members, a scope base, a key image)
+// can be tabulated "split": with the multiples of 2^64·P as well, each GLV
+// half is cut again into 64-bit pieces, and the chain shrinks from about 130
+// doublings to about 66. When every term of a product is split, the product
+// pays half the doublings.
+//
+// All of it is variable time and for public data only (verification).
 
 const (
 	nafLen     = 131 // digits of a 129-bit value in wNAF, with a carry
@@ -17,26 +24,19 @@ const (
 	baseWindow = 8   // width for G, tabulated once: 64 odd multiples
 )
 
-// wnaf writes the width-w NAF of the non-negative k (< 2^130) into out,
+// wnaf writes the width-w NAF of the non-negative x (< 2^130) into out,
 // least significant digit first, and returns the number of digits.
-func wnaf(out *[nafLen]int8, k *secp256k1.ModNScalar, w uint) int {
-	l := limbs(k)
-	var x [5]uint64
-	copy(x[:], l[:])
+func wnaf(out *[nafLen]int8, x [5]uint64, w uint) int {
 	mask := uint64(1)<<w - 1
 	half := int64(1) << (w - 1)
 	n := 0
-	for i := 0; ; i++ {
-		if x[0]|x[1]|x[2]|x[3]|x[4] == 0 {
-			return n
-		}
+	for i := 0; x[0]|x[1]|x[2]|x[3]|x[4] != 0; i++ {
 		var d int64
 		if x[0]&1 == 1 {
 			d = int64(x[0] & mask)
 			if d >= half {
 				d -= int64(mask + 1)
 			}
-			// x -= d
 			if d > 0 {
 				sub(&x, uint64(d))
 			} else {
@@ -47,13 +47,13 @@ func wnaf(out *[nafLen]int8, k *secp256k1.ModNScalar, w uint) int {
 		if d != 0 {
 			n = i + 1
 		}
-		// x >>= 1
 		x[0] = x[0]>>1 | x[1]<<63
 		x[1] = x[1]>>1 | x[2]<<63
 		x[2] = x[2]>>1 | x[3]<<63
 		x[3] = x[3]>>1 | x[4]<<63
 		x[4] >>= 1
 	}
+	return n
 }
 
 func sub(x *[5]uint64, v uint64) {
@@ -112,54 +112,143 @@ func toAffine(t []secp256k1.JacobianPoint) {
 	}
 }
 
-// Table holds the odd multiples of a point P and of φ(P) = λP for
-// multiplications by any scalar. Tables of points used many times (G, a
-// ring's scope base and key image) are worth converting to affine form,
-// which makes every addition cheaper.
-type Table struct {
-	p, phi []secp256k1.JacobianPoint
-	w      uint
+// ToAffinePair converts a and b (not infinity) to affine form with one
+// inversion.
+func ToAffinePair(a, b *secp256k1.JacobianPoint) {
+	pair := [2]secp256k1.JacobianPoint{*a, *b}
+	toAffine(pair[:])
+	*a, *b = pair[0], pair[1]
 }
 
-// NewTable precomputes the width-w odd multiples of p (which must not be
-// infinity); affine converts them with one inversion.
-func NewTable(p *secp256k1.JacobianPoint, w uint, affine bool) *Table {
-	n := 1 << (w - 2)
-	t := &Table{p: make([]secp256k1.JacobianPoint, n), phi: make([]secp256k1.JacobianPoint, n), w: w}
-	oddMultiples(t.p, p)
-	if affine {
-		toAffine(t.p)
-	}
-	for i := range t.p {
-		t.phi[i] = t.p[i]
-		t.phi[i].X.Mul(&glv.beta).Normalize()
-	}
+// Table holds odd multiples of a point P for multiplications by any scalar:
+// of P and φ(P) = λP and, for a split table, of 2^64·P and φ(2^64·P).
+type Table struct {
+	pts [4][]secp256k1.JacobianPoint // P, φ(P), 2^64·P, φ(2^64·P)
+	w   uint
+}
+
+func (t *Table) split() bool { return t.pts[2] != nil }
+
+// NewTable precomputes the width-w odd multiples of p (not infinity), in
+// Jacobian form; for a point used once.
+func NewTable(p *secp256k1.JacobianPoint, w uint) *Table {
+	t := &Table{w: w}
+	t.pts[0] = make([]secp256k1.JacobianPoint, 1<<(w-2))
+	oddMultiples(t.pts[0], p)
+	t.fillPhi()
 	return t
 }
 
-var baseTable = func() *Table {
+// NewAffineTables precomputes width-w tables for all the points (none may
+// be infinity), converted to affine form with a single field inversion, so
+// that every addition from them is a cheaper mixed addition. Split tables
+// also hold the multiples of 2^64·P: worth their 64 extra doublings per
+// point when the table serves several products.
+func NewAffineTables(points []secp256k1.JacobianPoint, w uint, split bool) []*Table {
+	per := 1 << (w - 2)
+	bases := 1
+	if split {
+		bases = 2
+	}
+	all := make([]secp256k1.JacobianPoint, per*bases*len(points))
+	tables := make([]*Table, len(points))
+	for i := range points {
+		off := i * per * bases
+		oddMultiples(all[off:off+per], &points[i])
+		if split {
+			p64 := points[i]
+			for range 64 {
+				secp256k1.DoubleNonConst(&p64, &p64)
+			}
+			oddMultiples(all[off+per:off+2*per], &p64)
+		}
+	}
+	toAffine(all)
+	for i := range points {
+		off := i * per * bases
+		t := &Table{w: w}
+		t.pts[0] = all[off : off+per : off+per]
+		if split {
+			t.pts[2] = all[off+per : off+2*per : off+2*per]
+		}
+		t.fillPhi()
+		tables[i] = t
+	}
+	return tables
+}
+
+// fillPhi derives the φ tables: φ(x, y) = (β·x, y), which keeps Z
+// (Jacobian x is X/Z², and β·X/Z² = β·x).
+func (t *Table) fillPhi() {
+	for _, k := range []int{0, 2} {
+		if t.pts[k] == nil {
+			continue
+		}
+		t.pts[k+1] = make([]secp256k1.JacobianPoint, len(t.pts[k]))
+		for i := range t.pts[k] {
+			t.pts[k+1][i] = t.pts[k][i]
+			t.pts[k+1][i].X.Mul(&glv.beta).Normalize()
+		}
+	}
+}
+
+// baseTables are G's tables, unsplit and split, built once at package
+// initialisation and never written again.
+var baseTables = func() [2]*Table {
 	var g secp256k1.JacobianPoint
 	var one secp256k1.ModNScalar
 	one.SetInt(1)
 	secp256k1.ScalarBaseMultNonConst(&one, &g)
-	return NewTable(&g, baseWindow, true)
+	return [2]*Table{
+		NewAffineTables([]secp256k1.JacobianPoint{g}, baseWindow, false)[0],
+		NewAffineTables([]secp256k1.JacobianPoint{g}, baseWindow, true)[0],
+	}
 }()
 
-// term is one scalar, split, against one table.
-type term struct {
-	naf        [2][nafLen]int8
-	len        [2]int
-	neg        [2]bool
-	pts        [2][]secp256k1.JacobianPoint
+// baseFor returns G's table that matches the other term's: split with
+// split.
+func baseFor(other *Table) *Table {
+	if other.split() {
+		return baseTables[1]
+	}
+	return baseTables[0]
 }
 
+// term is one scalar against one table: up to four wNAF digit strings.
+type term struct {
+	naf [4][nafLen]int8
+	len [4]int
+	neg [4]bool
+	pts [4][]secp256k1.JacobianPoint
+}
+
+// set splits k for the table and returns the number of digits needed.
 func (t *term) set(k *secp256k1.ModNScalar, tab *Table) int {
 	k1, k2, n1, n2 := splitScalar(k)
-	t.len[0] = wnaf(&t.naf[0], &k1, tab.w)
-	t.len[1] = wnaf(&t.naf[1], &k2, tab.w)
-	t.neg = [2]bool{n1, n2}
-	t.pts = [2][]secp256k1.JacobianPoint{tab.p, tab.phi}
-	return max(t.len[0], t.len[1])
+	halves := [2]secp256k1.ModNScalar{k1, k2}
+	negs := [2]bool{n1, n2}
+	top := 0
+	for h := range 2 {
+		l := limbs(&halves[h])
+		x := [5]uint64{l[0], l[1], l[2], l[3]}
+		if !tab.split() {
+			t.len[h] = wnaf(&t.naf[h], x, tab.w)
+			t.neg[h], t.pts[h] = negs[h], tab.pts[h]
+			top = max(top, t.len[h])
+			continue
+		}
+		lo := [5]uint64{l[0]}
+		hi := [5]uint64{l[1], l[2], l[3]}
+		t.len[h] = wnaf(&t.naf[h], lo, tab.w)
+		t.len[h+2] = wnaf(&t.naf[h+2], hi, tab.w)
+		t.neg[h], t.neg[h+2] = negs[h], negs[h]
+		t.pts[h], t.pts[h+2] = tab.pts[h], tab.pts[h+2]
+		top = max(top, t.len[h], t.len[h+2])
+	}
+	if !tab.split() {
+		t.len[2], t.len[3] = 0, 0
+	}
+	return top
 }
 
 // strauss returns Σ k_i·P_i over the terms.
@@ -169,7 +258,7 @@ func strauss(terms []term, top int) secp256k1.JacobianPoint {
 		secp256k1.DoubleNonConst(&acc, &acc)
 		for j := range terms {
 			t := &terms[j]
-			for h := range 2 {
+			for h := range 4 {
 				if i >= t.len[h] {
 					continue
 				}
@@ -195,22 +284,24 @@ func strauss(terms []term, top int) secp256k1.JacobianPoint {
 // MulAdd returns u1·G + u2·Q in Jacobian coordinates (variable time). It is
 // the one place every verifier computes its multi-scalar product.
 func MulAdd(u1, u2 *secp256k1.ModNScalar, q *secp256k1.JacobianPoint) secp256k1.JacobianPoint {
-	var terms [2]term
-	top := terms[0].set(u1, baseTable)
-	var qt Table
-	qt.w = varWindow
-	var pts, phis [1 << (varWindow - 2)]secp256k1.JacobianPoint
-	qt.p, qt.phi = pts[:], phis[:]
 	if IsInfinity(q) {
-		return strauss(terms[:1], top)
+		var terms [1]term
+		return strauss(terms[:], terms[0].set(u1, baseTables[0]))
 	}
-	oddMultiples(qt.p, q)
-	for i := range qt.p {
-		qt.phi[i] = qt.p[i]
-		qt.phi[i].X.Mul(&glv.beta).Normalize()
+	var pts, phis [1 << (varWindow - 2)]secp256k1.JacobianPoint
+	qt := Table{w: varWindow}
+	qt.pts[0], qt.pts[1] = pts[:], phis[:]
+	oddMultiples(qt.pts[0], q)
+	for i := range pts {
+		phis[i] = pts[i]
+		phis[i].X.Mul(&glv.beta).Normalize()
 	}
-	top = max(top, terms[1].set(u2, &qt))
-	return strauss(terms[:], top)
+	return MulAddTable(u1, u2, &qt)
+}
+
+// MulAddTable returns u1·G + u2·Q for a precomputed table of Q.
+func MulAddTable(u1, u2 *secp256k1.ModNScalar, q *Table) secp256k1.JacobianPoint {
+	return MulAddTables(u1, baseFor(q), u2, q)
 }
 
 // MulAddTables returns a·P + b·Q for the points of two tables (variable

@@ -65,7 +65,13 @@ func TestMulAddDifferential(t *testing.T) {
 			b = nb
 		}
 		requireSamePoint(t, simpleMulAdd(&a, &g, &b, &q), MulAdd(&a, &b, &q))
-		pt, qt := NewTable(&g, 7, true), NewTable(&q, 6, false)
-		requireSamePoint(t, simpleMulAdd(&a, &g, &b, &q), MulAddTables(&a, pt, &b, qt))
+		want := simpleMulAdd(&a, &g, &b, &q)
+		requireSamePoint(t, want, MulAddTables(&a, NewAffineTables([]secp256k1.JacobianPoint{g}, 7, false)[0], &b, NewTable(&q, 6)))
+		if !IsInfinity(&q) {
+			split := NewAffineTables([]secp256k1.JacobianPoint{g, q}, 6, true)
+			requireSamePoint(t, want, MulAddTables(&a, split[0], &b, split[1]))
+			requireSamePoint(t, want, MulAddTable(&a, &b, split[1]))
+			requireSamePoint(t, want, MulAddTable(&a, &b, NewAffineTables([]secp256k1.JacobianPoint{q}, 5, false)[0]))
+		}
 	}
 }

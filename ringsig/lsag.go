@@ -1,0 +1,337 @@
+package ringsig
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+
+	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/ecc"
+	"github.com/cbets/cbets/internal/h2c"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+)
+
+const (
+	challengeDomain = "CBETS-LSAG-v1/c"
+	nonceDomain     = "CBETS-LSAG-v1/nonce"
+	streamDomain    = "CBETS-LSAG-v1/s"
+	scopeDomain     = "CBETS-LSAG-v1/scope"
+	imageSize       = 33
+	scalarSize      = 32
+	maxAttempts     = 64
+	sharedWindow    = 7 // wNAF width for h and I, shared by every member
+)
+
+// Scope is a linking scope: signatures by one key link inside a scope and
+// not across scopes. Its base point h = hash_to_curve(scope) comes from RFC
+// 9380 hash-to-curve under the cbets DST, so nobody knows its discrete
+// logarithm to G. Computing h costs about one scalar multiplication: make a
+// Scope once and reuse it.
+type Scope struct {
+	raw    []byte
+	digest [32]byte
+	h      secp256k1.JacobianPoint // affine
+	hTable *ecc.Table
+}
+
+// NewScope hashes scope to its base point.
+func NewScope(scope []byte) (*Scope, error) {
+	h, err := h2c.HashToCurve(scope, []byte(h2c.DST))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrScope, err)
+	}
+	s := &Scope{raw: append([]byte(nil), scope...), h: h, hTable: ecc.NewAffineTables([]secp256k1.JacobianPoint{h}, sharedWindow, true)[0]}
+	d := sha256.New()
+	d.Write([]byte(scopeDomain))
+	d.Write(scope)
+	d.Sum(s.digest[:0])
+	return s, nil
+}
+
+// table returns the precomputed multiples of h.
+func (s *Scope) table() *ecc.Table {
+	return s.hTable
+}
+
+// Bytes returns a copy of the scope.
+func (s *Scope) Bytes() []byte { return append([]byte(nil), s.raw...) }
+
+// Base returns the compressed encoding of h.
+func (s *Scope) Base() [33]byte { return ecc.CompressAffine(&s.h) }
+
+// Tag is what linking compares: a key image together with the scope it was
+// verified in. Two signatures by one key in one scope have equal tags.
+type Tag struct {
+	scope [32]byte
+	image [imageSize]byte
+}
+
+// Image returns the key image I = k·h, compressed.
+func (t Tag) Image() [33]byte { return t.image }
+
+// Link reports whether two verified signatures come from the same key in
+// the same scope (SPEC section 6): the tags Verify returned are equal.
+func Link(a, b Tag) bool { return a == b }
+
+// Signature is an LSAG signature: I ‖ c_0 ‖ s_0 ‖ … ‖ s_{N−1}.
+type Signature struct {
+	image  secp256k1.JacobianPoint // affine, not infinity
+	imageC [imageSize]byte
+	c0     secp256k1.ModNScalar
+	s      []secp256k1.ModNScalar
+}
+
+// SignatureSize returns the length of a signature over a ring of n members.
+func SignatureSize(n int) int { return imageSize + scalarSize*(n+1) }
+
+// ParseSignature decodes I ‖ c_0 ‖ s_0 ‖ … ‖ s_{N−1} with N = (len − 65)/32.
+// It requires MinRingSize ≤ N ≤ MaxRingSize, a key image that is a
+// canonical compressed curve point, c_0 in [1, n−1] and every s_i below n.
+// Bytes returns b exactly.
+func ParseSignature(b []byte) (*Signature, error) {
+	if len(b) < SignatureSize(MinRingSize) || len(b) > SignatureSize(MaxRingSize) || (len(b)-imageSize)%scalarSize != 0 {
+		return nil, fmt.Errorf("%w: length %d is not 33 + 32·(N+1) for %d ≤ N ≤ %d", ErrMalformedSignature, len(b), MinRingSize, MaxRingSize)
+	}
+	n := (len(b)-imageSize)/scalarSize - 1
+	sig := &Signature{s: make([]secp256k1.ModNScalar, n)}
+	var ok bool
+	if sig.image, ok = ecc.ParseCompressedPoint(b[:imageSize]); !ok {
+		return nil, fmt.Errorf("%w: key image is not a compressed curve point", ErrMalformedSignature)
+	}
+	copy(sig.imageC[:], b[:imageSize])
+	off := imageSize
+	if sig.c0, ok = ecc.ParseNonZeroScalar(b[off : off+scalarSize]); !ok {
+		return nil, fmt.Errorf("%w: c_0 is zero or not below n", ErrMalformedSignature)
+	}
+	for i := range sig.s {
+		off += scalarSize
+		if sig.s[i], ok = ecc.ParseScalar(b[off : off+scalarSize]); !ok {
+			return nil, fmt.Errorf("%w: s_%d is not below n", ErrMalformedSignature, i)
+		}
+	}
+	return sig, nil
+}
+
+// Bytes returns the encoding.
+func (sig *Signature) Bytes() []byte {
+	out := make([]byte, SignatureSize(len(sig.s)))
+	copy(out, sig.imageC[:])
+	off := imageSize
+	sig.c0.PutBytesUnchecked(out[off:])
+	for i := range sig.s {
+		off += scalarSize
+		sig.s[i].PutBytesUnchecked(out[off:])
+	}
+	return out
+}
+
+// Len returns the ring size N the signature is for.
+func (sig *Signature) Len() int { return len(sig.s) }
+
+// KeyImage returns I = k·h, compressed. It links only together with its
+// scope: compare the Tags that Verify returns.
+func (sig *Signature) KeyImage() [33]byte { return sig.imageC }
+
+// SignOptions adjusts signing. A nil *SignOptions signs deterministically.
+type SignOptions struct {
+	// Rand, when not nil, hedges the nonces with 32 bytes read from it.
+	Rand io.Reader
+}
+
+// challenge hashes the part of every challenge that does not change along
+// the ring: domain, D, scope, msg and I.
+func challengePrefix(ring *Ring, scope *Scope, msg []byte, image *[imageSize]byte) hash.Hash {
+	h := sha256.New()
+	h.Write([]byte(challengeDomain))
+	h.Write(ring.digest[:])
+	writeVar(h, scope.raw)
+	writeVar(h, msg)
+	h.Write(image[:])
+	return h
+}
+
+func writeVar(h hash.Hash, b []byte) {
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], uint32(len(b)))
+	h.Write(n[:])
+	h.Write(b)
+}
+
+// chain computes c(L, R) = int(SHA256(prefix ‖ L ‖ R)) mod n from the
+// Jacobian points L and R.
+type chain struct {
+	prefix hash.Hash
+	buf    [32]byte
+}
+
+func (c *chain) next(l, r *secp256k1.JacobianPoint) secp256k1.ModNScalar {
+	h := c.prefix.(hash.Cloner)
+	hc, err := h.Clone()
+	if err != nil {
+		panic("ringsig: sha256 state cannot be cloned: " + err.Error())
+	}
+	if !ecc.IsInfinity(l) && !ecc.IsInfinity(r) {
+		ecc.ToAffinePair(l, r)
+	}
+	for _, p := range []*secp256k1.JacobianPoint{l, r} {
+		var enc [33]byte // infinity: 33 zero bytes, no point's encoding
+		if !ecc.IsInfinity(p) {
+			if !p.Z.IsOne() {
+				p.ToAffine()
+			}
+			enc = ecc.CompressAffine(p)
+		}
+		hc.Write(enc[:])
+	}
+	var e secp256k1.ModNScalar
+	e.SetByteSlice(hc.Sum(c.buf[:0]))
+	return e
+}
+
+// Sign produces an LSAG signature of msg by the member at index of ring,
+// holding key, in scope (SPEC section 6). Nonces are deterministic (RFC 6979
+// under the tag "CBETS/LSAG/NONCE", keyed by the key and a hash of ring,
+// scope, msg and index) unless opts.Rand hedges them. The work done does not
+// depend on index: every member but the signer costs the same.
+func Sign(key *ecdsa.PrivateKey, ring *Ring, index int, scope *Scope, msg []byte, opts *SignOptions) (*Signature, error) {
+	if index < 0 || index >= ring.Len() {
+		return nil, fmt.Errorf("%w: index %d, ring of %d", ErrSignerIndex, index, ring.Len())
+	}
+	if !ring.keys[index].Equal(key.PublicKey()) {
+		return nil, fmt.Errorf("%w: member %d is not the signer's key", ErrSignerIndex, index)
+	}
+	kb := key.Bytes()
+	k, ok := ecc.ParseNonZeroScalar(kb)
+	clear(kb)
+	if !ok {
+		return nil, fmt.Errorf("%w: zero key", ErrSignerIndex)
+	}
+	defer k.Zero()
+	var extra *[32]byte
+	if opts != nil {
+		var err error
+		if extra, err = ecc.ReadExtra(opts.Rand); err != nil {
+			return nil, fmt.Errorf("ringsig: %w", err)
+		}
+	}
+
+	n := ring.Len()
+	sig := &Signature{s: make([]secp256k1.ModNScalar, n)}
+	secp256k1.ScalarMultNonConst(&k, &scope.h, &sig.image)
+	sig.image.ToAffine()
+	sig.imageC = ecc.CompressAffine(&sig.image)
+
+	h0 := nonceInput(ring, scope, msg, index)
+	c := chain{prefix: challengePrefix(ring, scope, msg, &sig.imageC)}
+	for attempt := range uint32(maxAttempts) {
+		alpha := ecc.Nonce(&k, h0[:], extra, &ecc.TagRingSignature, 2*attempt)
+		seed := ecc.Nonce(&k, h0[:], extra, &ecc.TagRingSignature, 2*attempt+1)
+		ok := sig.fill(ring, scope, &c, index, &alpha, &seed, &k)
+		alpha.Zero()
+		seed.Zero()
+		if ok {
+			return sig, nil
+		}
+	}
+	return nil, errors.New("ringsig: no signature found") // probability ≈ 2^-256·64·N
+}
+
+// nonceInput binds the nonces to everything signed and to the index.
+func nonceInput(ring *Ring, scope *Scope, msg []byte, index int) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(nonceDomain))
+	h.Write(ring.digest[:])
+	writeVar(h, scope.raw)
+	writeVar(h, msg)
+	var i [4]byte
+	binary.BigEndian.PutUint32(i[:], uint32(index))
+	h.Write(i[:])
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// fill runs the signing chain from the signer's slot. It reports false when
+// a challenge came out zero, which the verifier would refuse.
+func (sig *Signature) fill(ring *Ring, scope *Scope, c *chain, pi int, alpha, seed, k *secp256k1.ModNScalar) bool {
+	n := ring.Len()
+	var l, r secp256k1.JacobianPoint
+	secp256k1.ScalarBaseMultNonConst(alpha, &l)
+	secp256k1.ScalarMultNonConst(alpha, &scope.h, &r)
+	ci := c.next(&l, &r) // c_{π+1}
+	hTab, imgTab := scope.table(), ecc.NewAffineTables([]secp256k1.JacobianPoint{sig.image}, sharedWindow, true)[0]
+	seedBytes := seed.Bytes()
+	defer clear(seedBytes[:])
+	for j := 1; j < n; j++ {
+		i := (pi + j) % n
+		if ci.IsZero() {
+			return false
+		}
+		if i == 0 {
+			sig.c0 = ci
+		}
+		sig.s[i] = streamScalar(&seedBytes, i)
+		l = ecc.MulAddTable(&sig.s[i], &ci, ring.tables[i])
+		r = ecc.MulAddTables(&sig.s[i], hTab, &ci, imgTab)
+		ci = c.next(&l, &r)
+	}
+	if ci.IsZero() {
+		return false
+	}
+	if pi == 0 {
+		sig.c0 = ci
+	}
+	// s_π = α − c_π·k
+	var ck secp256k1.ModNScalar
+	ck.Mul2(&ci, k).Negate()
+	sig.s[pi].Add2(alpha, &ck)
+	ck.Zero()
+	return true
+}
+
+// streamScalar derives the response of member i from the signing seed:
+// int(SHA256("CBETS-LSAG-v1/s" ‖ seed ‖ u32be(i) ‖ u32be(ctr))) for the first
+// ctr that gives a value below n.
+func streamScalar(seed *[32]byte, i int) secp256k1.ModNScalar {
+	var buf [len(streamDomain) + 32 + 8]byte
+	copy(buf[:], streamDomain)
+	copy(buf[len(streamDomain):], seed[:])
+	binary.BigEndian.PutUint32(buf[len(streamDomain)+32:], uint32(i))
+	for ctr := uint32(0); ; ctr++ {
+		binary.BigEndian.PutUint32(buf[len(buf)-4:], ctr)
+		d := sha256.Sum256(buf[:])
+		if s, ok := ecc.ParseScalar(d[:]); ok {
+			clear(buf[:])
+			return s
+		}
+	}
+}
+
+// Verify checks sig on msg over ring in scope (SPEC section 6): the
+// signature has one response per member, and the challenge chain
+// recomputed from c_0 through L_i = s_i·G + c_i·pk_i and
+// R_i = s_i·h + c_i·I closes at c_0, with no challenge zero on the way. On
+// success it returns the Tag to link with.
+func Verify(ring *Ring, scope *Scope, msg []byte, sig *Signature) (Tag, error) {
+	if len(sig.s) != ring.Len() {
+		return Tag{}, fmt.Errorf("%w: %d responses, %d members", ErrRingMismatch, len(sig.s), ring.Len())
+	}
+	c := chain{prefix: challengePrefix(ring, scope, msg, &sig.imageC)}
+	hTab, imgTab := scope.table(), ecc.NewAffineTables([]secp256k1.JacobianPoint{sig.image}, sharedWindow, true)[0]
+	ci := sig.c0
+	for i := range sig.s {
+		if ci.IsZero() {
+			return Tag{}, fmt.Errorf("%w: challenge %d is zero", ErrInvalidSignature, i)
+		}
+		l := ecc.MulAddTable(&sig.s[i], &ci, ring.tables[i])
+		r := ecc.MulAddTables(&sig.s[i], hTab, &ci, imgTab)
+		ci = c.next(&l, &r)
+	}
+	if !ci.Equals(&sig.c0) {
+		return Tag{}, ErrInvalidSignature
+	}
+	return Tag{scope: scope.digest, image: sig.imageC}, nil
+}
