@@ -70,7 +70,7 @@ func SignRBound(key *PrivateKey, msg []byte, opts *SignOptions) (*RBoundSignatur
 		tag = &ecc.TagRBoundSHA1
 	}
 	k := key.scalar()
-	for iter := uint32(0); ; iter++ {
+	for iter := uint32(0); iter < maxNonceIterations; iter++ {
 		d := ecc.Nonce(k, h[:], extra, tag, iter)
 		sig := &RBoundSignature{}
 		secp256k1.ScalarBaseMultNonConst(&d, &sig.r)
@@ -89,7 +89,11 @@ func SignRBound(key *PrivateKey, msg []byte, opts *SignOptions) (*RBoundSignatur
 		sig.rc = ecc.CompressAffine(&sig.r)
 		return sig, nil
 	}
+	panic("ecdsa: no valid nonce found") // each retry has probability about 2^-256
 }
+
+// maxNonceIterations bounds the signers' retries, like ecc.SignInverseS.
+const maxNonceIterations = 1 << 16
 
 // VerifyRBound checks an R-bound signature (paper eq. 7 and 10, SPEC section
 // 3): with r = x(R) mod n ≠ 0, e = H(msg ‖ x ‖ y) mod n, u = e·s⁻¹ and
@@ -98,7 +102,8 @@ func SignRBound(key *PrivateKey, msg []byte, opts *SignOptions) (*RBoundSignatur
 func VerifyRBound(pub *PublicKey, msg []byte, sig *RBoundSignature, profile Profile) error {
 	r := ecc.ScalarFromField(&sig.r.X)
 	if r.IsZero() {
-		// x(R) ∈ {0, n}: no such point is known; kept for completeness.
+		// x(R) = n: the points (n, ±y) exist (x = 0 does not); with
+		// r = 0, s would not depend on the key.
 		return fmt.Errorf("%w: x(R) ≡ 0 mod n", ErrInvalidSignature)
 	}
 	e := rboundDigest(profile.IsSHA1(), msg, &sig.r)

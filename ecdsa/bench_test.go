@@ -1,0 +1,121 @@
+package ecdsa_test
+
+// Benchmarks of the package and, as baselines on the same key and message,
+// decred's standard ECDSA Sign and Verify (SHA-256 of the message included,
+// as the package's signers and verifiers hash the message themselves).
+// Compare with:
+//
+//	go test -run '^$' -bench . -benchmem -count 6 ./ecdsa/ > /tmp/ecdsa-bench.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest /tmp/ecdsa-bench.txt
+
+import (
+	"crypto/sha256"
+	"testing"
+
+	"github.com/cbets/cbets/ecdsa"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	dcrecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+	"github.com/stretchr/testify/require"
+)
+
+var benchMsg = []byte("CB-ETS benchmark message: m2 ‖ t2, 64 bytes long...............")
+
+func benchKey(b *testing.B) *ecdsa.PrivateKey {
+	return keyFromLabel(b, "cbets/ecdsa/bench/key")
+}
+
+func BenchmarkGenerateKey(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ecdsa.GenerateKey(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAddress(b *testing.B) {
+	pub := benchKey(b).PublicKey()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = pub.Address(ecdsa.DefaultAddressVersion)
+	}
+}
+
+func BenchmarkParsePublicKey(b *testing.B) {
+	enc := benchKey(b).PublicKey().Bytes()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ecdsa.ParsePublicKey(enc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSignRBound(b *testing.B) {
+	key := benchKey(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ecdsa.SignRBound(key, benchMsg, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyRBound(b *testing.B) {
+	key := benchKey(b)
+	pub := key.PublicKey()
+	sig, err := ecdsa.SignRBound(key, benchMsg, nil)
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ecdsa.VerifyRBound(pub, benchMsg, sig, ecdsa.SHA256); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSignInverseS(b *testing.B) {
+	key := benchKey(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ecdsa.SignInverseS(key, benchMsg, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyInverseS(b *testing.B) {
+	key := benchKey(b)
+	pub := key.PublicKey()
+	sig, err := ecdsa.SignInverseS(key, benchMsg, nil)
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ecdsa.VerifyInverseS(pub, benchMsg, sig, ecdsa.SHA256); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecredSign(b *testing.B) {
+	key := secp256k1.PrivKeyFromBytes(benchKey(b).Bytes())
+	b.ReportAllocs()
+	for b.Loop() {
+		h := sha256.Sum256(benchMsg)
+		_ = dcrecdsa.Sign(key, h[:])
+	}
+}
+
+func BenchmarkDecredVerify(b *testing.B) {
+	key := secp256k1.PrivKeyFromBytes(benchKey(b).Bytes())
+	pub := key.PubKey()
+	h := sha256.Sum256(benchMsg)
+	sig := dcrecdsa.Sign(key, h[:])
+	b.ReportAllocs()
+	for b.Loop() {
+		h := sha256.Sum256(benchMsg)
+		if !sig.Verify(h[:], pub) {
+			b.Fatal("decred signature does not verify")
+		}
+	}
+}
