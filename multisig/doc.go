@@ -13,8 +13,13 @@
 // Verify accepts Σ iff ω verifies under the holder's key and
 // (a_m, s_m − s_u) verifies as an inverse-s signature under the merchant's
 // key. Neither party can produce Σ alone: σ2 without the holder's ω proves
-// nothing, and no one without the merchant's key can finish it. A σ2 moved
-// onto another ω no longer verifies, since t = s_m − s_u changes.
+// nothing, and no one without the merchant's key can finish it.
+//
+// The merchant's half signs msg, not ω: t = s_m − s_u is public, so σ2 can
+// be carried onto any other valid ω of the same msg (s_m' = s_u' + t). It
+// therefore binds the holder only through msg, and msg must name the holder
+// and the ticket: package ticket's consumption request does (it carries
+// the holder's certificate, the ticket and the hash of its latest record).
 //
 // This is a pair of signatures bound together, not a threshold signature: Σ
 // is as long as two signatures and verifying it costs two verifications.

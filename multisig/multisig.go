@@ -100,8 +100,11 @@ func Complete(merchant *ecdsa.PrivateKey, pkUser *ecdsa.PublicKey, msg []byte, o
 		tag = &ecc.TagMerchantSHA1
 	}
 	skb := merchant.Bytes()
-	k, _ := ecc.ParseNonZeroScalar(skb)
+	k, ok := ecc.ParseNonZeroScalar(skb)
 	clear(skb)
+	if !ok {
+		panic("multisig: use of a zeroed private key")
+	}
 	h := sha256.Sum256(msg)
 	e := ecc.Digest(profile.IsSHA1(), msg)
 	am, t := ecc.SignInverseS(&k, &e, h[:], extra, tag)
