@@ -214,12 +214,13 @@ func baseFor(other *Table) *Table {
 	return baseTables[0]
 }
 
-// term is one scalar against one table: up to four wNAF digit strings.
+// term is one scalar split for one table: up to four wNAF digit strings,
+// digit string h going with the table's points pts[h]. It holds no pointer
+// to the table, so a table built on the stack stays there.
 type term struct {
 	naf [4][nafLen]int8
 	len [4]int
 	neg [4]bool
-	pts [4][]secp256k1.JacobianPoint
 }
 
 // set splits k for the table and returns the number of digits needed.
@@ -233,7 +234,7 @@ func (t *term) set(k *secp256k1.ModNScalar, tab *Table) int {
 		x := [5]uint64{l[0], l[1], l[2], l[3]}
 		if !tab.split() {
 			t.len[h] = wnaf(&t.naf[h], x, tab.w)
-			t.neg[h], t.pts[h] = negs[h], tab.pts[h]
+			t.neg[h] = negs[h]
 			top = max(top, t.len[h])
 			continue
 		}
@@ -242,7 +243,6 @@ func (t *term) set(k *secp256k1.ModNScalar, tab *Table) int {
 		t.len[h] = wnaf(&t.naf[h], lo, tab.w)
 		t.len[h+2] = wnaf(&t.naf[h+2], hi, tab.w)
 		t.neg[h], t.neg[h+2] = negs[h], negs[h]
-		t.pts[h], t.pts[h+2] = tab.pts[h], tab.pts[h+2]
 		top = max(top, t.len[h], t.len[h+2])
 	}
 	if !tab.split() {
@@ -251,8 +251,8 @@ func (t *term) set(k *secp256k1.ModNScalar, tab *Table) int {
 	return top
 }
 
-// strauss returns Σ k_i·P_i over the terms.
-func strauss(terms []term, top int) secp256k1.JacobianPoint {
+// strauss returns Σ k_i·P_i over the terms and their tables.
+func strauss(terms []term, tabs []*Table, top int) secp256k1.JacobianPoint {
 	var acc, q secp256k1.JacobianPoint
 	for i := top - 1; i >= 0; i-- {
 		secp256k1.DoubleNonConst(&acc, &acc)
@@ -270,7 +270,7 @@ func strauss(terms []term, top int) secp256k1.JacobianPoint {
 				if d < 0 {
 					d, neg = -d, !neg
 				}
-				q = t.pts[h][d>>1]
+				q = tabs[j].pts[h][d>>1]
 				if neg {
 					q.Y.Negate(1).Normalize()
 				}
@@ -286,7 +286,8 @@ func strauss(terms []term, top int) secp256k1.JacobianPoint {
 func MulAdd(u1, u2 *secp256k1.ModNScalar, q *secp256k1.JacobianPoint) secp256k1.JacobianPoint {
 	if IsInfinity(q) {
 		var terms [1]term
-		return strauss(terms[:], terms[0].set(u1, baseTables[0]))
+		tabs := [1]*Table{baseTables[0]}
+		return strauss(terms[:], tabs[:], terms[0].set(u1, tabs[0]))
 	}
 	var pts, phis [1 << (varWindow - 2)]secp256k1.JacobianPoint
 	qt := Table{w: varWindow}
@@ -308,6 +309,7 @@ func MulAddTable(u1, u2 *secp256k1.ModNScalar, q *Table) secp256k1.JacobianPoint
 // time).
 func MulAddTables(a *secp256k1.ModNScalar, p *Table, b *secp256k1.ModNScalar, q *Table) secp256k1.JacobianPoint {
 	var terms [2]term
+	tabs := [2]*Table{p, q}
 	top := max(terms[0].set(a, p), terms[1].set(b, q))
-	return strauss(terms[:], top)
+	return strauss(terms[:], tabs[:], top)
 }
