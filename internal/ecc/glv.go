@@ -130,4 +130,3 @@ func splitScalar(k *secp256k1.ModNScalar) (k1, k2 secp256k1.ModNScalar, neg1, ne
 }
 
 func add64(x, y, c uint64) (uint64, uint64) { return bits.Add64(x, y, c) }
-func sub64(x, y, b uint64) (uint64, uint64) { return bits.Sub64(x, y, b) }

@@ -1,6 +1,8 @@
 package ecc
 
 import (
+	"math/bits"
+
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 )
 
@@ -24,52 +26,56 @@ const (
 	baseWindow = 8   // width for G, tabulated once: 64 odd multiples
 )
 
-// wnaf writes the width-w NAF of the non-negative x (< 2^130) into out,
-// least significant digit first, and returns the number of digits.
-func wnaf(out *[nafLen]int8, x [5]uint64, w uint) int {
+// wnaf writes the width-w NAF of the non-negative x (< 2^130, as three
+// little-endian limbs) into out, which must be zero, least significant
+// digit first, and returns the number of digits. Runs of zero digits are
+// skipped whole: after a non-zero digit the next w−1 digits are zero.
+func wnaf(out *[nafLen]int8, x [3]uint64, w uint) int {
 	mask := uint64(1)<<w - 1
-	half := int64(1) << (w - 1)
+	half := uint64(1) << (w - 1)
 	n := 0
-	for i := 0; x[0]|x[1]|x[2]|x[3]|x[4] != 0; i++ {
-		var d int64
-		if x[0]&1 == 1 {
-			d = int64(x[0] & mask)
-			if d >= half {
-				d -= int64(mask + 1)
-			}
-			if d > 0 {
-				sub(&x, uint64(d))
-			} else {
-				add(&x, uint64(-d))
-			}
+	for i := 0; x[0]|x[1]|x[2] != 0; {
+		if x[0]&1 == 0 {
+			z := trailingZeros(&x)
+			shiftRight(&x, z)
+			i += int(z)
+			continue
 		}
-		out[i] = int8(d)
-		if d != 0 {
-			n = i + 1
+		d := x[0] & mask
+		if d >= half {
+			// digit d − 2^w < 0: x += 2^w − d
+			var c uint64
+			x[0], c = add64(x[0], mask+1-d, 0)
+			x[1], c = add64(x[1], 0, c)
+			x[2] += c
+			out[i] = int8(int64(d) - int64(mask+1))
+		} else {
+			x[0] -= d // no borrow: the low w bits of x are d
+			out[i] = int8(d)
 		}
-		x[0] = x[0]>>1 | x[1]<<63
-		x[1] = x[1]>>1 | x[2]<<63
-		x[2] = x[2]>>1 | x[3]<<63
-		x[3] = x[3]>>1 | x[4]<<63
-		x[4] >>= 1
+		n = i + 1
+		shiftRight(&x, w)
+		i += int(w)
 	}
 	return n
 }
 
-func sub(x *[5]uint64, v uint64) {
-	var b uint64
-	x[0], b = sub64(x[0], v, 0)
-	for i := 1; i < 5 && b != 0; i++ {
-		x[i], b = sub64(x[i], 0, b)
+// trailingZeros counts the trailing zero bits of a non-zero x, at most 63
+// at a time.
+func trailingZeros(x *[3]uint64) uint {
+	switch {
+	case x[0] != 0:
+		return uint(bits.TrailingZeros64(x[0]))
+	default:
+		return 63
 	}
 }
 
-func add(x *[5]uint64, v uint64) {
-	var c uint64
-	x[0], c = add64(x[0], v, 0)
-	for i := 1; i < 5 && c != 0; i++ {
-		x[i], c = add64(x[i], 0, c)
-	}
+// shiftRight shifts x right by 0 < s < 64 bits.
+func shiftRight(x *[3]uint64, s uint) {
+	x[0] = x[0]>>s | x[1]<<(64-s)
+	x[1] = x[1]>>s | x[2]<<(64-s)
+	x[2] >>= s
 }
 
 // oddMultiples fills t with P, 3P, 5P, … (Jacobian, normalized).
@@ -230,16 +236,16 @@ func (t *term) set(k *secp256k1.ModNScalar, tab *Table) int {
 	negs := [2]bool{n1, n2}
 	top := 0
 	for h := range 2 {
-		l := limbs(&halves[h])
-		x := [5]uint64{l[0], l[1], l[2], l[3]}
+		l := limbs(&halves[h]) // below 2^129: l[3] is zero
+		x := [3]uint64{l[0], l[1], l[2]}
 		if !tab.split() {
 			t.len[h] = wnaf(&t.naf[h], x, tab.w)
 			t.neg[h] = negs[h]
 			top = max(top, t.len[h])
 			continue
 		}
-		lo := [5]uint64{l[0]}
-		hi := [5]uint64{l[1], l[2], l[3]}
+		lo := [3]uint64{l[0]}
+		hi := [3]uint64{l[1], l[2]}
 		t.len[h] = wnaf(&t.naf[h], lo, tab.w)
 		t.len[h+2] = wnaf(&t.naf[h+2], hi, tab.w)
 		t.neg[h], t.neg[h+2] = negs[h], negs[h]
@@ -270,11 +276,13 @@ func strauss(terms []term, tabs []*Table, top int) secp256k1.JacobianPoint {
 				if d < 0 {
 					d, neg = -d, !neg
 				}
-				q = tabs[j].pts[h][d>>1]
+				p := &tabs[j].pts[h][d>>1]
 				if neg {
-					q.Y.Negate(1).Normalize()
+					q.X, q.Z = p.X, p.Z
+					q.Y.NegateVal(&p.Y, 1).Normalize()
+					p = &q
 				}
-				secp256k1.AddNonConst(&acc, &q, &acc)
+				secp256k1.AddNonConst(&acc, p, &acc)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package ecc
 
 import (
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -72,6 +73,43 @@ func TestMulAddDifferential(t *testing.T) {
 			requireSamePoint(t, want, MulAddTables(&a, split[0], &b, split[1]))
 			requireSamePoint(t, want, MulAddTable(&a, &b, split[1]))
 			requireSamePoint(t, want, MulAddTable(&a, &b, NewAffineTables([]secp256k1.JacobianPoint{q}, 5, false)[0]))
+		}
+	}
+}
+
+func TestWNAF(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 5000 {
+		x := [3]uint64{rng.Uint64(), rng.Uint64(), rng.Uint64() & 3}
+		switch i {
+		case 0:
+			x = [3]uint64{}
+		case 1:
+			x = [3]uint64{1}
+		case 2:
+			x = [3]uint64{^uint64(0), ^uint64(0), 3}
+		case 3:
+			x = [3]uint64{0, 1}
+		}
+		for _, w := range []uint{2, 5, 7, 8} {
+			var out [nafLen]int8
+			n := wnaf(&out, x, w)
+			want := new(big.Int).SetUint64(x[2])
+			want.Lsh(want, 64).Add(want, new(big.Int).SetUint64(x[1]))
+			want.Lsh(want, 64).Add(want, new(big.Int).SetUint64(x[0]))
+			got := new(big.Int)
+			for j := n - 1; j >= 0; j-- {
+				got.Lsh(got, 1).Add(got, big.NewInt(int64(out[j])))
+				if out[j] != 0 {
+					require.Equal(t, int8(1), out[j]&1|(-out[j])&1, "digits are odd")
+					require.Less(t, int(out[j]), 1<<(w-1))
+					require.Greater(t, int(out[j]), -(1 << (w - 1)))
+				}
+			}
+			require.Zero(t, want.Cmp(got), "x=%v w=%d", x, w)
+			for j := n; j < nafLen; j++ {
+				require.Zero(t, out[j])
+			}
 		}
 	}
 }
