@@ -28,8 +28,9 @@ const (
 // Scope is a linking scope: signatures by one key link inside a scope and
 // not across scopes. Its base point h = hash_to_curve(scope) comes from RFC
 // 9380 hash-to-curve under the cbets DST, so nobody knows its discrete
-// logarithm to G. Computing h costs about one scalar multiplication: make a
-// Scope once and reuse it.
+// logarithm to G. A Scope also holds precomputed multiples of h; making one
+// costs about one and a half scalar multiplications: make a Scope once and
+// reuse it.
 type Scope struct {
 	raw    []byte
 	digest [32]byte
@@ -141,8 +142,8 @@ type SignOptions struct {
 	Rand io.Reader
 }
 
-// challenge hashes the part of every challenge that does not change along
-// the ring: domain, D, scope, msg and I.
+// challengePrefix hashes the part of every challenge that does not change
+// along the ring: domain, D, scope, msg and I.
 func challengePrefix(ring *Ring, scope *Scope, msg []byte, image *[imageSize]byte) hash.Hash {
 	h := sha256.New()
 	h.Write([]byte(challengeDomain))

@@ -11,7 +11,7 @@ import (
 )
 
 // MinRingSize and MaxRingSize bound the number of ring members. The maximum
-// keeps a signature under 33 + 32·1025 bytes and a verification under a
+// keeps a signature at most 33 + 32·1025 bytes and a verification under a
 // few hundred milliseconds; the mixer's rounds are far smaller.
 const (
 	MinRingSize = 2
@@ -61,8 +61,8 @@ func NewRing(keys []*ecdsa.PublicKey) (*Ring, error) {
 		// An uncompressed round trip hands over the affine point without
 		// a second square root.
 		p, err := secp256k1.ParsePubKey(k.UncompressedBytes())
-		if err != nil {
-			panic("ringsig: ecdsa.PublicKey holds an invalid point")
+		if err != nil { // only a zero-value ecdsa.PublicKey gets here
+			return nil, fmt.Errorf("%w: member %d is not a valid key: %w", ErrRingMember, i, err)
 		}
 		p.AsJacobian(&r.points[i])
 	}
