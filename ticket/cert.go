@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/internal/wire"
@@ -25,7 +26,7 @@ type Certificate struct {
 }
 
 // IssueCertificate is the registrar's step: it signs (id, pub, wid). id is
-// 1 to 64 bytes.
+// 1 to 64 bytes of UTF-8.
 func IssueCertificate(registrar *ecdsa.PrivateKey, id string, pub *ecdsa.PublicKey, wid ecdsa.Address) (*Certificate, error) {
 	if err := checkID("certificate id", id); err != nil {
 		return nil, err
@@ -39,9 +40,14 @@ func IssueCertificate(registrar *ecdsa.PrivateKey, id string, pub *ecdsa.PublicK
 	return c, nil
 }
 
+// checkID checks an event, serial or certificate id: 1 to 64 bytes of
+// UTF-8, so that its JSON form carries it unchanged.
 func checkID(what, s string) error {
 	if len(s) == 0 || len(s) > maxIDLen {
 		return fmt.Errorf("%w: %s must be 1 to %d bytes, got %d", ErrMalformed, what, maxIDLen, len(s))
+	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%w: %s is not UTF-8", ErrMalformed, what)
 	}
 	return nil
 }

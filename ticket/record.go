@@ -120,6 +120,9 @@ func readRecord(r *wire.Reader) (*Record, error) {
 	if _, err := ecdsa.ParseRBoundSignature(rec.MerchantSig); err != nil {
 		return nil, err
 	}
+	if err := rec.checkUnused(); err != nil {
+		return nil, err
+	}
 	if (rec.Request.Kind == KindConsume) != (len(rec.Consumption) > 0) {
 		return nil, fmt.Errorf("consumption signature on a %v record", rec.Request.Kind)
 	}
@@ -129,4 +132,21 @@ func readRecord(r *wire.Reader) (*Record, error) {
 		}
 	}
 	return rec, nil
+}
+
+// checkUnused requires the fields a record's kind does not use to be zero:
+// the standing outside List and Transfer, the settlement outside Transfer,
+// and the signer's reputation change outside Buy and Transfer.
+func (rec *Record) checkUnused() error {
+	k := rec.Request.Kind
+	if k != KindList && k != KindTransfer && rec.Seller != (Standing{}) {
+		return fmt.Errorf("seller standing on a %v record", k)
+	}
+	if k != KindTransfer && (rec.Tax != 0 || rec.Payout != 0 || rec.SellerReputation != 0) {
+		return fmt.Errorf("settlement on a %v record", k)
+	}
+	if k != KindBuy && k != KindTransfer && rec.SignerReputation != 0 {
+		return fmt.Errorf("reputation change on a %v record", k)
+	}
+	return nil
 }

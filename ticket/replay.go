@@ -69,9 +69,15 @@ func Replay(records []*Record, v *Verifier) (*Ticket, error) {
 func (v *Verifier) verify(cur *Ticket, rec *Record) error {
 	req := rec.Request
 	merchant := req.Merchant
+	if merchant == nil || req.Cert == nil {
+		return fmt.Errorf("%w: request without merchant or certificate", ErrMalformed)
+	}
+	if !representable(rec.Time) {
+		return fmt.Errorf("%w: record time %v cannot be encoded", ErrTime, rec.Time)
+	}
 	known := false
 	for _, m := range v.Merchants {
-		known = known || m.Equal(merchant)
+		known = known || (m != nil && m.Equal(merchant))
 	}
 	if !known {
 		return fmt.Errorf("%w: record of an unknown merchant", ErrForeign)

@@ -171,6 +171,9 @@ func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts,
 	if req.Kind != kind {
 		return nil, nil, fmt.Errorf("%w: a %v request given to %v", ErrMalformed, req.Kind, kind)
 	}
+	if !representable(now) {
+		return nil, nil, fmt.Errorf("%w: %v cannot be encoded in a record", ErrTime, now)
+	}
 	if err := m.policy.check(cur, req, m.registrar, m.pub, now); err != nil {
 		return nil, nil, err
 	}

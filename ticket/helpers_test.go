@@ -1,0 +1,304 @@
+package ticket_test
+
+// Shared fixtures: fixed keys, a registrar, two merchants and a few users
+// with certificates, and a small driver that walks a ticket through its
+// life cycle while keeping its records.
+
+import (
+	"crypto/sha256"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/tax"
+	"github.com/cbets/cbets/ticket"
+	"github.com/stretchr/testify/require"
+)
+
+// t0 is the time of the first request of most tests.
+var t0 = time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+
+// keyFromLabel returns the private key SHA-256(label).
+func keyFromLabel(tb testing.TB, label string) *ecdsa.PrivateKey {
+	tb.Helper()
+	h := sha256.Sum256([]byte(label))
+	k, err := ecdsa.ParsePrivateKey(h[:])
+	require.NoError(tb, err, "SHA-256(%q) is not a valid scalar", label)
+	return k
+}
+
+// party is a user (or a merchant acting as one) with a key and, usually, a
+// certificate.
+type party struct {
+	name string
+	key  *ecdsa.PrivateKey
+	cert *ticket.Certificate
+	wid  ecdsa.Address
+}
+
+// cast holds the keys and certificates every test shares. Building them
+// costs a few signatures, so it is done once.
+type cast struct {
+	registrar, otherRegistrar *ecdsa.PrivateKey
+	merchantKey, merchant2Key *ecdsa.PrivateKey
+	eve, alice, bob, carol    *party
+	// mallory's certificate comes from otherRegistrar.
+	mallory *party
+	// merchantUser is a certificate the registrar issued for the
+	// merchant's own key, so the merchant can pose as a user.
+	merchantUser *party
+	// eveAgain is a second certificate (another id) for eve's key.
+	eveAgain *party
+	scale    tax.Scale
+}
+
+var (
+	castOnce sync.Once
+	theCast  *cast
+	castErr  error
+)
+
+func getCast(tb testing.TB) *cast {
+	tb.Helper()
+	castOnce.Do(func() { theCast, castErr = buildCast(tb) })
+	require.NoError(tb, castErr)
+	return theCast
+}
+
+func buildCast(tb testing.TB) (*cast, error) {
+	c := &cast{
+		registrar:      keyFromLabel(tb, "cbets/ticket/test/registrar"),
+		otherRegistrar: keyFromLabel(tb, "cbets/ticket/test/registrar/other"),
+		merchantKey:    keyFromLabel(tb, "cbets/ticket/test/merchant/1"),
+		merchant2Key:   keyFromLabel(tb, "cbets/ticket/test/merchant/2"),
+	}
+	var err error
+	if c.scale, err = tax.NewScale(100); err != nil {
+		return nil, err
+	}
+	mk := func(name string, reg, key *ecdsa.PrivateKey) *party {
+		if err != nil {
+			return nil
+		}
+		p := &party{name: name, key: key, wid: key.PublicKey().Address(ecdsa.DefaultAddressVersion)}
+		p.cert, err = ticket.IssueCertificate(reg, name, key.PublicKey(), p.wid)
+		return p
+	}
+	user := func(name string) *party {
+		return mk(name, c.registrar, keyFromLabel(tb, "cbets/ticket/test/user/"+name))
+	}
+	c.eve, c.alice, c.bob, c.carol = user("eve"), user("alice"), user("bob"), user("carol")
+	c.mallory = mk("mallory", c.otherRegistrar, keyFromLabel(tb, "cbets/ticket/test/user/mallory"))
+	c.merchantUser = mk("merchant", c.registrar, c.merchantKey)
+	if err == nil {
+		c.eveAgain = mk("eve-2", c.registrar, c.eve.key)
+	}
+	return c, err
+}
+
+// world is a cast with merchants running a policy.
+type world struct {
+	*cast
+	policy ticket.Policy
+	m, m2  *ticket.Merchant
+	v      *ticket.Verifier
+}
+
+// newWorld builds a world under the default policy, edited by each of
+// edits.
+func newWorld(tb testing.TB, edits ...func(*ticket.Policy)) *world {
+	tb.Helper()
+	c := getCast(tb)
+	w := &world{cast: c, policy: ticket.DefaultPolicy(c.scale)}
+	for _, e := range edits {
+		e(&w.policy)
+	}
+	var err error
+	w.m, err = ticket.NewMerchant(c.merchantKey, c.registrar.PublicKey(), w.policy)
+	require.NoError(tb, err)
+	w.m2, err = ticket.NewMerchant(c.merchant2Key, c.registrar.PublicKey(), w.policy)
+	require.NoError(tb, err)
+	w.v = &ticket.Verifier{
+		Registrar: c.registrar.PublicKey(),
+		Merchants: []*ecdsa.PublicKey{w.m.PublicKey(), w.m2.PublicKey()},
+		Policy:    w.policy,
+	}
+	return w
+}
+
+func maxTransfers(n uint32) func(*ticket.Policy) {
+	return func(p *ticket.Policy) { p.MaxTransfers = n }
+}
+
+func perCertificate(n int) func(*ticket.Policy) {
+	return func(p *ticket.Policy) { p.PerCertificateLimit = n }
+}
+
+// Prices of most tests, in cents (scale 100).
+const (
+	buyPrice    tax.Amount = 10000 // 100 coins
+	resalePrice tax.Amount = 12000 // 120 coins: D = 20 coins, taxed at 75%
+)
+
+// goodStanding passes the listing gate without the tax discount.
+var goodStanding = ticket.Facts{Seller: ticket.Standing{Reputation: 600}}
+
+// hist is one ticket with its history, driven by a world.
+type hist struct {
+	w      *world
+	m      *ticket.Merchant
+	holder *party
+	tk     *ticket.Ticket
+	recs   []*ticket.Record
+	// tks[i] is the ticket after recs[i].
+	tks []*ticket.Ticket
+	now time.Time
+}
+
+// tick advances the ticket's clock by a minute and returns it.
+func (h *hist) tick() time.Time {
+	h.now = h.now.Add(time.Minute)
+	return h.now
+}
+
+// accept returns a function that records the outcome of a transition that
+// must be accepted: h.accept(tb)(m.List(…)).
+func (h *hist) accept(tb testing.TB) func(*ticket.Ticket, *ticket.Record, error) *hist {
+	return func(tk *ticket.Ticket, rec *ticket.Record, err error) *hist {
+		tb.Helper()
+		require.NoError(tb, err)
+		require.NotNil(tb, tk)
+		require.NotNil(tb, rec)
+		h.tk = tk
+		h.recs = append(h.recs, rec)
+		h.tks = append(h.tks, tk)
+		return h
+	}
+}
+
+// buy has u buy (event, serial) from m at buyPrice.
+func (w *world) buy(tb testing.TB, m *ticket.Merchant, u *party, event, serial string) *hist {
+	tb.Helper()
+	h := &hist{w: w, m: m, holder: u, now: t0}
+	req, err := ticket.NewBuyRequest(u.key, u.cert, m.PublicKey(), event, serial, buyPrice, h.now)
+	require.NoError(tb, err)
+	return h.accept(tb)(m.Buy(req, ticket.Facts{}, h.now))
+}
+
+// bought is eve's ticket A-1 of "concert" from the first merchant.
+func (w *world) bought(tb testing.TB) *hist {
+	tb.Helper()
+	return w.buy(tb, w.m, w.eve, "concert", "A-1")
+}
+
+func (h *hist) list(tb testing.TB, price tax.Amount) *hist {
+	tb.Helper()
+	now := h.tick()
+	req, err := ticket.NewListRequest(h.holder.key, h.tk, price, h.holder.wid, now)
+	require.NoError(tb, err)
+	return h.accept(tb)(h.m.List(h.tk, req, goodStanding, now))
+}
+
+func (h *hist) delist(tb testing.TB) *hist {
+	tb.Helper()
+	now := h.tick()
+	req, err := ticket.NewDelistRequest(h.holder.key, h.tk, now)
+	require.NoError(tb, err)
+	return h.accept(tb)(h.m.Delist(h.tk, req, now))
+}
+
+func (h *hist) transfer(tb testing.TB, buyer *party) *hist {
+	tb.Helper()
+	now := h.tick()
+	req, err := ticket.NewTransferRequest(buyer.key, buyer.cert, h.tk, now)
+	require.NoError(tb, err)
+	h.accept(tb)(h.m.Transfer(h.tk, req, goodStanding, now))
+	h.holder = buyer
+	return h
+}
+
+func (h *hist) consume(tb testing.TB) *hist {
+	tb.Helper()
+	now := h.tick()
+	req, err := ticket.NewConsumeRequest(h.holder.key, h.tk, now)
+	require.NoError(tb, err)
+	return h.accept(tb)(h.m.Consume(h.tk, req, now))
+}
+
+// full is the history buy → list → delist → list → transfer → consume.
+func (w *world) full(tb testing.TB) *hist {
+	tb.Helper()
+	return w.bought(tb).list(tb, resalePrice).delist(tb).list(tb, resalePrice).transfer(tb, w.alice).consume(tb)
+}
+
+// draft starts a request on h's ticket signed by cert's owner; sign it with
+// signAs.
+func (h *hist) draft(kind ticket.Kind, cert *ticket.Certificate, price tax.Amount, payee ecdsa.Address, at time.Time) *ticket.Request {
+	return &ticket.Request{Kind: kind, Event: h.tk.Event, Serial: h.tk.Serial, Merchant: h.tk.Merchant,
+		Prev: h.tk.Head, Cert: cert, Price: price, Payee: payee, Time: at}
+}
+
+// signAs signs q with key under the scheme of its kind, whatever its
+// certificate says.
+func signAs(tb testing.TB, key *ecdsa.PrivateKey, q *ticket.Request) *ticket.Request {
+	tb.Helper()
+	q.Sig = nil
+	msg := q.SignedBytes()
+	if q.Kind == ticket.KindBuy {
+		sig, err := ecdsa.SignRBound(key, msg, nil)
+		require.NoError(tb, err)
+		q.Sig = sig.Bytes()
+	} else {
+		sig, err := ecdsa.SignInverseS(key, msg, nil)
+		require.NoError(tb, err)
+		q.Sig = sig.Bytes()
+	}
+	return q
+}
+
+// resign replaces the merchant's signature on rec with key's.
+func resign(tb testing.TB, key *ecdsa.PrivateKey, rec *ticket.Record) *ticket.Record {
+	tb.Helper()
+	sig, err := ecdsa.SignRBound(key, rec.SignedBytes(), nil)
+	require.NoError(tb, err)
+	rec.MerchantSig = sig.Bytes()
+	return rec
+}
+
+// cloneRecord returns a deep copy of rec through its encoding.
+func cloneRecord(tb testing.TB, rec *ticket.Record) *ticket.Record {
+	tb.Helper()
+	c, err := ticket.ParseRecord(rec.Bytes())
+	require.NoError(tb, err)
+	return c
+}
+
+// requireSameTicket compares every field of two tickets.
+func requireSameTicket(tb testing.TB, want, got *ticket.Ticket, msgAndArgs ...any) {
+	tb.Helper()
+	require.NotNil(tb, got, msgAndArgs...)
+	require.Equal(tb, want.Event, got.Event, msgAndArgs...)
+	require.Equal(tb, want.Serial, got.Serial, msgAndArgs...)
+	require.True(tb, want.Merchant.Equal(got.Merchant), msgAndArgs...)
+	require.True(tb, want.Holder.Equal(got.Holder), msgAndArgs...)
+	require.Equal(tb, want.State, got.State, msgAndArgs...)
+	require.Equal(tb, want.Age, got.Age, msgAndArgs...)
+	require.Equal(tb, want.Price, got.Price, msgAndArgs...)
+	require.Equal(tb, want.ListPrice, got.ListPrice, msgAndArgs...)
+	require.Equal(tb, want.Payee, got.Payee, msgAndArgs...)
+	require.True(tb, want.Issued.Equal(got.Issued), msgAndArgs...)
+	require.True(tb, want.Updated.Equal(got.Updated), msgAndArgs...)
+	require.Equal(tb, want.Head, got.Head, msgAndArgs...)
+}
+
+// parsedCopies returns the records decoded from their encodings, as a
+// backend that stored bytes would hold them.
+func parsedCopies(tb testing.TB, recs []*ticket.Record) []*ticket.Record {
+	tb.Helper()
+	out := make([]*ticket.Record, len(recs))
+	for i, r := range recs {
+		out[i] = cloneRecord(tb, r)
+	}
+	return out
+}
