@@ -264,6 +264,7 @@ func (sig *Signature) fill(ring *Ring, scope *Scope, c *chain, pi int, alpha, se
 	secp256k1.ScalarMultNonConst(alpha, &scope.h, &r)
 	ci := c.next(&l, &r) // c_{π+1}
 	hTab, imgTab := scope.table(), ecc.NewAffineTables([]secp256k1.JacobianPoint{sig.image}, sharedWindow, true)[0]
+	tabs := ring.memberTables()
 	seedBytes := seed.Bytes()
 	defer clear(seedBytes[:])
 	for j := 1; j < n; j++ {
@@ -275,7 +276,7 @@ func (sig *Signature) fill(ring *Ring, scope *Scope, c *chain, pi int, alpha, se
 			sig.c0 = ci
 		}
 		sig.s[i] = streamScalar(&seedBytes, i)
-		l = ecc.MulAddTable(&sig.s[i], &ci, ring.tables[i])
+		l = ecc.MulAddTable(&sig.s[i], &ci, tabs[i])
 		r = ecc.MulAddTables(&sig.s[i], hTab, &ci, imgTab)
 		ci = c.next(&l, &r)
 	}
@@ -322,12 +323,13 @@ func Verify(ring *Ring, scope *Scope, msg []byte, sig *Signature) (Tag, error) {
 	}
 	c := chain{prefix: challengePrefix(ring, scope, msg, &sig.imageC)}
 	hTab, imgTab := scope.table(), ecc.NewAffineTables([]secp256k1.JacobianPoint{sig.image}, sharedWindow, true)[0]
+	tabs := ring.memberTables()
 	ci := sig.c0
 	for i := range sig.s {
 		if ci.IsZero() {
 			return Tag{}, fmt.Errorf("%w: challenge %d is zero", ErrInvalidSignature, i)
 		}
-		l := ecc.MulAddTable(&sig.s[i], &ci, ring.tables[i])
+		l := ecc.MulAddTable(&sig.s[i], &ci, tabs[i])
 		r := ecc.MulAddTables(&sig.s[i], hTab, &ci, imgTab)
 		ci = c.next(&l, &r)
 	}

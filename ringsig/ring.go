@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/internal/ecc"
@@ -30,8 +31,19 @@ const (
 type Ring struct {
 	keys   []*ecdsa.PublicKey
 	points []secp256k1.JacobianPoint // affine
-	tables []*ecc.Table              // affine odd multiples of each member, for L_i
 	digest [32]byte
+
+	// tables are the members' odd multiples for L_i, built on first use
+	// by Sign or Verify and shared by every later signature over the ring,
+	// so that a Ring made only for its digest costs no multiplication.
+	tablesOnce sync.Once
+	tables     []*ecc.Table
+}
+
+// memberTables returns the members' tables, building them once.
+func (r *Ring) memberTables() []*ecc.Table {
+	r.tablesOnce.Do(func() { r.tables = ecc.NewAffineTables(r.points, memberWindow, true) })
+	return r.tables
 }
 
 // NewRing builds a ring from keys in the given order. It rejects fewer than
@@ -67,7 +79,6 @@ func NewRing(keys []*ecdsa.PublicKey) (*Ring, error) {
 		p.AsJacobian(&r.points[i])
 	}
 	h.Sum(r.digest[:0])
-	r.tables = ecc.NewAffineTables(r.points, memberWindow, true)
 	return r, nil
 }
 
