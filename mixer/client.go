@@ -1,0 +1,542 @@
+package mixer
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/ringsig"
+)
+
+// Audit selects how much of the transaction a client re-verifies before it
+// signs.
+type Audit uint8
+
+const (
+	// AuditAll re-verifies the ring signature of every output before
+	// signing, and every owner's confirmation in the signed transaction:
+	// the client then knows that each output was registered by a distinct
+	// member of the ring it was given, detects a server that gave another
+	// member a different ring, and knows the transaction it is told is
+	// complete is. It costs one ring verification per output and one
+	// R-bound verification per owner.
+	AuditAll Audit = iota
+	// AuditOwn checks everything that concerns the client — its inputs,
+	// outputs byte for byte, change and fee — and the key images, amounts
+	// and balance of the whole transaction, but neither the other members'
+	// ring signatures nor the other owners' confirmations (it finds its own
+	// confirmation in the signed transaction). That is enough to keep the
+	// client's coins safe (see the package documentation), not to blame the
+	// server for what it did to others; whoever publishes the signed
+	// transaction verifies it in full.
+	AuditOwn
+)
+
+// ClientConfig describes a participant.
+type ClientConfig struct {
+	// Key owns the inputs; it signs the request, the ring signatures and
+	// the confirmation.
+	Key *ecdsa.PrivateKey
+	// Inputs are the coins to mix (1 to MaxInputs, distinct ids).
+	Inputs []Input
+	// Change receives what the inputs hold beyond Slots·Denomination +
+	// Fee; nil when they hold exactly that.
+	Change *ecdsa.Address
+	// MaxFee is the highest per-participant fee the client accepts.
+	MaxFee int64
+	// Audit is how much of the transaction to re-verify (AuditAll by
+	// default).
+	Audit Audit
+	// Workers bounds the goroutines of the AuditAll verification (see
+	// Transaction.VerifySignatures); 0 means GOMAXPROCS.
+	Workers int
+	// Rand, when not nil, hedges the output keys and every signature with
+	// fresh randomness. When nil they are deterministic functions of Key and
+	// the session, so that the wallet can derive its output keys again.
+	Rand io.Reader
+}
+
+// Client is a participant's state. Like Server, it is a pure function of
+// its state, the message handed to it and the time passed in, and it is
+// not safe for concurrent use.
+type Client struct {
+	cfg    ClientConfig
+	pk     *ecdsa.PublicKey
+	inputs []Input // sorted
+	total  int64
+	phase  Phase
+	err    error
+
+	ann     *Announcement
+	roster  *Roster
+	session SessionID
+	scopes  []*ringsig.Scope
+	keys    []*ecdsa.PrivateKey // output keys, by slot
+	regs    []*Registration
+	tx      *Transaction  // the transaction the client signed
+	conf    *Confirmation // its signature
+	signed  *SignedTransaction
+}
+
+// NewClient checks the configuration and returns a client in PhaseNew,
+// ready for an announcement.
+func NewClient(cfg ClientConfig) (*Client, error) {
+	if cfg.Key == nil {
+		return nil, fmt.Errorf("%w: no key", ErrParams)
+	}
+	if len(cfg.Inputs) == 0 || len(cfg.Inputs) > MaxInputs {
+		return nil, fmt.Errorf("%w: %d inputs, want 1 to %d", ErrParams, len(cfg.Inputs), MaxInputs)
+	}
+	total, err := sumInputs(cfg.Inputs)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrParams, err)
+	}
+	inputs, err := sortedInputs(cfg.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxFee < 0 {
+		return nil, fmt.Errorf("%w: negative fee cap", ErrParams)
+	}
+	if cfg.Audit > AuditOwn {
+		return nil, fmt.Errorf("%w: unknown audit level %d", ErrParams, cfg.Audit)
+	}
+	if cfg.Change != nil {
+		a := *cfg.Change
+		cfg.Change = &a
+	}
+	return &Client{cfg: cfg, pk: cfg.Key.PublicKey(), inputs: inputs, total: total}, nil
+}
+
+// Phase returns the client's phase.
+func (c *Client) Phase() Phase { return c.phase }
+
+// Err returns why the client failed, or nil.
+func (c *Client) Err() error { return c.err }
+
+// Session returns the id of the client's current session (zero before it
+// joins one). It changes when the session restarts.
+func (c *Client) Session() SessionID { return c.session }
+
+// PublicKey returns the participant's key.
+func (c *Client) PublicKey() *ecdsa.PublicKey { return c.pk }
+
+// OutputKeys returns the private keys of the current session's output
+// addresses, by slot: what the wallet needs to spend the mixed coins.
+func (c *Client) OutputKeys() []*ecdsa.PrivateKey {
+	out := make([]*ecdsa.PrivateKey, len(c.keys))
+	copy(out, c.keys)
+	return out
+}
+
+// Addresses returns the current session's output addresses, by slot.
+func (c *Client) Addresses() []ecdsa.Address {
+	out := make([]ecdsa.Address, len(c.regs))
+	for i, g := range c.regs {
+		out[i] = g.address
+	}
+	return out
+}
+
+// Transaction returns the transaction the client signed, or nil.
+func (c *Client) Transaction() *Transaction { return c.tx }
+
+// Signed returns the completed transaction, or nil.
+func (c *Client) Signed() *SignedTransaction { return c.signed }
+
+func (c *Client) signOpts() *ecdsa.SignOptions {
+	if c.cfg.Rand == nil {
+		return nil
+	}
+	return &ecdsa.SignOptions{Rand: c.cfg.Rand}
+}
+
+// Handle processes one message from the server received at time now and
+// returns the messages to send:
+//
+//   - an Announcement (PhaseNew): the Request, if the terms suit the client
+//     (the fee within MaxFee, the inputs covering what is due, the change
+//     address of the session's version); otherwise an error and no change;
+//   - a Roster (PhaseRequesting, or PhaseConfirming for a restart): one
+//     Registration per slot, each to send anonymously;
+//   - a Transaction (PhaseRegistering): the Confirmation if every check
+//     passes; otherwise the Refusal, together with an error saying why;
+//   - a SignedTransaction (PhaseConfirming): nothing; the client completes.
+//
+// Bytes that do not parse (ErrMalformed), a message of another session
+// (ErrWrongSession, for example a replay) and a message out of phase
+// (ErrPhase) are refused without changing the state: the client cannot tell
+// who sent them, and a later deadline settles the session. Any other error
+// ends the client in PhaseFailed.
+func (c *Client) Handle(data []byte, now time.Time) ([]Message, error) {
+	kind, err := KindOf(data)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case KindAnnouncement:
+		a, err := ParseAnnouncement(data)
+		if err != nil {
+			return nil, err
+		}
+		return c.handleAnnouncement(a, now)
+	case KindRoster:
+		ro, err := ParseRoster(data)
+		if err != nil {
+			return nil, err
+		}
+		return c.handleRoster(ro, now)
+	case KindTransaction:
+		if c.phase != PhaseRegistering {
+			return nil, fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
+		}
+		tx, err := parseTransaction(data, c.roster.keys)
+		if err != nil {
+			return nil, err
+		}
+		return c.handleTransaction(tx)
+	case KindSignedTransaction:
+		st, err := parseSigned(data, c.tx)
+		if err != nil {
+			return nil, err
+		}
+		return nil, c.handleSigned(st)
+	}
+	return nil, fmt.Errorf("%w: a client does not take a %v", ErrPhase, kind)
+}
+
+// failWith ends the client with err.
+func (c *Client) failWith(err error) error {
+	c.phase, c.err = PhaseFailed, err
+	return err
+}
+
+func (c *Client) handleAnnouncement(a *Announcement, now time.Time) ([]Message, error) {
+	if c.phase != PhaseNew {
+		return nil, fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
+	}
+	p := a.params
+	if p.Fee > c.cfg.MaxFee {
+		return nil, fmt.Errorf("%w: fee %d, cap %d", ErrFee, p.Fee, c.cfg.MaxFee)
+	}
+	due := p.Due()
+	if c.total < due {
+		return nil, fmt.Errorf("%w: inputs hold %d, %d due", ErrFunds, c.total, due)
+	}
+	if c.total > due && c.cfg.Change == nil {
+		return nil, fmt.Errorf("%w: %d over the amount due and no change address", ErrFunds, c.total-due)
+	}
+	if c.cfg.Change != nil && c.cfg.Change.Version() != p.AddressVersion {
+		return nil, fmt.Errorf("%w: change address", ErrAddressVersion)
+	}
+	if now.After(a.deadlines.Request) {
+		return nil, fmt.Errorf("%w: request deadline %v", ErrDeadline, a.deadlines.Request)
+	}
+	q, err := NewRequest(c.cfg.Key, a.session, c.inputs, c.cfg.Change, c.signOpts())
+	if err != nil {
+		return nil, err
+	}
+	c.ann, c.session, c.phase = a, a.session, PhaseRequesting
+	return []Message{{Kind: KindRequest, Data: q.Bytes()}}, nil
+}
+
+func (c *Client) handleRoster(ro *Roster, now time.Time) ([]Message, error) {
+	switch c.phase {
+	case PhaseRequesting:
+		if ro.session != c.session || ro.previous != (SessionID{}) {
+			return nil, fmt.Errorf("%w: roster of %s", ErrWrongSession, ro.session)
+		}
+		d := c.ann.deadlines
+		if ro.params != c.ann.params || !ro.register.Equal(d.Register) || !ro.confirm.Equal(d.Confirm) {
+			return c.refuse([32]byte{}, fmt.Errorf("%w: roster", ErrParamsMismatch))
+		}
+	case PhaseConfirming:
+		// A restart: the session that follows the one whose transaction
+		// the client signed, with a subset of its ring.
+		if ro.previous != c.session || ro.session != NextSessionID(c.session, c.tx.hash) {
+			return nil, fmt.Errorf("%w: roster of %s is not the restart of %s", ErrWrongSession, ro.session, c.session)
+		}
+		if ro.params != c.roster.params {
+			return c.refuseSession(ro.session, [32]byte{}, fmt.Errorf("%w: restart", ErrParamsMismatch))
+		}
+		for _, k := range ro.keys {
+			if c.roster.ring.Index(k) < 0 {
+				return c.refuseSession(ro.session, [32]byte{}, fmt.Errorf("%w: restart adds a key", ErrRingMismatch))
+			}
+		}
+	default:
+		return nil, fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
+	}
+	if ro.ring.Index(c.pk) < 0 {
+		c.phase, c.err = PhaseFailed, fmt.Errorf("%w: the ring leaves out the client", ErrRingMismatch)
+		return nil, c.err
+	}
+	if now.After(ro.register) {
+		c.phase, c.err = PhaseFailed, fmt.Errorf("%w: roster after the register deadline", ErrDeadline)
+		return nil, c.err
+	}
+	return c.register(ro)
+}
+
+// register derives the output keys of the session and signs one
+// registration per slot.
+func (c *Client) register(ro *Roster) ([]Message, error) {
+	scopes, err := newScopes(ro.session, ro.params.Slots)
+	if err != nil {
+		return nil, c.failWith(err)
+	}
+	var extra []byte
+	var opts *ringsig.SignOptions
+	if c.cfg.Rand != nil {
+		extra = make([]byte, 32)
+		if _, err := io.ReadFull(c.cfg.Rand, extra); err != nil {
+			return nil, c.failWith(fmt.Errorf("mixer: reading randomness: %w", err))
+		}
+		opts = &ringsig.SignOptions{Rand: c.cfg.Rand}
+	}
+	keys := make([]*ecdsa.PrivateKey, ro.params.Slots)
+	regs := make([]*Registration, ro.params.Slots)
+	msgs := make([]Message, ro.params.Slots)
+	for slot := range keys {
+		if keys[slot], err = deriveOutputKey(c.cfg.Key, ro.session, ro.ring.Digest(), slot, extra); err != nil {
+			return nil, c.failWith(err)
+		}
+		addr := keys[slot].PublicKey().Address(ro.params.AddressVersion)
+		if regs[slot], err = newRegistration(c.cfg.Key, ro, scopes[slot], slot, addr, ro.params.Denomination, opts); err != nil {
+			return nil, c.failWith(err)
+		}
+		msgs[slot] = Message{Kind: KindRegistration, Anonymous: true, Data: regs[slot].Bytes()}
+	}
+	c.roster, c.session, c.scopes, c.keys, c.regs = ro, ro.session, scopes, keys, regs
+	c.tx, c.conf = nil, nil
+	c.phase, c.err = PhaseRegistering, nil
+	return msgs, nil
+}
+
+// deriveOutputKey is the output key of a slot: the first valid scalar
+// HMAC-SHA256(k, "CBETS/mixer/v1/output-key" ‖ session ‖ ring digest ‖
+// u32be(slot) ‖ u32be(counter) ‖ extra). Binding the ring digest gives fresh
+// keys if a server presents one session id with two rings.
+func deriveOutputKey(key *ecdsa.PrivateKey, session SessionID, digest [32]byte, slot int, extra []byte) (*ecdsa.PrivateKey, error) {
+	kb := key.Bytes()
+	defer clear(kb)
+	for ctr := range uint32(64) {
+		m := hmac.New(sha256.New, kb)
+		m.Write([]byte(outputKeyDomain))
+		m.Write(session[:])
+		m.Write(digest[:])
+		var n [8]byte
+		binary.BigEndian.PutUint32(n[:4], uint32(slot))
+		binary.BigEndian.PutUint32(n[4:], ctr)
+		m.Write(n[:])
+		m.Write(extra)
+		sum := m.Sum(nil)
+		k, err := ecdsa.ParsePrivateKey(sum)
+		clear(sum)
+		if err == nil {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("mixer: no valid output key") // probability below 2^-8000
+}
+
+// refuse ends the client and returns the signed Refusal of txHash (zero
+// before the transaction) with the reason.
+func (c *Client) refuse(txHash [32]byte, reason error) ([]Message, error) {
+	return c.refuseSession(c.session, txHash, reason)
+}
+
+func (c *Client) refuseSession(session SessionID, txHash [32]byte, reason error) ([]Message, error) {
+	c.phase, c.err = PhaseFailed, reason
+	f, err := NewRefusal(c.cfg.Key, session, txHash, ReasonOf(reason), c.signOpts())
+	if err != nil {
+		return nil, reason
+	}
+	return []Message{{Kind: KindRefusal, Data: f.Bytes()}}, reason
+}
+
+func (c *Client) handleTransaction(tx *Transaction) ([]Message, error) {
+	if tx.session != c.session {
+		return nil, fmt.Errorf("%w: transaction of %s", ErrWrongSession, tx.session)
+	}
+	if err := c.checkTransaction(tx); err != nil {
+		return c.refuse(tx.hash, err)
+	}
+	conf, err := NewConfirmation(c.cfg.Key, c.session, tx.hash, c.signOpts())
+	if err != nil {
+		return nil, c.failWith(err)
+	}
+	c.tx, c.conf, c.phase = tx, conf, PhaseConfirming
+	return []Message{{Kind: KindConfirmation, Data: conf.Bytes()}}, nil
+}
+
+// checkTransaction is the client's confirmation check (phase 3).
+func (c *Client) checkTransaction(tx *Transaction) error {
+	p := c.roster.params
+	if tx.params != p {
+		return fmt.Errorf("%w: transaction", ErrParamsMismatch)
+	}
+	if tx.ringDigest != c.roster.ring.Digest() {
+		return fmt.Errorf("%w: the transaction's ring digest is not the roster's", ErrRingMismatch)
+	}
+
+	// Inputs: each of ours exactly once, under our key, with its amount;
+	// nothing else in our name.
+	mine := 0
+	for _, in := range tx.inputs {
+		own := in.Owner.Equal(c.pk)
+		j, found := findInput(c.inputs, in.ID)
+		switch {
+		case found && (!own || in.Amount != c.inputs[j].Amount):
+			return fmt.Errorf("%w: input %x changed", ErrInputMissing, in.ID)
+		case !found && own:
+			return fmt.Errorf("%w: input %x spent in the client's name", ErrInputMissing, in.ID)
+		case found:
+			mine++
+		}
+	}
+	if mine != len(c.inputs) {
+		return fmt.Errorf("%w: %d of %d inputs present", ErrInputMissing, mine, len(c.inputs))
+	}
+
+	// Fee: within the cap, and the announced rule.
+	n := int64(len(tx.keys))
+	if p.Fee > c.cfg.MaxFee {
+		return fmt.Errorf("%w: fee %d, cap %d", ErrFee, p.Fee, c.cfg.MaxFee)
+	}
+	if p.Fee > math.MaxInt64/n || tx.fee != n*p.Fee {
+		return fmt.Errorf("%w: transaction fee %d for %d participants at %d", ErrFee, tx.fee, n, p.Fee)
+	}
+
+	// Our outputs: each exactly the registration we sent.
+	for slot, g := range c.regs {
+		i := tx.findOutput(g.address)
+		if i < 0 {
+			return fmt.Errorf("%w: slot %d", ErrOutputMissing, slot)
+		}
+		o := tx.outputs[i]
+		if o.Amount != p.Denomination {
+			return fmt.Errorf("%w: own output holds %d", ErrWrongAmount, o.Amount)
+		}
+		if o.Slot != slot || !bytes.Equal(o.Signature, g.sig.Bytes()) {
+			return fmt.Errorf("%w: slot %d holds another registration", ErrOutputMissing, slot)
+		}
+	}
+	// Every output: the denomination, and at most one per member per slot.
+	perSlot := make([]int, p.Slots)
+	for _, o := range tx.outputs {
+		if o.Amount != p.Denomination {
+			return fmt.Errorf("%w: output %s holds %d", ErrWrongAmount, o.Address, o.Amount)
+		}
+		if o.Address.Version() != p.AddressVersion {
+			return fmt.Errorf("%w: output %s", ErrAddressVersion, o.Address)
+		}
+		if perSlot[o.Slot]++; perSlot[o.Slot] > len(tx.keys) {
+			return fmt.Errorf("%w: more outputs in slot %d than members", ErrKeyImageReused, o.Slot)
+		}
+	}
+	if err := tx.checkKeyImages(); err != nil {
+		return err
+	}
+
+	// Change: exactly what our inputs hold beyond what is due.
+	want := c.total - p.Due()
+	got := int64(0)
+	if c.cfg.Change != nil {
+		for _, ch := range tx.change {
+			if ch.Address == *c.cfg.Change {
+				got = ch.Amount
+			}
+		}
+	}
+	if got != want {
+		return fmt.Errorf("%w: %d, want %d", ErrChangeMismatch, got, want)
+	}
+
+	if tx.Surplus() < 0 {
+		return fmt.Errorf("%w: by %d", ErrUnbalanced, -tx.Surplus())
+	}
+	if c.cfg.Audit == AuditAll {
+		return tx.verifySignatures(c.roster.ring, c.scopes, c.cfg.Workers)
+	}
+	return nil
+}
+
+// findInput returns the index of id in the sorted inputs.
+func findInput(inputs []Input, id []byte) (int, bool) {
+	for i, in := range inputs {
+		if bytes.Equal(in.ID, id) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// findOutput returns the index of the output paid to address, or −1.
+// Addresses are unique in a transaction.
+func (tx *Transaction) findOutput(address ecdsa.Address) int {
+	for i, o := range tx.outputs {
+		if o.Address == address {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *Client) handleSigned(st *SignedTransaction) error {
+	if st.tx.session != c.session {
+		return fmt.Errorf("%w: signed transaction of %s", ErrWrongSession, st.tx.session)
+	}
+	if c.phase != PhaseConfirming {
+		return fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
+	}
+	if st.tx.hash != c.tx.hash {
+		return fmt.Errorf("%w: not the transaction the client signed", ErrIncomplete)
+	}
+	if c.cfg.Audit == AuditAll {
+		if err := st.Verify(); err != nil {
+			return err
+		}
+	} else if i := slices.IndexFunc(st.tx.keys, c.pk.Equal); i < 0 || !bytes.Equal(st.sigs[i].Bytes(), c.conf.sig.Bytes()) {
+		return fmt.Errorf("%w: not the client's own confirmation", ErrIncomplete)
+	}
+	c.signed, c.phase = st, PhaseComplete
+	return nil
+}
+
+// Tick tells the client the time. A client still waiting for its roster
+// after the register deadline, or for the transaction after the confirm
+// deadline, fails with ErrDeadline, which Tick returns. A client that has
+// signed waits without limit for the signed transaction or a restart; the
+// caller decides when to give up.
+func (c *Client) Tick(now time.Time) error {
+	switch {
+	case c.phase == PhaseRequesting && now.After(c.ann.deadlines.Register):
+		c.phase, c.err = PhaseFailed, fmt.Errorf("%w: no roster by %v", ErrDeadline, c.ann.deadlines.Register)
+		return c.err
+	case c.phase == PhaseRegistering && now.After(c.roster.confirm):
+		c.phase, c.err = PhaseFailed, fmt.Errorf("%w: no transaction by %v", ErrDeadline, c.roster.confirm)
+		return c.err
+	}
+	return nil
+}
+
+// Decline refuses the current session without waiting for (or without
+// signing) its transaction: it returns the signed Refusal to send, and the
+// client fails with ErrDeclined. The server leaves the client out of any
+// restart. Only a client in PhaseRegistering can decline; after it signed,
+// only a refusal to sign a later restart's transaction would help.
+func (c *Client) Decline() ([]Message, error) {
+	if c.phase != PhaseRegistering {
+		return nil, fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
+	}
+	msgs, _ := c.refuse([32]byte{}, ErrDeclined)
+	return msgs, nil
+}

@@ -1,0 +1,215 @@
+// Package mixer implements the coin mixing of the CB-ETS paper's Paying
+// phase (SPEC section 7): a hybrid server and N participants build one
+// transaction that spends every participant's inputs and pays equal
+// amounts to fresh addresses, so that nobody — the server included — can
+// tell which input paid which output. Output addresses are ecdsa addresses
+// of fresh keys (SPEC section 1) and each is registered with a linkable
+// ring signature of package ringsig (SPEC section 6).
+//
+// The package is a library: message types with strict binary encodings, a
+// server session (Server) and a participant (Client), each a state machine
+// whose methods are pure functions of (state, message, now) that return the
+// messages to send. Nothing here opens a socket, reads a clock or keeps a
+// goroutine; the caller moves the bytes and passes the time in.
+//
+// # Protocol
+//
+// Phase 0. The server announces a session (Announcement): a 32-byte session
+// id (NewSessionID, or any value never used twice), the Params — the
+// denomination d of every output in integer minor units, the number S of
+// output slots per participant, the fee each participant pays and the
+// address version — the bounds on the number of participants, and the three
+// Deadlines.
+//
+// Phase 1, requesting. A client sends a Request: its public key pk, its
+// inputs (identifier and amount, sorted by identifier), an optional change
+// address, and an R-bound signature (the paper's UserSign) by pk's key over
+// all of that and the session id, which proves it owns them. The server
+// verifies the signature, asks the backend through InputSource whether each
+// input exists, is unspent, holds the stated amount and belongs to pk,
+// refuses an input already offered by anyone in the session, and requires
+// the inputs to hold at least S·d + fee (the excess goes back to the change
+// address, which is then required). At the request deadline (or as soon as
+// the session is full) the server sends every participant the same Roster:
+// the session id, the parameters, the deadlines of phases 2 and 3 and the
+// ring — every participant's key in ascending byte order.
+//
+// Phase 2, generation. Each client derives one fresh output key per slot,
+// HMAC-SHA256 of its key over the session id, the ring digest and the slot
+// (hedged with ClientConfig.Rand when set; OutputKeys returns them), and
+// sends for each slot s a Registration of (session, s, address, d)
+// ring-signed over the ring with scope = session id ‖ u32be(s). Each
+// registration travels on its own anonymous channel (see Network
+// assumption). The server verifies the ring signature, enforces the
+// denomination and the address version, and refuses a key image already
+// used in the slot: a member can register at most one output per slot, so
+// the outputs never exceed the N·S the inputs pay for, and no member takes
+// more than its share while the ring hides who it is. At the register deadline (or once every member has registered in
+// every slot) it builds the Transaction: all inputs with their owners
+// sorted by id, the outputs sorted by (slot, address), each with its ring
+// signature, the change outputs sorted by address, the fee (participants ×
+// fee), the parameters and the digest of the ring, which is exactly the set
+// of input owners. It sends that transaction to every participant.
+//
+// Phase 3, confirmation. Each client checks, and refuses to sign with a
+// reason (a Refusal carrying a Reason, and an error that errors.Is matches)
+// unless all of these hold: the session, parameters and ring digest are
+// those of its roster (ErrParamsMismatch, ErrRingMismatch); each of its
+// inputs appears once, unchanged, and no other input is spent in its name
+// (ErrInputMissing); the per-participant fee is within its cap and the
+// transaction's fee is that fee times the participants (ErrFee); each of its
+// outputs appears once, with the denomination and the very registration it
+// sent (ErrOutputMissing, ErrWrongAmount); every output holds the
+// denomination, has the session's address version, and no slot holds two
+// outputs with one key image or more outputs than members
+// (ErrWrongAmount, ErrAddressVersion, ErrKeyImageReused); its change is
+// exactly its inputs minus S·d minus the fee (ErrChangeMismatch); the
+// transaction does not pay out more than its inputs (ErrUnbalanced); and,
+// with AuditAll (the default), every output's ring signature verifies over
+// the ring (ErrBadRingSignature). It then signs the transaction hash with
+// UserSign (Confirmation). When every input owner has signed, the server
+// assembles the SignedTransaction, which anyone can check offline with
+// Verify and Transaction().VerifySignatures.
+//
+// Faults. A client silent in phase 1 is simply not in the ring. The server
+// cannot tell who did not register an output in phase 2 (the ring hides
+// it), so it builds the transaction without the missing outputs; their
+// coins stay as an unassigned surplus (Transaction.Surplus) that only their
+// owners' signatures could release, and an honest owner refuses a
+// transaction without its output. Phase 3 fails as soon as every owner has
+// answered and one refused, or at the confirm deadline if one has not
+// signed; Server.Excluded names those without an accepted confirmation, and
+// Server.Restart opens the next session with the others only — their
+// inputs checked again, no new participant or input — under the id
+// NextSessionID(old id, old transaction hash), which clients recompute. The
+// survivors receive the new Roster, whose Previous is the old id, and
+// register fresh outputs. A message of another session, such as one
+// replayed from an earlier session, is refused with ErrWrongSession:
+// every signature covers the session id, and the ring signatures' scope
+// does too. Bad bytes give ErrMalformed, never a panic.
+//
+// # Messages
+//
+// Every message is encoded with the length-prefixed encoding of
+// internal/wire, starting with its own domain string
+// ("CBETS/mixer/v1/announcement", "…/request", "…/roster",
+// "…/registration", "…/transaction", "…/confirmation", "…/refusal",
+// "…/signed-transaction"), so no message parses as another and KindOf tells
+// them apart. Integers are big-endian, amounts and times int64 (times as
+// Unix nanoseconds), variable fields a u32 length and the bytes, addresses a
+// version byte and the 20-byte hash. The layout of each message is on its
+// type. Parse* functions are strict: lists must be in their canonical order
+// without repeats, keys and signatures well formed, amounts positive and
+// totals within an int64, and Bytes of a parsed value returns its input
+// exactly. The signatures cover, respectively: the Request encoding up to
+// the signature (R-bound ECDSA, SHA-256 profile); the Registration encoding
+// up to the signature (LSAG, scope session ‖ u32be(slot)); the Confirmation
+// or Refusal encoding up to the signature. A Confirmation names the
+// transaction by its hash, SHA-256 of the Transaction encoding.
+//
+// Sizes, for N participants and S slots: an Announcement is 116 bytes; a
+// Request 165, plus 12 + the id's length per input, plus 21 with a change
+// address; a Roster 130 + 33·N; a Registration 133 + 32·(N+1); a
+// Transaction 135, plus 45 + the id's length per input, 70 + 32·(N+1) per
+// output and 29 per change output; a Confirmation 197; a Refusal 193; a
+// SignedTransaction 45 + the transaction + 98·N.
+//
+// # Threat model
+//
+// The server learns who takes part, their inputs and change, and the set
+// of outputs; it does not learn which member registered which output,
+// provided registrations reach it over an anonymous channel: a ring
+// signature over N members is equally likely to come from any of them. It
+// can deny service — refuse requests, drop registrations, stall, or
+// present different rings — and clients detect the latter ones (a missing
+// output, a ring digest that is not theirs) and refuse, but it cannot move
+// anyone's coins without their signature: a transaction completes only when
+// every input owner has signed it, and an honest client signs only after
+// the checks above, which guarantee that it gets its S outputs of d and its
+// change and pays at most its fee cap, whatever the server put elsewhere.
+// That is the property the tests check: no client's coins are in a
+// completed transaction it did not sign.
+//
+// AuditOwn is enough for that property. AuditAll also detects misconduct
+// aimed at others — for instance an output without a valid registration,
+// which can only be paid from the surplus of a member who must also sign —
+// at the cost of one ring verification per output, about N·S·N point
+// multiplication pairs per client.
+//
+// Linkability: within a slot, two registrations by one member carry the
+// same key image and are linked (that is how the second is refused); across
+// slots and sessions key images are unrelated. Still, S outputs
+// registered over one connection, or at telling moments, are linked by the
+// network; send each over its own channel, at a random moment of the
+// phase. Equal amounts hide the link between inputs and outputs; change
+// outputs are visibly the change of their owner's inputs. The anonymity set
+// of an output is the honest members of its ring: a server that fills a
+// session with its own keys learns the remaining member's outputs, which
+// no protocol of this kind prevents; clients should insist on large rings.
+// A server that presents one session id to the same client with two rings
+// gets two unrelated output keys, since the ring digest enters the key
+// derivation.
+//
+// # Network assumption
+//
+// Registrations must travel over a channel that does not reveal the sender
+// (Tor or a mix network, one circuit per registration): the ring signature
+// hides which member signed, it cannot hide an IP address. Message.Anonymous
+// marks them. Requests, confirmations and refusals name their sender
+// anyway and may use an authenticated channel; the announcement, rosters
+// and transactions should reach clients over a channel that authenticates
+// the server, since nothing in them is signed by it (their integrity rests
+// on the clients' checks and signatures, so a forged one can only cause a
+// refusal).
+//
+// # What the backend must do
+//
+// InputSource decides what an input is; it should also reserve the inputs
+// of a session, so that no input is offered in two sessions at once. The
+// signed transaction moves coins only when the ledger applies it, and the
+// ledger must check its inputs again then (unspent, owned by the listed
+// keys, holding the listed amounts) and verify it (SignedTransaction.Verify,
+// Transaction.VerifySignatures). A restart's transaction spends the same
+// inputs as the failed one, which its signers also signed: the ledger must
+// apply at most one transaction per input, as it does anyway.
+//
+// # Concurrency and timing
+//
+// Server.Check verifies a batch of registrations with a worker pool bounded
+// by its argument, whose goroutines end before it returns; AuditAll and
+// Transaction.VerifySignatures do the same for the clients. Those are the
+// package's only goroutines; Server and Client are not safe for concurrent
+// use.
+//
+// Constant time: ring signing (package ringsig) and R-bound signing
+// (package ecdsa) use variable-time point multiplications and nonce
+// inversion, so an attacker who can time the client's signing precisely
+// may learn about its key or nonces; output keys are derived with
+// HMAC-SHA256, which is constant time. Everything the server does and every
+// check a client makes handles public data only, in variable time.
+//
+// # Costs
+//
+// A ring signature and its verification each cost about two double point
+// multiplications per member, so a round costs O(N²·S) for the server, and
+// for each AuditAll client; signing costs O(N·S) per client. In a
+// 100-member round nearly nine tenths of the CPU time goes to ringsig's
+// Sign, Verify and NewRing; see the benchmarks. Traffic grows as N³·S: the
+// transaction carries N·S ring signatures of 32·(N+1) bytes each and goes
+// to all N participants, once to sign and once signed (about 70 MB in all
+// for N = 100, S = 1); a caller that publishes it once, on a bulletin board
+// the clients read, divides that by N.
+//
+// # What this is not
+//
+// This is the paper's protocol, which hides the link from inputs to outputs
+// from the server only if the network hides the senders, and whose
+// messages grow with N. When a user needs more, use a protocol designed for
+// it: CoinJoin with blind signatures (for example the ZeroLink/Chaumian
+// CoinJoin of Wasabi 1) or WabiSabi with keyed-verification anonymous
+// credentials, where the coordinator signs blinded outputs and needs no
+// ring signatures, allows arbitrary amounts and scales to hundreds of
+// inputs; or CoinShuffle++ (DiceMix), a peer-to-peer protocol whose DC-net
+// hides who contributed which output without any anonymous network or
+// coordinator.
+package mixer
