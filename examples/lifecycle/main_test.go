@@ -16,6 +16,7 @@ func TestRun(t *testing.T) {
 	require.NotContains(t, text, "unexpected")
 	require.Equal(t, 5, strings.Count(text, "refused: "), text)
 	require.Contains(t, text, "matches: true")
+	require.Contains(t, text, "confirmations, server complete")
 	names := []string{}
 	for _, p := range rep.Phases {
 		names = append(names, p.Name)
