@@ -10,6 +10,7 @@ package ecdsa_test
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
@@ -117,5 +118,29 @@ func BenchmarkDecredVerify(b *testing.B) {
 		if !sig.Verify(h[:], pub) {
 			b.Fatal("decred signature does not verify")
 		}
+	}
+}
+
+// BenchmarkVerifyRBoundBatch reports the time per signature ("ns/sig") of
+// batches of R-bound signatures, to compare with BenchmarkVerifyRBound.
+func BenchmarkVerifyRBoundBatch(b *testing.B) {
+	for _, n := range []int{64, 1024} {
+		items := make([]ecdsa.BatchItem, n)
+		for i := range items {
+			key := keyFromLabel(b, "cbets/ecdsa/bench/batch/"+string(rune('a'+i%26)))
+			msg := append([]byte("batch "), byte(i), byte(i>>8))
+			sig, err := ecdsa.SignRBound(key, msg, nil)
+			require.NoError(b, err)
+			items[i] = ecdsa.BatchItem{PublicKey: key.PublicKey(), Message: msg, Signature: sig}
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := ecdsa.VerifyRBoundBatch(items, ecdsa.SHA256, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/sig")
+		})
 	}
 }
