@@ -123,10 +123,17 @@ func readAddress(r *wire.Reader) ecdsa.Address {
 // Verify checks the registrar's signature. Merchants call it (through the
 // transitions) before acting on any request that names the certificate.
 func (c *Certificate) Verify(registrar *ecdsa.PublicKey) error {
-	if err := ecdsa.VerifyRBound(registrar, c.signed(), c.sig, ecdsa.SHA256); err != nil {
-		return fmt.Errorf("%w: certificate %q: %w", ErrCertificate, c.id, err)
-	}
-	return nil
+	return c.verify(registrar, nil)
+}
+
+func (c *Certificate) verify(registrar *ecdsa.PublicKey, b *rbounds) error {
+	msg := c.signed()
+	return b.verify(registrar, msg, c.sig, func() error {
+		if err := ecdsa.VerifyRBound(registrar, msg, c.sig, ecdsa.SHA256); err != nil {
+			return fmt.Errorf("%w: certificate %q: %w", ErrCertificate, c.id, err)
+		}
+		return nil
+	})
 }
 
 // ID returns the certificate id.

@@ -54,19 +54,24 @@ func Replay(records []*Record, v *Verifier) (*Ticket, error) {
 		return nil, fmt.Errorf("%w: empty history", ErrMalformed)
 	}
 	var cur *Ticket
+	batch := &rbounds{}
 	for i, rec := range records {
 		if rec == nil || rec.Request == nil {
-			return nil, &RecordError{Index: i, Err: fmt.Errorf("%w: nil record", ErrMalformed)}
+			return nil, batch.before(records, i, fmt.Errorf("%w: nil record", ErrMalformed))
 		}
-		if err := v.verify(cur, rec); err != nil {
-			return nil, &RecordError{Index: i, Kind: rec.Request.Kind, Err: err}
+		batch.at = i
+		if err := v.verify(cur, rec, batch); err != nil {
+			return nil, batch.before(records, i, err)
 		}
 		cur = advance(cur, rec)
+	}
+	if err := batch.before(records, len(records), nil); err != nil {
+		return nil, err
 	}
 	return cur, nil
 }
 
-func (v *Verifier) verify(cur *Ticket, rec *Record) error {
+func (v *Verifier) verify(cur *Ticket, rec *Record, batch *rbounds) error {
 	req := rec.Request
 	merchant := req.Merchant
 	if merchant == nil || req.Cert == nil {
@@ -85,7 +90,7 @@ func (v *Verifier) verify(cur *Ticket, rec *Record) error {
 	if cur != nil && rec.Time.Before(cur.Updated) {
 		return fmt.Errorf("%w: record time %v before %v", ErrTime, rec.Time, cur.Updated)
 	}
-	if err := v.Policy.check(cur, req, v.Registrar, merchant, rec.Time); err != nil {
+	if err := v.Policy.check(cur, req, v.Registrar, merchant, rec.Time, batch); err != nil {
 		return err
 	}
 	want := &Record{Request: req, Time: rec.Time}
@@ -114,8 +119,11 @@ func (v *Verifier) verify(cur *Ticket, rec *Record) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	if err := ecdsa.VerifyRBound(merchant, rec.SignedBytes(), sig, ecdsa.SHA256); err != nil {
-		return fmt.Errorf("%w: merchant signature: %w", ErrSignature, err)
-	}
-	return nil
+	msg := rec.SignedBytes()
+	return batch.verify(merchant, msg, sig, func() error {
+		if err := ecdsa.VerifyRBound(merchant, msg, sig, ecdsa.SHA256); err != nil {
+			return fmt.Errorf("%w: merchant signature: %w", ErrSignature, err)
+		}
+		return nil
+	})
 }

@@ -210,24 +210,31 @@ func representable(t time.Time) bool {
 }
 
 // verifySig checks the user's signature on the request under the
-// certificate's key.
-func (q *Request) verifySig() error {
+// certificate's key; an R-bound one (Buy) goes through b.
+func (q *Request) verifySig(b *rbounds) error {
 	msg := q.SignedBytes()
 	pub := q.Cert.PublicKey()
-	var err error
+	fail := func(err error) error {
+		return fmt.Errorf("%w: %v request signed by %q: %w", ErrSignature, q.Kind, q.Cert.ID(), err)
+	}
 	if q.Kind == KindBuy {
-		var sig *ecdsa.RBoundSignature
-		if sig, err = ecdsa.ParseRBoundSignature(q.Sig); err == nil {
-			err = ecdsa.VerifyRBound(pub, msg, sig, ecdsa.SHA256)
+		sig, err := ecdsa.ParseRBoundSignature(q.Sig)
+		if err != nil {
+			return fail(err)
 		}
-	} else {
-		var sig *ecdsa.InverseSSignature
-		if sig, err = ecdsa.ParseInverseSSignature(q.Sig); err == nil {
-			err = ecdsa.VerifyInverseS(pub, msg, sig, ecdsa.SHA256)
-		}
+		return b.verify(pub, msg, sig, func() error {
+			if err := ecdsa.VerifyRBound(pub, msg, sig, ecdsa.SHA256); err != nil {
+				return fail(err)
+			}
+			return nil
+		})
+	}
+	sig, err := ecdsa.ParseInverseSSignature(q.Sig)
+	if err == nil {
+		err = ecdsa.VerifyInverseS(pub, msg, sig, ecdsa.SHA256)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %v request signed by %q: %w", ErrSignature, q.Kind, q.Cert.ID(), err)
+		return fail(err)
 	}
 	return nil
 }

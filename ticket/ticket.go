@@ -174,7 +174,7 @@ func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts,
 	if !representable(now) {
 		return nil, nil, fmt.Errorf("%w: %v cannot be encoded in a record", ErrTime, now)
 	}
-	if err := m.policy.check(cur, req, m.registrar, m.pub, now); err != nil {
+	if err := m.policy.check(cur, req, m.registrar, m.pub, now, nil); err != nil {
 		return nil, nil, err
 	}
 	rec := &Record{Request: req, Time: now.UTC()}
@@ -199,16 +199,17 @@ func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts,
 
 // check verifies a request against the current ticket: its form, the
 // merchant, the certificate, the ticket identity and head, the times, the
-// state rules, and the user's signature (but for Consume, see below). It is shared by the merchant's
-// transitions and by Replay.
-func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.PublicKey, now time.Time) error {
+// state rules, and the user's signature (but for Consume, see below). It is
+// shared by the merchant's transitions and by Replay, which passes b to
+// verify the R-bound signatures of a whole history in one batch.
+func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.PublicKey, now time.Time, b *rbounds) error {
 	if err := req.checkForm(); err != nil {
 		return err
 	}
 	if !req.Merchant.Equal(merchant) {
 		return fmt.Errorf("%w: request names another merchant", ErrForeign)
 	}
-	if err := req.Cert.Verify(registrar); err != nil {
+	if err := req.Cert.verify(registrar, b); err != nil {
 		return err
 	}
 	if req.Time.After(now) {
@@ -218,7 +219,7 @@ func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.Pub
 		if cur != nil {
 			return fmt.Errorf("%w: the ticket already exists", ErrState)
 		}
-		return req.verifySig()
+		return req.verifySig(b)
 	}
 	if cur == nil {
 		return fmt.Errorf("%w: no ticket to %v", ErrState, req.Kind)
@@ -264,7 +265,7 @@ func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.Pub
 		// and by multisig.Verify in Replay.
 		return nil
 	}
-	return req.verifySig()
+	return req.verifySig(b)
 }
 
 // settle fills in the record's settlement from the facts: the standing the
