@@ -178,8 +178,9 @@
 // Server.Check verifies a batch of registrations with a worker pool bounded
 // by its argument, whose goroutines end before it returns; AuditAll and
 // Transaction.VerifySignatures do the same for the clients. Those are the
-// package's only goroutines; Server and Client are not safe for concurrent
-// use.
+// package's only goroutines. SignedTransaction.Verify checks every owner's
+// confirmation in one batch (ecdsa.VerifyRBoundBatch). Server and Client
+// are not safe for concurrent use.
 //
 // Constant time: ring signing (package ringsig) and R-bound signing
 // (package ecdsa) use variable-time point multiplications and nonce

@@ -3,6 +3,7 @@ package mixer
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -574,14 +575,19 @@ func (st *SignedTransaction) Transaction() *Transaction { return st.tx }
 // and verifies. It does not re-verify the ring signatures (use
 // Transaction().VerifySignatures).
 func (st *SignedTransaction) Verify() error {
+	items := make([]ecdsa.BatchItem, len(st.sigs))
 	for i, s := range st.sigs {
 		if s == nil {
 			return fmt.Errorf("%w: no signature by owner %d", ErrIncomplete, i)
 		}
 		c := signedStatement{domain: confirmationDomain, session: st.tx.session, txHash: st.tx.hash, pk: st.tx.keys[i], sig: s}
-		if err := c.Verify(); err != nil {
-			return fmt.Errorf("%w: owner %d: %w", ErrIncomplete, i, err)
-		}
+		items[i] = ecdsa.BatchItem{PublicKey: c.pk, Message: c.signedBytes(), Signature: c.sig}
 	}
-	return nil
+	// One batch for all the owners' confirmations (UserSign is R-bound).
+	err := ecdsa.VerifyRBoundBatch(items, ecdsa.SHA256, nil)
+	var be *ecdsa.BatchError
+	if errors.As(err, &be) {
+		return fmt.Errorf("%w: owner %d: %w", ErrIncomplete, be.Invalid[0], ErrBadSignature)
+	}
+	return err
 }
