@@ -1,12 +1,3 @@
-// Package ecc holds the secp256k1 arithmetic that the signature packages of
-// cbets share: strict scalar and point decoding, deterministic nonces, the
-// message digests of the hash profiles, the joint multiplication u1·G + u2·Q
-// used by every verifier, and the inverse-s ECDSA core (paper eq. 11–18) that
-// both package ecdsa and package multisig sign with.
-//
-// Everything here works on decred's secp256k1 types. Point multiplications
-// use decred's variable-time routines; scalar arithmetic is decred's
-// constant-time ModNScalar except for inversion, which is variable time.
 package ecc
 
 import (
@@ -198,7 +189,7 @@ func SignInverseS(sk, e *secp256k1.ModNScalar, hash []byte, extra *[32]byte, tag
 		d := Nonce(sk, hash, extra, tag, iter)
 		var R secp256k1.JacobianPoint
 		secp256k1.ScalarBaseMultNonConst(&d, &R)
-		R.ToAffine()
+		ToAffine(&R)
 		a = ScalarFromField(&R.X)
 		if a.IsZero() {
 			d.Zero()

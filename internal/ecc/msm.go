@@ -13,24 +13,30 @@ import (
 // is non-zero.
 //
 // A point used many times (G, a ring's members, a scope base, a key image)
-// can be tabulated "split": with the multiples of 2^64·P as well, each GLV
-// half is cut again into 64-bit pieces, and the chain shrinks from about 130
-// doublings to about 66. When every term of a product is split, the product
-// pays half the doublings.
+// can be tabulated "split": with the multiples of 2^32·P, 2^64·P and 2^96·P
+// as well, each GLV half is cut again into 32-bit pieces, and the chain
+// shrinks from about 130 doublings to about 34. The number of additions
+// stays the same (it depends on the digits, not on how they are grouped).
+// When every term of a product is split, the product pays a quarter of the
+// doublings.
 //
 // All of it is variable time and for public data only (verification).
 
 const (
-	nafLen     = 131 // digits of a 129-bit value in wNAF, with a carry
-	varWindow  = 5   // width for a point used once: 8 odd multiples
-	baseWindow = 8   // width for G, tabulated once: 64 odd multiples
+	nafLen          = 131 // digits of a 129-bit value in wNAF, with a carry
+	maxWindow       = 12  // widest table: 1024 odd multiples per base
+	varWindow       = 5   // width for a point used once: 8 odd multiples
+	baseWindow      = 10  // width for G, tabulated once: 256 odd multiples
+	splitBaseWindow = 8   // width for G's split table: 64 odd multiples per base
+	splitPieces     = 4   // pieces of a GLV half in a split table
+	maxPieces       = 4
 )
 
 // wnaf writes the width-w NAF of the non-negative x (< 2^130, as three
 // little-endian limbs) into out, which must be zero, least significant
 // digit first, and returns the number of digits. Runs of zero digits are
 // skipped whole: after a non-zero digit the next w−1 digits are zero.
-func wnaf(out *[nafLen]int8, x [3]uint64, w uint) int {
+func wnaf(out *[nafLen]int16, x [3]uint64, w uint) int {
 	mask := uint64(1)<<w - 1
 	half := uint64(1) << (w - 1)
 	n := 0
@@ -48,10 +54,10 @@ func wnaf(out *[nafLen]int8, x [3]uint64, w uint) int {
 			x[0], c = add64(x[0], mask+1-d, 0)
 			x[1], c = add64(x[1], 0, c)
 			x[2] += c
-			out[i] = int8(int64(d) - int64(mask+1))
+			out[i] = int16(int64(d) - int64(mask+1))
 		} else {
 			x[0] -= d // no borrow: the low w bits of x are d
-			out[i] = int8(d)
+			out[i] = int16(d)
 		}
 		n = i + 1
 		shiftRight(&x, w)
@@ -78,136 +84,236 @@ func shiftRight(x *[3]uint64, s uint) {
 	x[2] >>= s
 }
 
-// oddMultiples fills t with P, 3P, 5P, … (Jacobian, normalized).
-func oddMultiples(t []secp256k1.JacobianPoint, p *secp256k1.JacobianPoint) {
-	var p2 secp256k1.JacobianPoint
-	t[0].Set(p)
-	secp256k1.DoubleNonConst(p, &p2)
-	for i := 1; i < len(t); i++ {
-		secp256k1.AddNonConst(&t[i-1], &p2, &t[i])
+// oddMultiplesIso writes P, 3P, 5P, … (P not infinity) into t as affine
+// points of the curve scaled by the returned zt: the point (x, y) of t
+// stands for (x/zt², y/zt³). No inversion is needed (the "effective affine"
+// method, as in libsecp256k1's odd-multiples table): with D = 2P in Jacobian
+// form, D is affine on the curve scaled by Z_D, where the multiples are
+// chained by mixed additions; their Z differ by the known factors H of the
+// additions, with which all of them are brought to the last one's Z, and on
+// the curve scaled once more by that Z they are all affine.
+//
+// For P on secp256k1 no addition of the chain is exceptional (its order n
+// is prime and far above the multiples); any other input gives an
+// unspecified table but no failure.
+func oddMultiplesIso(t []aff, p *jac) fe {
+	var d jac
+	d.double(p)
+	da := aff{x: d.x, y: d.y}
+	var zd2, zd3 fe
+	feSqr(&zd2, &d.z)
+	feMul(&zd3, &zd2, &d.z)
+	var acc jac
+	feMul(&acc.x, &p.x, &zd2)
+	feMul(&acc.y, &p.y, &zd3)
+	acc.z = p.z
+	n := len(t)
+	var buf [8]fe
+	ratios := buf[:]
+	if n > len(buf) {
+		ratios = make([]fe, n)
 	}
+	t[0] = aff{x: acc.x, y: acc.y}
+	for i := 1; i < n; i++ {
+		ratios[i], _ = acc.addAff(&acc, &da, false)
+		t[i] = aff{x: acc.x, y: acc.y}
+	}
+	// Point i has Z_i, and Z_(n−1) = Z_i·ratios[i+1]·…·ratios[n−1].
+	if n > 1 {
+		s := ratios[n-1]
+		for i := n - 2; i >= 0; i-- {
+			t[i] = t[i].scaled(&s)
+			if i > 0 {
+				feMul(&s, &s, &ratios[i])
+			}
+		}
+	}
+	var zt fe
+	feMul(&zt, &d.z, &acc.z)
+	return zt
 }
 
-// toAffine converts the points of t to affine form (Z = 1) with a single
-// field inversion (Montgomery's trick). No point may be infinity.
-func toAffine(t []secp256k1.JacobianPoint) {
-	if len(t) == 0 {
+// feInvBatch sets out[i] = 1/in[i] with one field inversion (Montgomery's
+// trick); a zero input gives zero outputs. out and in may be the same.
+func feInvBatch(out, in []fe) {
+	n := len(in)
+	if n == 0 {
 		return
 	}
-	acc := make([]secp256k1.FieldVal, len(t))
-	acc[0].Set(&t[0].Z)
-	for i := 1; i < len(t); i++ {
-		acc[i].Mul2(&acc[i-1], &t[i].Z)
+	acc := make([]fe, n)
+	acc[0] = in[0]
+	for i := 1; i < n; i++ {
+		feMul(&acc[i], &acc[i-1], &in[i])
 	}
-	var inv secp256k1.FieldVal
-	inv.Set(&acc[len(t)-1]).Inverse()
-	for i := len(t) - 1; i >= 0; i-- {
-		var zi secp256k1.FieldVal // 1/Z_i
-		if i > 0 {
-			zi.Mul2(&inv, &acc[i-1])
-			inv.Mul(&t[i].Z)
-		} else {
-			zi.Set(&inv)
-		}
-		var zi2, zi3 secp256k1.FieldVal
-		zi2.SquareVal(&zi)
-		zi3.Mul2(&zi2, &zi)
-		t[i].X.Mul(&zi2).Normalize()
-		t[i].Y.Mul(&zi3).Normalize()
-		t[i].Z.SetInt(1)
+	var inv fe
+	feInv(&inv, &acc[n-1])
+	for i := n - 1; i > 0; i-- {
+		var zi fe
+		feMul(&zi, &inv, &acc[i-1])
+		feMul(&inv, &inv, &in[i])
+		out[i] = zi
 	}
+	out[0] = inv
 }
 
-// ToAffinePair converts a and b (not infinity) to affine form with one
-// inversion.
+// ToAffinePair converts a and b to affine form (Z = 1, normalized
+// coordinates) with one field inversion. A point at infinity is left as it
+// is.
 func ToAffinePair(a, b *secp256k1.JacobianPoint) {
-	pair := [2]secp256k1.JacobianPoint{*a, *b}
-	toAffine(pair[:])
-	*a, *b = pair[0], pair[1]
-}
-
-// Table holds odd multiples of a point P for multiplications by any scalar:
-// of P and φ(P) = λP and, for a split table, of 2^64·P and φ(2^64·P).
-type Table struct {
-	pts [4][]secp256k1.JacobianPoint // P, φ(P), 2^64·P, φ(2^64·P)
-	w   uint
-}
-
-func (t *Table) split() bool { return t.pts[2] != nil }
-
-// NewTable precomputes the width-w odd multiples of p (not infinity), in
-// Jacobian form; for a point used once.
-func NewTable(p *secp256k1.JacobianPoint, w uint) *Table {
-	t := &Table{w: w}
-	t.pts[0] = make([]secp256k1.JacobianPoint, 1<<(w-2))
-	oddMultiples(t.pts[0], p)
-	t.fillPhi()
-	return t
-}
-
-// NewAffineTables precomputes width-w tables for all the points (none may
-// be infinity), converted to affine form with a single field inversion, so
-// that every addition from them is a cheaper mixed addition. Split tables
-// also hold the multiples of 2^64·P: worth their 64 extra doublings per
-// point when the table serves several products.
-func NewAffineTables(points []secp256k1.JacobianPoint, w uint, split bool) []*Table {
-	per := 1 << (w - 2)
-	bases := 1
-	if split {
-		bases = 2
+	pa, pb := jacFromPoint(a), jacFromPoint(b)
+	switch {
+	case pa.inf && pb.inf:
+		return
+	case pa.inf:
+		pb.toAffine()
+		*b = pb.point()
+		return
+	case pb.inf:
+		pa.toAffine()
+		*a = pa.point()
+		return
 	}
-	all := make([]secp256k1.JacobianPoint, per*bases*len(points))
+	var zz, inv, ia, ib fe
+	feMul(&zz, &pa.z, &pb.z)
+	feInv(&inv, &zz)
+	feMul(&ia, &inv, &pb.z)
+	feMul(&ib, &inv, &pa.z)
+	pa.scaleZinv(&ia)
+	pb.scaleZinv(&ib)
+	*a, *b = pa.point(), pb.point()
+}
+
+// ToAffine converts p to affine form (Z = 1, normalized coordinates), like
+// decred's JacobianPoint.ToAffine but faster; the point at infinity is left
+// as it is. The inversion is a fixed addition chain on branch-free field
+// arithmetic, so p may be a point made from a secret nonce.
+func ToAffine(p *secp256k1.JacobianPoint) {
+	j := jacFromPoint(p)
+	if j.inf {
+		return
+	}
+	j.toAffine()
+	*p = j.point()
+}
+
+// toAffine sets Z = 1 for a point that is not infinity.
+func (p *jac) toAffine() {
+	var zi fe
+	feInv(&zi, &p.z)
+	p.scaleZinv(&zi)
+}
+
+// scaleZinv sets Z = 1 given zi = 1/Z.
+func (p *jac) scaleZinv(zi *fe) {
+	a := aff{x: p.x, y: p.y}
+	a = a.scaled(zi)
+	p.x, p.y, p.z = feCanon(&a.x), feCanon(&a.y), feOne
+}
+
+// Table holds odd multiples of a point P for multiplications by any scalar,
+// as affine points: pts[2j] of 2^(j·s)·P and pts[2j+1] of φ(2^(j·s)·P) =
+// λ·2^(j·s)·P for the pieces j of s = 128/pieces bits (one piece, s = 128,
+// for an unsplit table). A table is immutable once built and may be shared.
+type Table struct {
+	pts    [2 * maxPieces][]aff
+	pieces int
+	w      uint
+	inf    bool // P is infinity: every product with it is infinity
+	// iso marks the single-use tables of MulAdd, whose points lie on the
+	// curve scaled by zt (see oddMultiplesIso); every other table is on
+	// secp256k1 itself.
+	iso bool
+	zt  fe
+}
+
+func (t *Table) split() bool { return t.pieces > 1 }
+
+// NewTable precomputes the width-w odd multiples of p (2 ≤ w ≤ 12).
+// p must be on the curve (any point the package's decoders return is);
+// infinity is allowed.
+func NewTable(p *secp256k1.JacobianPoint, w uint) *Table {
+	return NewAffineTables([]secp256k1.JacobianPoint{*p}, w, false)[0]
+}
+
+// NewAffineTables precomputes width-w tables (2 ≤ w ≤ 12) for all the
+// points (on the curve; infinity is allowed and gives a table whose products
+// are infinity), converted to affine form with a single field inversion for
+// all of them. Split tables also hold the multiples of 2^64·P: worth their 64
+// extra doublings per point when the table serves several products.
+func NewAffineTables(points []secp256k1.JacobianPoint, w uint, split bool) []*Table {
+	if w < 2 || w > maxWindow {
+		panic("ecc: table width out of range")
+	}
+	per := 1 << (w - 2)
+	pieces := 1
+	if split {
+		pieces = splitPieces
+	}
+	width := 128 / pieces
+	all := make([]aff, 2*per*pieces*len(points))
+	zts := make([]fe, 0, pieces*len(points))
 	tables := make([]*Table, len(points))
 	for i := range points {
-		off := i * per * bases
-		oddMultiples(all[off:off+per], &points[i])
-		if split {
-			p64 := points[i]
-			for range 64 {
-				secp256k1.DoubleNonConst(&p64, &p64)
+		t := &Table{w: w, pieces: pieces}
+		tables[i] = t
+		p := jacFromPoint(&points[i])
+		if p.inf {
+			t.inf = true
+			continue
+		}
+		for j := range pieces {
+			if j > 0 {
+				for range width {
+					p.double(&p)
+				}
 			}
-			oddMultiples(all[off+per:off+2*per], &p64)
+			off := ((i*pieces+j)*2 + 0) * per
+			t.pts[2*j] = all[off : off+per : off+per]
+			t.pts[2*j+1] = all[off+per : off+2*per : off+2*per]
+			zts = append(zts, oddMultiplesIso(t.pts[2*j], &p))
 		}
 	}
-	toAffine(all)
-	for i := range points {
-		off := i * per * bases
-		t := &Table{w: w}
-		t.pts[0] = all[off : off+per : off+per]
-		if split {
-			t.pts[2] = all[off+per : off+2*per : off+2*per]
+	feInvBatch(zts, zts)
+	k := 0
+	for _, t := range tables {
+		if t.inf {
+			continue
 		}
-		t.fillPhi()
-		tables[i] = t
+		for j := range t.pieces {
+			base := t.pts[2*j]
+			for i := range base {
+				a := base[i].scaled(&zts[k])
+				base[i] = aff{x: feCanon(&a.x), y: feCanon(&a.y)}
+			}
+			k++
+			phiTable(t.pts[2*j+1], base)
+		}
 	}
 	return tables
 }
 
-// fillPhi derives the φ tables: φ(x, y) = (β·x, y), which keeps Z
-// (Jacobian x is X/Z², and β·X/Z² = β·x).
-func (t *Table) fillPhi() {
-	for _, k := range []int{0, 2} {
-		if t.pts[k] == nil {
-			continue
-		}
-		t.pts[k+1] = make([]secp256k1.JacobianPoint, len(t.pts[k]))
-		for i := range t.pts[k] {
-			t.pts[k+1][i] = t.pts[k][i]
-			t.pts[k+1][i].X.Mul(&glv.beta).Normalize()
-		}
+// phiTable sets dst[i] = φ(src[i]) = (β·x, y). On a scaled curve φ acts
+// the same way, so this serves the tables of MulAdd too.
+func phiTable(dst, src []aff) {
+	for i := range src {
+		feMul(&dst[i].x, &src[i].x, &glv.beta)
+		dst[i].y = src[i].y
 	}
 }
 
 // baseTables are G's tables, unsplit and split, built once at package
-// initialisation and never written again.
+// initialisation and never written again. G comes from the curve
+// parameters: deriving it with ScalarBaseMultNonConst would make every
+// program that imports the package decompress decred's signing table.
 var baseTables = func() [2]*Table {
+	params := secp256k1.Params()
 	var g secp256k1.JacobianPoint
-	var one secp256k1.ModNScalar
-	one.SetInt(1)
-	secp256k1.ScalarBaseMultNonConst(&one, &g)
+	g.X.SetByteSlice(params.Gx.Bytes())
+	g.Y.SetByteSlice(params.Gy.Bytes())
+	g.Z.SetInt(1)
 	return [2]*Table{
 		NewAffineTables([]secp256k1.JacobianPoint{g}, baseWindow, false)[0],
-		NewAffineTables([]secp256k1.JacobianPoint{g}, baseWindow, true)[0],
+		NewAffineTables([]secp256k1.JacobianPoint{g}, splitBaseWindow, true)[0],
 	}
 }()
 
@@ -220,51 +326,89 @@ func baseFor(other *Table) *Table {
 	return baseTables[0]
 }
 
-// term is one scalar split for one table: up to four wNAF digit strings,
-// digit string h going with the table's points pts[h]. It holds no pointer
-// to the table, so a table built on the stack stays there.
+// term is one scalar split for one table: up to 2·maxPieces wNAF digit
+// strings, string i going with the table's points pts[i]. It holds no
+// pointer to the table, so a table built on the stack stays there.
 type term struct {
-	naf [4][nafLen]int8
-	len [4]int
-	neg [4]bool
+	naf [2 * maxPieces][nafLen]int16
+	len [2 * maxPieces]int
+	neg [2 * maxPieces]bool
+	n   int // strings in use
 }
 
 // set splits k for the table and returns the number of digits needed.
 func (t *term) set(k *secp256k1.ModNScalar, tab *Table) int {
-	k1, k2, n1, n2 := splitScalar(k)
-	halves := [2]secp256k1.ModNScalar{k1, k2}
-	negs := [2]bool{n1, n2}
-	top := 0
-	for h := range 2 {
-		l := limbs(&halves[h]) // below 2^129: l[3] is zero
-		x := [3]uint64{l[0], l[1], l[2]}
-		if !tab.split() {
-			t.len[h] = wnaf(&t.naf[h], x, tab.w)
-			t.neg[h] = negs[h]
-			top = max(top, t.len[h])
-			continue
-		}
-		lo := [3]uint64{l[0]}
-		hi := [3]uint64{l[1], l[2]}
-		t.len[h] = wnaf(&t.naf[h], lo, tab.w)
-		t.len[h+2] = wnaf(&t.naf[h+2], hi, tab.w)
-		t.neg[h], t.neg[h+2] = negs[h], negs[h]
-		top = max(top, t.len[h], t.len[h+2])
+	if tab.inf {
+		t.n = 0
+		return 0
 	}
-	if !tab.split() {
-		t.len[2], t.len[3] = 0, 0
+	k1, k2, n1, n2 := splitScalar(k)
+	halves := [2][3]uint64{k1, k2}
+	negs := [2]bool{n1, n2}
+	width := uint(128 / tab.pieces)
+	top := 0
+	t.n = 2 * tab.pieces
+	for h := range 2 {
+		for j := range tab.pieces {
+			// Bits j·width and up of the half (below 2^129), cut to
+			// width bits except for the last piece.
+			x := shr192(halves[h], uint(j)*width)
+			if j < tab.pieces-1 {
+				x = mask192(x, width)
+			}
+			i := 2*j + h
+			t.len[i] = wnaf(&t.naf[i], x, tab.w)
+			t.neg[i] = negs[h]
+			top = max(top, t.len[i])
+		}
 	}
 	return top
 }
 
-// strauss returns Σ k_i·P_i over the terms and their tables.
-func strauss(terms []term, tabs []*Table, top int) secp256k1.JacobianPoint {
-	var acc, q secp256k1.JacobianPoint
+// shr192 returns x >> s for s < 192.
+func shr192(x [3]uint64, s uint) [3]uint64 {
+	for s >= 64 {
+		x = [3]uint64{x[1], x[2], 0}
+		s -= 64
+	}
+	if s > 0 {
+		x = [3]uint64{x[0]>>s | x[1]<<(64-s), x[1]>>s | x[2]<<(64-s), x[2] >> s}
+	}
+	return x
+}
+
+// mask192 returns x mod 2^s for 0 < s ≤ 128.
+func mask192(x [3]uint64, s uint) [3]uint64 {
+	switch {
+	case s < 64:
+		return [3]uint64{x[0] & (1<<s - 1)}
+	case s == 64:
+		return [3]uint64{x[0]}
+	case s < 128:
+		return [3]uint64{x[0], x[1] & (1<<(s-64) - 1)}
+	default:
+		return [3]uint64{x[0], x[1]}
+	}
+}
+
+// strauss returns Σ k_i·P_i over the terms and their tables. At most one
+// table may be a scaled-curve table of MulAdd: the sum then runs on its
+// curve, the points of the other tables enter through addAffZinv, and the
+// result is mapped back at the end.
+func strauss(terms []term, tabs []*Table, top int) jac {
+	var zt *fe
+	for _, t := range tabs {
+		if t.iso {
+			zt = &t.zt
+		}
+	}
+	acc := jac{inf: true}
 	for i := top - 1; i >= 0; i-- {
-		secp256k1.DoubleNonConst(&acc, &acc)
+		acc.double(&acc)
 		for j := range terms {
 			t := &terms[j]
-			for h := range 4 {
+			tab := tabs[j]
+			for h := range t.n {
 				if i >= t.len[h] {
 					continue
 				}
@@ -276,36 +420,41 @@ func strauss(terms []term, tabs []*Table, top int) secp256k1.JacobianPoint {
 				if d < 0 {
 					d, neg = -d, !neg
 				}
-				p := &tabs[j].pts[h][d>>1]
-				if neg {
-					q.X, q.Z = p.X, p.Z
-					q.Y.NegateVal(&p.Y, 1).Normalize()
-					p = &q
+				a := &tab.pts[h][d>>1]
+				if zt != nil && !tab.iso {
+					acc.addAffZinv(&acc, a, neg, zt)
+				} else {
+					acc.addAff(&acc, a, neg)
 				}
-				secp256k1.AddNonConst(&acc, p, &acc)
 			}
 		}
+	}
+	if zt != nil && !acc.inf {
+		// (X, Y, Z) on the curve scaled by zt is (X, Y, Z·zt) on secp256k1.
+		feMul(&acc.z, &acc.z, zt)
 	}
 	return acc
 }
 
 // MulAdd returns u1·G + u2·Q in Jacobian coordinates (variable time). It is
-// the one place every verifier computes its multi-scalar product.
+// the one place every verifier computes its multi-scalar product. Q must be
+// on the curve or infinity.
 func MulAdd(u1, u2 *secp256k1.ModNScalar, q *secp256k1.JacobianPoint) secp256k1.JacobianPoint {
 	if IsInfinity(q) {
 		var terms [1]term
 		tabs := [1]*Table{baseTables[0]}
-		return strauss(terms[:], tabs[:], terms[0].set(u1, tabs[0]))
+		r := strauss(terms[:], tabs[:], terms[0].set(u1, tabs[0]))
+		return r.point()
 	}
-	var pts, phis [1 << (varWindow - 2)]secp256k1.JacobianPoint
-	qt := Table{w: varWindow}
+	// Q's table is used once: it stays on the scaled curve, which costs
+	// no inversion.
+	qj := jacFromPoint(q)
+	var pts, phis [1 << (varWindow - 2)]aff
+	qt := Table{w: varWindow, pieces: 1, iso: true}
+	qt.zt = oddMultiplesIso(pts[:], &qj)
+	phiTable(phis[:], pts[:])
 	qt.pts[0], qt.pts[1] = pts[:], phis[:]
-	oddMultiples(qt.pts[0], q)
-	for i := range pts {
-		phis[i] = pts[i]
-		phis[i].X.Mul(&glv.beta).Normalize()
-	}
-	return MulAddTable(u1, u2, &qt)
+	return MulAddTables(u1, baseTables[0], u2, &qt)
 }
 
 // MulAddTable returns u1·G + u2·Q for a precomputed table of Q.
@@ -319,5 +468,6 @@ func MulAddTables(a *secp256k1.ModNScalar, p *Table, b *secp256k1.ModNScalar, q 
 	var terms [2]term
 	tabs := [2]*Table{p, q}
 	top := max(terms[0].set(a, p), terms[1].set(b, q))
-	return strauss(terms[:], tabs[:], top)
+	r := strauss(terms[:], tabs[:], top)
+	return r.point()
 }

@@ -12,51 +12,49 @@ import (
 // Strauss's stays fixed. Variable time, for public data only.
 
 // IsIdentityMSM reports whether g·G + Σ k_i·P_i is the point at infinity.
-// The points must be affine (Z = 1, normalized) and not infinity.
+// The points must be on the curve, preferably affine (Z = 1, as every
+// decoder of the package returns them; another Z costs an inversion); a
+// point at infinity contributes nothing.
 func IsIdentityMSM(g *secp256k1.ModNScalar, k []secp256k1.ModNScalar, p []secp256k1.JacobianPoint) bool {
 	if len(k) != len(p) {
 		panic("ecc: scalars and points differ in number")
 	}
 	terms := make([]msmTerm, 0, 2*len(k)+2)
-	phis := make([]secp256k1.JacobianPoint, len(k)+1)
+	pts := make([]aff, 2*len(k)+2) // P_i and φ(P_i), by pairs
 	for i := range k {
-		terms = appendSplit(terms, &k[i], &p[i], &phis[i])
+		j := jacFromPoint(&p[i])
+		if j.inf {
+			continue
+		}
+		if !feEqual(&j.z, &feOne) {
+			j.toAffine()
+		}
+		pts[2*i] = aff{x: j.x, y: j.y}
+		terms = appendSplit(terms, &k[i], pts[2*i:2*i+2])
 	}
-	terms = appendSplit(terms, g, &generator, &phis[len(k)])
+	pts[2*len(k)] = baseTables[0].pts[0][0]
+	terms = appendSplit(terms, g, pts[2*len(k):])
 	acc := pippenger(terms)
-	return IsInfinity(&acc)
+	return acc.inf
 }
 
 // msmTerm is one GLV half: |k| < 2^130 as limbs, its sign, and its point.
 type msmTerm struct {
 	k   [3]uint64
 	neg bool
-	p   *secp256k1.JacobianPoint
+	p   *aff
 }
 
-// generator is G in affine form; never written after initialisation.
-var generator = func() secp256k1.JacobianPoint {
-	var g secp256k1.JacobianPoint
-	var one secp256k1.ModNScalar
-	one.SetInt(1)
-	secp256k1.ScalarBaseMultNonConst(&one, &g)
-	g.ToAffine()
-	return g
-}()
-
-// appendSplit appends the GLV halves of s·pt; phi receives φ(pt) when the
-// second half is not zero.
-func appendSplit(terms []msmTerm, s *secp256k1.ModNScalar, pt, phi *secp256k1.JacobianPoint) []msmTerm {
+// appendSplit appends the GLV halves of s·pt[0]; pt[1] receives φ(pt[0])
+// when the second half is not zero.
+func appendSplit(terms []msmTerm, s *secp256k1.ModNScalar, pt []aff) []msmTerm {
 	k1, k2, n1, n2 := splitScalar(s)
-	if !k1.IsZero() {
-		l := limbs(&k1)
-		terms = append(terms, msmTerm{[3]uint64{l[0], l[1], l[2]}, n1, pt})
+	if k1 != [3]uint64{} {
+		terms = append(terms, msmTerm{k1, n1, &pt[0]})
 	}
-	if !k2.IsZero() {
-		*phi = *pt
-		phi.X.Mul(&glv.beta).Normalize()
-		l := limbs(&k2)
-		terms = append(terms, msmTerm{[3]uint64{l[0], l[1], l[2]}, n2, phi})
+	if k2 != [3]uint64{} {
+		phiTable(pt[1:2], pt[0:1])
+		terms = append(terms, msmTerm{k2, n2, &pt[1]})
 	}
 	return terms
 }
@@ -100,8 +98,11 @@ func digitsOf(out []int32, k [3]uint64, c uint) {
 	}
 }
 
-func pippenger(terms []msmTerm) secp256k1.JacobianPoint {
-	var acc secp256k1.JacobianPoint
+// pippenger returns Σ k_i·P_i over the terms: per window of c bits, each
+// point is added into the bucket of its digit (mixed additions), and the
+// buckets are summed as Σ d·B_d with a running sum.
+func pippenger(terms []msmTerm) jac {
+	acc := jac{inf: true}
 	if len(terms) == 0 {
 		return acc
 	}
@@ -111,35 +112,31 @@ func pippenger(terms []msmTerm) secp256k1.JacobianPoint {
 	for i := range terms {
 		digitsOf(digits[i*windows:(i+1)*windows], terms[i].k, c)
 	}
-	buckets := make([]secp256k1.JacobianPoint, 1<<(c-1)+1)
-	var neg secp256k1.JacobianPoint
+	buckets := make([]jac, 1<<(c-1)+1)
 	for w := windows - 1; w >= 0; w-- {
 		for range c {
-			secp256k1.DoubleNonConst(&acc, &acc)
+			acc.double(&acc)
 		}
-		clear(buckets)
+		for b := range buckets {
+			buckets[b].inf = true
+		}
 		for i := range terms {
 			d := digits[i*windows+w]
 			if d == 0 {
 				continue
 			}
-			p, flip := terms[i].p, terms[i].neg
+			neg := terms[i].neg
 			if d < 0 {
-				d, flip = -d, !flip
+				d, neg = -d, !neg
 			}
-			if flip {
-				neg.X, neg.Z = p.X, p.Z
-				neg.Y.NegateVal(&p.Y, 1).Normalize()
-				p = &neg
-			}
-			secp256k1.AddNonConst(&buckets[d], p, &buckets[d])
+			buckets[d].addAff(&buckets[d], terms[i].p, neg)
 		}
-		var running, sum secp256k1.JacobianPoint
+		running, sum := jac{inf: true}, jac{inf: true}
 		for b := len(buckets) - 1; b >= 1; b-- {
-			secp256k1.AddNonConst(&running, &buckets[b], &running)
-			secp256k1.AddNonConst(&sum, &running, &sum)
+			running.add(&running, &buckets[b])
+			sum.add(&sum, &running)
 		}
-		secp256k1.AddNonConst(&acc, &sum, &acc)
+		acc.add(&acc, &sum)
 	}
 	return acc
 }

@@ -1,8 +1,3 @@
-// Package wire is the canonical binary encoding shared by the record and
-// message types of cbets: fixed-width big-endian integers, and variable
-// fields as a 4-byte big-endian length followed by the bytes. A Reader
-// rejects truncated input, lengths over a caller-given limit and, through
-// Done, trailing bytes, so every decoder built on it is strict.
 package wire
 
 import (

@@ -1,0 +1,209 @@
+package ecc
+
+import "github.com/decred/dcrd/dcrec/secp256k1/v4"
+
+// Point arithmetic of y² = x³ + b (a = 0) on the fe field. The formulas
+// never use b, so they hold on every curve y² = x³ + b' as well, in
+// particular on the curves isomorphic to secp256k1 through
+// (x, y) ↦ (u²·x, u³·y) that the single-use tables of MulAdd live on.
+//
+// Every routine handles its exceptional cases (infinity operands, P + P,
+// P + (−P)) and branches on them: variable time, for public data only.
+
+// jac is a point in Jacobian coordinates, affine (X/Z², Y/Z³), or the point
+// at infinity when inf is set (the coordinates are then meaningless).
+type jac struct {
+	x, y, z fe
+	inf     bool
+}
+
+// aff is an affine point (x, y), never infinity.
+type aff struct {
+	x, y fe
+}
+
+// jacFromPoint converts a decred point.
+func jacFromPoint(p *secp256k1.JacobianPoint) jac {
+	if IsInfinity(p) {
+		return jac{inf: true}
+	}
+	return jac{x: feFromField(&p.X), y: feFromField(&p.Y), z: feFromField(&p.Z)}
+}
+
+// point converts p to a decred point with normalized coordinates; infinity
+// becomes (0, 0, 0), as decred writes it.
+func (p *jac) point() secp256k1.JacobianPoint {
+	var r secp256k1.JacobianPoint
+	if p.inf || feIsZero(&p.z) {
+		return r
+	}
+	r.X, r.Y, r.Z = feToField(&p.x), feToField(&p.y), feToField(&p.z)
+	return r
+}
+
+// double sets p = 2q: dbl-2009-l of the Explicit-Formulas Database with
+// D = 4·X1·B computed directly (3M + 4S, fewer additions than 2M + 5S).
+func (p *jac) double(q *jac) {
+	if q.inf {
+		p.inf = true
+		return
+	}
+	var a, b, c, d, e, f, t fe
+	feSqr(&a, &q.x)         // A = X1²
+	feSqr(&b, &q.y)         // B = Y1²
+	feSqr(&c, &b)           // C = B²
+	feMul(&d, &q.x, &b)     //
+	feMulSmall(&d, &d, 4)   // D = 4·X1·B
+	feMulSmall(&e, &a, 3)   // E = 3·A
+	feSqr(&f, &e)           // F = E²
+	feMul(&p.z, &q.y, &q.z) // Z3 = 2·Y1·Z1 (before X3, Y3 overwrite an aliased q)
+	feAdd(&p.z, &p.z, &p.z)
+	feAdd(&t, &d, &d)
+	feSub(&p.x, &f, &t) // X3 = F − 2·D
+	feSub(&t, &d, &p.x)
+	feMul(&t, &e, &t)     // E·(D − X3)
+	feMulSmall(&c, &c, 8) // 8·C
+	feSub(&p.y, &t, &c)   // Y3 = E·(D − X3) − 8·C
+	p.inf = false
+	// A point with Y = 0 has order 2, and secp256k1 has none; on another
+	// curve (invalid input) it would double to infinity.
+	if feIsZero(&p.z) {
+		p.inf = true
+	}
+}
+
+// addAff sets p = q + a, or q − a when neg is set, for an affine a (8M + 3S).
+// Z3 = Z1·H, with H returned as the ratio Z3/Z1 (meaningless when the
+// result is infinity or came from the doubling of an exceptional case, which
+// the second result reports as false).
+func (p *jac) addAff(q *jac, a *aff, neg bool) (h fe, ok bool) {
+	y2 := a.y
+	if neg {
+		feNeg(&y2, &y2)
+	}
+	if q.inf {
+		*p = jac{x: a.x, y: y2, z: feOne}
+		return h, false
+	}
+	var z1z1, u2, s2, r fe
+	feSqr(&z1z1, &q.z)      // Z1²
+	feMul(&u2, &a.x, &z1z1) // U2 = X2·Z1²
+	feMul(&s2, &y2, &q.z)   //
+	feMul(&s2, &s2, &z1z1)  // S2 = Y2·Z1³
+	feSub(&h, &u2, &q.x)    // H = U2 − X1
+	feSub(&r, &s2, &q.y)    // R = S2 − Y1
+	if feIsZero(&h) {
+		if feIsZero(&r) {
+			p.double(q) // q = a
+		} else {
+			p.inf = true // q = −a
+		}
+		return h, false
+	}
+	p.addTail(q, &h, &r, &q.z)
+	return h, true
+}
+
+// addAffZinv sets p = q + a (q − a when neg is set) where q lives on the
+// curve scaled by zt, (x, y) ↦ (zt²·x, zt³·y), and a on the curve itself
+// (9M + 3S). The Jacobian form of a on q's curve is (x, y, 1/zt), so the
+// sum of q and a is that of (X1, Y1, Z1·zt) and (x, y, 1) on a's curve, with
+// Z3 = Z1·H (libsecp256k1's gej_add_zinv_var takes the same route).
+func (p *jac) addAffZinv(q *jac, a *aff, neg bool, zt *fe) {
+	y2 := a.y
+	if neg {
+		feNeg(&y2, &y2)
+	}
+	if q.inf {
+		var t fe
+		feSqr(&t, zt)
+		feMul(&p.x, &a.x, &t)
+		feMul(&t, &t, zt)
+		feMul(&p.y, &y2, &t)
+		p.z, p.inf = feOne, false
+		return
+	}
+	var az, z1z1, u2, s2, h, r fe
+	feMul(&az, &q.z, zt)    // Z1·zt
+	feSqr(&z1z1, &az)       // (Z1·zt)²
+	feMul(&u2, &a.x, &z1z1) // U2
+	feMul(&s2, &y2, &az)    //
+	feMul(&s2, &s2, &z1z1)  // S2
+	feSub(&h, &u2, &q.x)    // H = U2 − X1
+	feSub(&r, &s2, &q.y)    // R = S2 − Y1
+	if feIsZero(&h) {
+		if feIsZero(&r) {
+			p.double(q)
+		} else {
+			p.inf = true
+		}
+		return
+	}
+	p.addTail(q, &h, &r, &q.z)
+}
+
+// addTail finishes an addition with U1 = X1 and S1 = Y1 (those of q):
+// X3 = R² − H³ − 2·X1·H², Y3 = R·(X1·H² − X3) − Y1·H³, Z3 = z·H.
+func (p *jac) addTail(q *jac, h, r, z *fe) {
+	var hh, hhh, v, t fe
+	feSqr(&hh, h)        // H²
+	feMul(&hhh, h, &hh)  // H³
+	feMul(&v, &q.x, &hh) // V = X1·H²
+	feMul(&p.z, z, h)    // Z3 (q.z is read for the last time)
+	feMul(&t, &q.y, &hhh)
+	feSqr(&p.x, r)
+	feSub(&p.x, &p.x, &hhh)
+	feSub(&p.x, &p.x, &v)
+	feSub(&p.x, &p.x, &v) // X3 = R² − H³ − 2V
+	feSub(&v, &v, &p.x)
+	feMul(&v, &v, r)
+	feSub(&p.y, &v, &t) // Y3 = R·(V − X3) − Y1·H³
+	p.inf = false
+}
+
+// add sets p = q + r for Jacobian q and r (12M + 4S), every case handled.
+func (p *jac) add(q, r *jac) {
+	switch {
+	case q.inf:
+		*p = *r
+		return
+	case r.inf:
+		*p = *q
+		return
+	}
+	var z1z1, z2z2, u1, u2, s1, s2, h, rr fe
+	feSqr(&z1z1, &q.z)
+	feSqr(&z2z2, &r.z)
+	feMul(&u1, &q.x, &z2z2) // U1 = X1·Z2²
+	feMul(&u2, &r.x, &z1z1) // U2 = X2·Z1²
+	feMul(&s1, &q.y, &r.z)
+	feMul(&s1, &s1, &z2z2) // S1 = Y1·Z2³
+	feMul(&s2, &r.y, &q.z)
+	feMul(&s2, &s2, &z1z1) // S2 = Y2·Z1³
+	feSub(&h, &u2, &u1)
+	feSub(&rr, &s2, &s1)
+	if feIsZero(&h) {
+		if feIsZero(&rr) {
+			p.double(q)
+		} else {
+			p.inf = true
+		}
+		return
+	}
+	var z fe
+	feMul(&z, &q.z, &r.z)
+	t := jac{x: u1, y: s1}
+	p.addTail(&t, &h, &rr, &z)
+}
+
+// scaled returns the point q on the curve scaled by u, (x, y) ↦ (u²·x, u³·y),
+// keeping Z.
+func (q *aff) scaled(u *fe) aff {
+	var u2, u3 fe
+	var r aff
+	feSqr(&u2, u)
+	feMul(&u3, &u2, u)
+	feMul(&r.x, &q.x, &u2)
+	feMul(&r.y, &q.y, &u3)
+	return r
+}
