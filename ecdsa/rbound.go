@@ -74,7 +74,7 @@ func SignRBound(key *PrivateKey, msg []byte, opts *SignOptions) (*RBoundSignatur
 		d := ecc.Nonce(k, h[:], extra, tag, iter)
 		sig := &RBoundSignature{}
 		secp256k1.ScalarBaseMultNonConst(&d, &sig.r)
-		sig.r.ToAffine()
+		ecc.ToAffine(&sig.r)
 		r := ecc.ScalarFromField(&sig.r.X)
 		if r.IsZero() {
 			d.Zero()

@@ -181,7 +181,7 @@ func (c *chain) next(l, r *secp256k1.JacobianPoint) secp256k1.ModNScalar {
 		var enc [33]byte // infinity: 33 zero bytes, no point's encoding
 		if !ecc.IsInfinity(p) {
 			if !p.Z.IsOne() {
-				p.ToAffine()
+				ecc.ToAffine(p)
 			}
 			enc = ecc.CompressAffine(p)
 		}
@@ -222,7 +222,7 @@ func Sign(key *ecdsa.PrivateKey, ring *Ring, index int, scope *Scope, msg []byte
 	n := ring.Len()
 	sig := &Signature{s: make([]secp256k1.ModNScalar, n)}
 	secp256k1.ScalarMultNonConst(&k, &scope.h, &sig.image)
-	sig.image.ToAffine()
+	ecc.ToAffine(&sig.image)
 	sig.imageC = ecc.CompressAffine(&sig.image)
 
 	h0 := nonceInput(ring, scope, msg, index)
