@@ -39,7 +39,7 @@ func batchFixture(t testing.TB, n int, profile Profile) []BatchItem {
 
 func TestVerifyRBoundBatch(t *testing.T) {
 	for _, profile := range []Profile{SHA256, PaperSHA1} {
-		for _, n := range []int{0, 1, 3, 5, 64, 200} {
+		for _, n := range []int{0, 1, 3, 5, 9, 64, 200} {
 			if testing.Short() && n > 64 {
 				continue
 			}
@@ -48,8 +48,15 @@ func TestVerifyRBoundBatch(t *testing.T) {
 			if n == 0 {
 				continue
 			}
-			// One bad signature in every position is found.
+			// One bad signature is found in any position: every one for
+			// the small batches, the ends and the middle for the large.
 			positions := []int{0, n / 2, n - 1}
+			if n <= 9 {
+				positions = positions[:0]
+				for i := range n {
+					positions = append(positions, i)
+				}
+			}
 			for _, bad := range positions {
 				tampered := append([]BatchItem(nil), items...)
 				tampered[bad].Message = []byte("another message")

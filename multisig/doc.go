@@ -23,6 +23,8 @@
 //
 // This is a pair of signatures bound together, not a threshold signature: Σ
 // is as long as two signatures and verifying it costs two verifications.
+// Nor can it be verified in a batch: each half is an inverse-s signature,
+// which carries x(R) mod n rather than R (see ecdsa.VerifyRBoundBatch).
 // For a compact 2-of-2 (one aggregate key, one signature), use MuSig2 over
 // BIP-340 Schnorr.
 //

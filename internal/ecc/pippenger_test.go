@@ -98,3 +98,41 @@ func addSigned(a [4]uint64, v int64) [4]uint64 {
 	}
 	return a
 }
+
+// Equal and opposite points with equal scalars meet in the same buckets,
+// where the affine additions must double and cancel.
+func TestIsIdentityMSMBucketEdges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	var zero, one secp256k1.ModNScalar
+	one.SetInt(1)
+	for range 20 {
+		a, s := randScalar(rng), randScalar(rng)
+		var p, negP, ap, negAP secp256k1.JacobianPoint
+		secp256k1.ScalarBaseMultNonConst(&s, &p)
+		p.ToAffine()
+		negP = p
+		negP.Y.Negate(1).Normalize()
+		secp256k1.ScalarMultNonConst(&a, &p, &ap)
+		ap.ToAffine()
+		negAP = ap
+		negAP.Y.Negate(1).Normalize()
+		require.True(t, IsIdentityMSM(&zero, []secp256k1.ModNScalar{a, a}, []secp256k1.JacobianPoint{p, negP}))
+		require.True(t, IsIdentityMSM(&zero, []secp256k1.ModNScalar{a, a, a, one}, []secp256k1.JacobianPoint{p, p, negP, negAP}))
+		var a3 secp256k1.ModNScalar
+		a3.SetInt(3)
+		a3.Mul(&a)
+		var a3p secp256k1.JacobianPoint
+		secp256k1.ScalarMultNonConst(&a3, &p, &a3p)
+		a3p.ToAffine()
+		a3p.Y.Negate(1).Normalize()
+		many := []secp256k1.ModNScalar{a, a, a, one}
+		pts := []secp256k1.JacobianPoint{p, p, p, a3p}
+		for range 200 { // enough terms for the bucket method
+			many = append(many, a, a)
+			pts = append(pts, p, negP)
+		}
+		require.True(t, IsIdentityMSM(&zero, many, pts))
+		many[0].Add(&one)
+		require.False(t, IsIdentityMSM(&zero, many, pts))
+	}
+}
