@@ -12,7 +12,7 @@ import (
 // for sizes across the window choices and with scalars that cancel.
 func TestIsIdentityMSM(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	for _, n := range []int{1, 2, 5, 40, 150, 600} {
+	for _, n := range []int{1, 2, 5, 40, 150, 600, 900} { // 900: the affine buckets
 		k := make([]secp256k1.ModNScalar, n)
 		p := make([]secp256k1.JacobianPoint, n)
 		var sum secp256k1.JacobianPoint
@@ -105,7 +105,8 @@ func TestIsIdentityMSMBucketEdges(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	var zero, one secp256k1.ModNScalar
 	one.SetInt(1)
-	for range 20 {
+	for round := range 20 {
+		big := round%5 == 0
 		a, s := randScalar(rng), randScalar(rng)
 		var p, negP, ap, negAP secp256k1.JacobianPoint
 		secp256k1.ScalarBaseMultNonConst(&s, &p)
@@ -127,7 +128,11 @@ func TestIsIdentityMSMBucketEdges(t *testing.T) {
 		a3p.Y.Negate(1).Normalize()
 		many := []secp256k1.ModNScalar{a, a, a, one}
 		pts := []secp256k1.JacobianPoint{p, p, p, a3p}
-		for range 200 { // enough terms for the bucket method
+		pairs := 200 // enough terms for the bucket method
+		if big {
+			pairs = affineMin // and for its affine buckets
+		}
+		for range pairs {
 			many = append(many, a, a)
 			pts = append(pts, p, negP)
 		}
