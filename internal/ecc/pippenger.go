@@ -142,15 +142,9 @@ func pippenger(terms []msmTerm) jac {
 			buckets[b].inf = true
 		}
 		for i := range terms {
-			d := digits[w*len(terms)+i]
-			if d == 0 {
-				continue
+			if d, neg := bucketOf(digits[w*len(terms)+i], terms[i].neg); d != 0 {
+				buckets[d].addAff(&buckets[d], terms[i].p, neg)
 			}
-			neg := terms[i].neg
-			if d < 0 {
-				d, neg = -d, !neg
-			}
-			buckets[d].addAff(&buckets[d], terms[i].p, neg)
 		}
 		for b := len(buckets) - 1; b >= 1; b-- {
 			running.add(&running, &buckets[b])
@@ -197,8 +191,8 @@ func newAffineBuckets(buckets, terms int) *affineBuckets {
 func (a *affineBuckets) fill(terms []msmTerm, digits []int32, w int) {
 	clear(a.count)
 	for i := range terms {
-		if d := digits[w*len(terms)+i]; d != 0 {
-			a.count[abs32(d)]++
+		if d, _ := bucketOf(digits[w*len(terms)+i], false); d != 0 {
+			a.count[d]++
 		}
 	}
 	off := 0
@@ -208,13 +202,9 @@ func (a *affineBuckets) fill(terms []msmTerm, digits []int32, w int) {
 	}
 	clear(a.count)
 	for i := range terms {
-		d := digits[w*len(terms)+i]
+		d, neg := bucketOf(digits[w*len(terms)+i], terms[i].neg)
 		if d == 0 {
 			continue
-		}
-		neg := terms[i].neg
-		if d < 0 {
-			d, neg = -d, !neg
 		}
 		p := &a.pts[a.start[d]+a.count[d]]
 		*p = *terms[i].p
@@ -227,11 +217,13 @@ func (a *affineBuckets) fill(terms []msmTerm, digits []int32, w int) {
 	}
 }
 
-func abs32(d int32) int32 {
+// bucketOf returns the bucket |d| of a signed digit and the sign of the
+// point added there: neg, flipped when d is negative.
+func bucketOf(d int32, neg bool) (int32, bool) {
 	if d < 0 {
-		return -d
+		return -d, !neg
 	}
-	return d
+	return d, neg
 }
 
 // level adds the points of every bucket in pairs, with one inversion for
