@@ -50,7 +50,7 @@ func (sig *InverseSSignature) Bytes() []byte {
 // b = d⁻¹(e + k·a), s = b⁻¹, low-s normalised. It returns an error only when
 // hedging randomness cannot be read.
 func SignInverseS(key *PrivateKey, msg []byte, opts *SignOptions) (*InverseSSignature, error) {
-	profile, h, extra, err := opts.prepare(msg)
+	profile, extra, err := opts.prepare()
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func SignInverseS(key *PrivateKey, msg []byte, opts *SignOptions) (*InverseSSign
 	if profile.IsSHA1() {
 		tag = &ecc.TagInverseSSHA1
 	}
-	e := ecc.Digest(profile.IsSHA1(), msg)
+	h, e := ecc.MessageDigest(profile.IsSHA1(), msg)
 	sig := &InverseSSignature{}
 	sig.a, sig.s = ecc.SignInverseS(key.scalar(), &e, h[:], extra, tag)
 	return sig, nil

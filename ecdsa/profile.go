@@ -1,7 +1,6 @@
 package ecdsa
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"io"
 
@@ -56,17 +55,15 @@ type SignOptions struct {
 	Rand io.Reader
 }
 
-// prepare returns the profile, the SHA-256 of msg that feeds the nonce, and
-// the hedging bytes (nil when not hedging).
-func (o *SignOptions) prepare(msg []byte) (Profile, [32]byte, *[32]byte, error) {
-	h := sha256.Sum256(msg)
+// prepare returns the profile and the hedging bytes (nil when not hedging).
+func (o *SignOptions) prepare() (Profile, *[32]byte, error) {
 	if o == nil {
-		return SHA256, h, nil, nil
+		return SHA256, nil, nil
 	}
 	o.Profile.IsSHA1() // panics on an unknown profile
 	extra, err := ecc.ReadExtra(o.Rand)
 	if err != nil {
-		return 0, h, nil, fmt.Errorf("ecdsa: %w", err)
+		return 0, nil, fmt.Errorf("ecdsa: %w", err)
 	}
-	return o.Profile, h, extra, nil
+	return o.Profile, extra, nil
 }

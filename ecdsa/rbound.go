@@ -1,6 +1,7 @@
 package ecdsa
 
 import (
+	"crypto/sha256"
 	"fmt"
 
 	"github.com/cbets/cbets/internal/ecc"
@@ -61,10 +62,11 @@ func rboundDigest(sha1 bool, msg []byte, r *secp256k1.JacobianPoint) secp256k1.M
 // publishes R, never d. It returns an error only when hedging randomness
 // cannot be read.
 func SignRBound(key *PrivateKey, msg []byte, opts *SignOptions) (*RBoundSignature, error) {
-	profile, h, extra, err := opts.prepare(msg)
+	profile, extra, err := opts.prepare()
 	if err != nil {
 		return nil, err
 	}
+	h := sha256.Sum256(msg) // the nonce's input; e depends on R
 	tag := &ecc.TagRBoundSHA256
 	if profile.IsSHA1() {
 		tag = &ecc.TagRBoundSHA1

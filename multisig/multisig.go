@@ -1,7 +1,6 @@
 package multisig
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 
@@ -105,8 +104,7 @@ func Complete(merchant *ecdsa.PrivateKey, pkUser *ecdsa.PublicKey, msg []byte, o
 	if !ok {
 		panic("multisig: use of a zeroed private key")
 	}
-	h := sha256.Sum256(msg)
-	e := ecc.Digest(profile.IsSHA1(), msg)
+	h, e := ecc.MessageDigest(profile.IsSHA1(), msg)
 	am, t := ecc.SignInverseS(&k, &e, h[:], extra, tag)
 	k.Zero()
 

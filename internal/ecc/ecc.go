@@ -46,6 +46,19 @@ func Digest(sha1Profile bool, parts ...[]byte) secp256k1.ModNScalar {
 	return e
 }
 
+// MessageDigest returns the SHA-256 of msg, which feeds every signer's
+// nonce, and e = H(msg) mod n under the profile, computing SHA-256 once when
+// the profile is SHA-256.
+func MessageDigest(sha1Profile bool, msg []byte) ([32]byte, secp256k1.ModNScalar) {
+	h := sha256.Sum256(msg)
+	if sha1Profile {
+		return h, Digest(true, msg)
+	}
+	var e secp256k1.ModNScalar
+	e.SetBytes(&h)
+	return h, e
+}
+
 // ParseScalar decodes a 32-byte big-endian scalar and reports whether it is
 // canonical (less than n). A non-canonical value is rejected, never reduced.
 func ParseScalar(b []byte) (secp256k1.ModNScalar, bool) {
