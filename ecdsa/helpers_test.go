@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/stretchr/testify/require"
 )
@@ -210,14 +211,8 @@ func rboundDigest(p ecdsa.Profile, msg []byte, r affinePoint) *big.Int {
 	return digestN(p, msg, be32(r.x), be32(r.y))
 }
 
-// keyFromLabel derives a private key from SHA-256(label) deterministically.
-func keyFromLabel(t testing.TB, label string) *ecdsa.PrivateKey {
-	t.Helper()
-	h := sha256.Sum256([]byte(label))
-	k, err := ecdsa.ParsePrivateKey(h[:])
-	require.NoError(t, err, "label %q gives no valid scalar", label)
-	return k
-}
+// keyFromLabel derives a key as the vector files document.
+var keyFromLabel = testkit.KeyFromLabel
 
 func keyFromInt(t testing.TB, v *big.Int) *ecdsa.PrivateKey {
 	t.Helper()

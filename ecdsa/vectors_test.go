@@ -21,12 +21,12 @@ import (
 	"flag"
 	"fmt"
 	"math/big"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/btcsuite/btcd/btcutil/base58"
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/stretchr/testify/require"
 )
 
@@ -261,16 +261,7 @@ func marshalVectors(t testing.TB, v any) []byte {
 // the file to hold exactly want. It returns the file's contents.
 func syncVectors(t *testing.T, name string, want []byte) []byte {
 	t.Helper()
-	path := vectorPath(name)
-	if *updateVectors {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, want, 0o644))
-		t.Logf("wrote %s", path)
-	}
-	got, err := os.ReadFile(path)
-	require.NoError(t, err, "run: go test ./ecdsa -run TestVectors -update")
-	require.Equal(t, string(want), string(got), "%s is out of date; run: go test ./ecdsa -run TestVectors -update", path)
-	return got
+	return testkit.SyncGolden(t, vectorPath(name), want, *updateVectors, "go test ./ecdsa -run TestVectors -update")
 }
 
 func TestVectors(t *testing.T) {

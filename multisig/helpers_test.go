@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/multisig"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/stretchr/testify/require"
@@ -48,16 +49,8 @@ const (
 // (m2, t2) is the ticket package's business, any bytes do here.
 var baseMsg = []byte("CB-ETS consume: ticket 0001, gate 7, t2=2019-03-01T10:00:00Z")
 
-// keyFromLabel returns the private key SHA-256(label). A digest outside
-// [1, n−1] (probability below 2^-127) would fail the test rather than be
-// silently replaced, so that the documented derivation stays exact.
-func keyFromLabel(t testing.TB, label string) *ecdsa.PrivateKey {
-	t.Helper()
-	h := sha256.Sum256([]byte(label))
-	k, err := ecdsa.ParsePrivateKey(h[:])
-	require.NoError(t, err, "SHA-256(%q) is not a valid scalar", label)
-	return k
-}
+// keyFromLabel derives a key as the vector files document.
+var keyFromLabel = testkit.KeyFromLabel
 
 func opts(p ecdsa.Profile) *ecdsa.SignOptions {
 	return &ecdsa.SignOptions{Profile: p}

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/multisig"
 	"github.com/stretchr/testify/require"
 )
@@ -134,13 +134,7 @@ func TestVectors(t *testing.T) {
 			path := vectorPath(p)
 			genFile := generateVectors(t, p)
 			generated := encodeVectors(t, genFile)
-			if *update {
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, generated, 0o644))
-				t.Logf("wrote %s", path)
-			}
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
+			data := testkit.SyncGolden(t, path, generated, *update, "go test ./multisig -run TestVectors -update")
 			var file vectorFile
 			dec := json.NewDecoder(bytes.NewReader(data))
 			dec.DisallowUnknownFields()

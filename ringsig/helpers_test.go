@@ -21,6 +21,7 @@ import (
 
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/internal/h2c"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/ringsig"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/stretchr/testify/require"
@@ -82,15 +83,8 @@ func clone(b []byte) []byte { return append([]byte(nil), b...) }
 
 func modN(v *big.Int) *big.Int { return new(big.Int).Mod(v, curveN) }
 
-// keyFromLabel returns the key k = SHA-256(label), which is below n for
-// every label used here.
-func keyFromLabel(t testing.TB, label string) *ecdsa.PrivateKey {
-	t.Helper()
-	h := sha256.Sum256([]byte(label))
-	k, err := ecdsa.ParsePrivateKey(h[:])
-	require.NoError(t, err, "label %q gives no valid scalar", label)
-	return k
-}
+// keyFromLabel derives a key as the vector files document.
+var keyFromLabel = testkit.KeyFromLabel
 
 // testKeys returns the keys of the labels "cbets/ringsig/test/key/first" to
 // ".../first+n−1" and their public keys.

@@ -21,11 +21,11 @@ import (
 	"flag"
 	"fmt"
 	"math/big"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/ringsig"
 	"github.com/stretchr/testify/require"
 )
@@ -222,14 +222,7 @@ func marshalVectors(t testing.TB, v vectorFile) []byte {
 func TestVectors(t *testing.T) {
 	path := filepath.Join("testdata", vectorFileName)
 	want := marshalVectors(t, genVectors(t))
-	if *updateVectors {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, want, 0o644))
-		t.Logf("wrote %s", path)
-	}
-	raw, err := os.ReadFile(path)
-	require.NoError(t, err, "run: go test ./ringsig -run TestVectors -update")
-	require.Equal(t, string(want), string(raw), "%s is out of date; run: go test ./ringsig -run TestVectors -update", path)
+	raw := testkit.SyncGolden(t, path, want, *updateVectors, "go test ./ringsig -run TestVectors -update")
 
 	var f vectorFile
 	require.NoError(t, json.Unmarshal(raw, &f))

@@ -5,12 +5,12 @@ package ticket_test
 // life cycle while keeping its records.
 
 import (
-	"crypto/sha256"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"
 	"github.com/stretchr/testify/require"
@@ -19,14 +19,8 @@ import (
 // t0 is the time of the first request of most tests.
 var t0 = time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
 
-// keyFromLabel returns the private key SHA-256(label).
-func keyFromLabel(tb testing.TB, label string) *ecdsa.PrivateKey {
-	tb.Helper()
-	h := sha256.Sum256([]byte(label))
-	k, err := ecdsa.ParsePrivateKey(h[:])
-	require.NoError(tb, err, "SHA-256(%q) is not a valid scalar", label)
-	return k
-}
+// keyFromLabel derives a key as the vector files document.
+var keyFromLabel = testkit.KeyFromLabel
 
 // party is a user (or a merchant acting as one) with a key and, usually, a
 // certificate.
