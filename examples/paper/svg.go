@@ -22,10 +22,10 @@ func writeSVGs(dir string, r *report) error {
 }
 
 const (
-	svgW, svgH = 640, 360
+	svgW, svgH = 640, 400
 	left, top  = 70, 40
-	plotW      = svgW - left - 20
-	plotH      = svgH - top - 60
+	plotW      = svgW - left - 30
+	plotH      = svgH - top - 100 // room for the slanted bar labels
 )
 
 func svgHeader(b *strings.Builder, title string) {
@@ -100,7 +100,7 @@ func fig7SVG(r *report) string {
 	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="black"/><line x1="%d" x2="%d" y1="%d" y2="%d" stroke="black"/>`+"\n",
 		left, left+plotW, top+plotH, top+plotH, left, left, top, top+plotH)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">iteration (1 to %d)</text><text x="%d" y="%d">volume (0 to %.0f)</text>`+"\n",
-		left+plotW/2, top+plotH+30, len(steps), 8, top-6, maxV)
+		left+plotW/2, top+plotH+30, len(steps), left+6, top+14, maxV)
 	b.WriteString("</svg>\n")
 	return b.String()
 }
