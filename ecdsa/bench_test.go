@@ -9,13 +9,11 @@ package ecdsa_test
 //	go run golang.org/x/perf/cmd/benchstat@latest /tmp/ecdsa-bench.txt
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	dcrecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/stretchr/testify/require"
 )
 
@@ -98,28 +96,9 @@ func BenchmarkVerifyInverseS(b *testing.B) {
 	}
 }
 
-func BenchmarkDecredSign(b *testing.B) {
-	key := secp256k1.PrivKeyFromBytes(benchKey(b).Bytes())
-	b.ReportAllocs()
-	for b.Loop() {
-		h := sha256.Sum256(benchMsg)
-		_ = dcrecdsa.Sign(key, h[:])
-	}
-}
+func BenchmarkDecredSign(b *testing.B) { testkit.DecredSign(b, benchKey(b), benchMsg) }
 
-func BenchmarkDecredVerify(b *testing.B) {
-	key := secp256k1.PrivKeyFromBytes(benchKey(b).Bytes())
-	pub := key.PubKey()
-	h := sha256.Sum256(benchMsg)
-	sig := dcrecdsa.Sign(key, h[:])
-	b.ReportAllocs()
-	for b.Loop() {
-		h := sha256.Sum256(benchMsg)
-		if !sig.Verify(h[:], pub) {
-			b.Fatal("decred signature does not verify")
-		}
-	}
-}
+func BenchmarkDecredVerify(b *testing.B) { testkit.DecredVerify(b, benchKey(b), benchMsg) }
 
 // BenchmarkVerifyRBoundBatch reports the time per signature ("ns/sig") of
 // batches of R-bound signatures, to compare with BenchmarkVerifyRBound.

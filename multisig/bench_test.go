@@ -1,13 +1,11 @@
 package multisig_test
 
 import (
-	"crypto/sha256"
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/multisig"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	decred "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 )
 
 // The decred benchmarks are the baselines: Complete is one inverse-s
@@ -50,28 +48,12 @@ func BenchmarkParseSignature(b *testing.B) {
 	}
 }
 
-func decredKey(b *testing.B) (*secp256k1.PrivateKey, []byte) {
-	f := newFixture(b, ecdsa.SHA256)
-	h := sha256.Sum256(f.msg)
-	return secp256k1.PrivKeyFromBytes(f.merchant.Bytes()), h[:]
-}
-
 func BenchmarkDecredSign(b *testing.B) {
-	key, hash := decredKey(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		decred.Sign(key, hash)
-	}
+	f := newFixture(b, ecdsa.SHA256)
+	testkit.DecredSign(b, f.merchant, f.msg)
 }
 
 func BenchmarkDecredVerify(b *testing.B) {
-	key, hash := decredKey(b)
-	sig := decred.Sign(key, hash)
-	pub := key.PubKey()
-	b.ReportAllocs()
-	for b.Loop() {
-		if !sig.Verify(hash, pub) {
-			b.Fatal("decred signature does not verify")
-		}
-	}
+	f := newFixture(b, ecdsa.SHA256)
+	testkit.DecredVerify(b, f.merchant, f.msg)
 }

@@ -12,14 +12,13 @@ package ringsig_test
 // the scope reuses; HashToCurve is hash_to_curve alone.
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"testing"
 
 	"github.com/cbets/cbets/internal/h2c"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/ringsig"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	dcrecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 )
 
 var benchSizes = []int{2, 16, 64, 128}
@@ -101,17 +100,5 @@ func BenchmarkDecredScalarMultNonConst(b *testing.B) {
 }
 
 func BenchmarkDecredVerify(b *testing.B) {
-	priv, err := secp256k1.GeneratePrivateKey()
-	if err != nil {
-		b.Fatal(err)
-	}
-	hash := sha256.Sum256(testMsg)
-	sig := dcrecdsa.Sign(priv, hash[:])
-	pub := priv.PubKey()
-	b.ReportAllocs()
-	for b.Loop() {
-		if !sig.Verify(hash[:], pub) {
-			b.Fatal("decred signature does not verify")
-		}
-	}
+	testkit.DecredVerify(b, keyFromLabel(b, "cbets/ringsig/bench/decred"), testMsg)
 }

@@ -1,15 +1,13 @@
 package ticket_test
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/ticket"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	decred "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 )
 
 // Transitions are pure functions of their inputs, so a benchmark may apply
@@ -240,29 +238,12 @@ func BenchmarkPrimitives(b *testing.B) {
 }
 
 // decred's standard ECDSA is the baseline for the signatures above.
-func decredKey(b *testing.B) (*secp256k1.PrivateKey, []byte) {
-	b.Helper()
-	c := getCast(b)
-	h := sha256.Sum256([]byte("CBETS benchmark message"))
-	return secp256k1.PrivKeyFromBytes(c.merchantKey.Bytes()), h[:]
-}
-
 func BenchmarkDecredSign(b *testing.B) {
-	key, hash := decredKey(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		decred.Sign(key, hash)
-	}
+	testkit.DecredSign(b, getCast(b).merchantKey, benchDecredMsg)
 }
 
 func BenchmarkDecredVerify(b *testing.B) {
-	key, hash := decredKey(b)
-	sig := decred.Sign(key, hash)
-	pub := key.PubKey()
-	b.ReportAllocs()
-	for b.Loop() {
-		if !sig.Verify(hash, pub) {
-			b.Fatal("decred signature does not verify")
-		}
-	}
+	testkit.DecredVerify(b, getCast(b).merchantKey, benchDecredMsg)
 }
+
+var benchDecredMsg = []byte("CBETS benchmark message")

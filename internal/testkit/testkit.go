@@ -1,6 +1,7 @@
 // Package testkit holds what the packages' tests share: keys derived from
-// labels and the golden-file handling of the known-answer vectors (SPEC
-// section 11). It is imported by tests only.
+// labels, the golden-file handling of the known-answer vectors (SPEC
+// section 11) and decred's signing and verification as benchmark
+// baselines. It is imported by tests only.
 package testkit
 
 import (
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	decred "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 	"github.com/stretchr/testify/require"
 )
 
@@ -37,4 +40,32 @@ func SyncGolden(tb testing.TB, path string, want []byte, update bool, regenerate
 	require.NoError(tb, err, "run: %s", regenerate)
 	require.Equal(tb, string(want), string(got), "%s is out of date; run: %s", path, regenerate)
 	return got
+}
+
+// DecredSign benchmarks decred's standard ecdsa.Sign, the baseline of the
+// packages' signers, with key over SHA-256(msg), the hash included in each
+// operation as the packages' own signers hash msg.
+func DecredSign(b *testing.B, key *ecdsa.PrivateKey, msg []byte) {
+	priv := secp256k1.PrivKeyFromBytes(key.Bytes())
+	b.ReportAllocs()
+	for b.Loop() {
+		h := sha256.Sum256(msg)
+		decred.Sign(priv, h[:])
+	}
+}
+
+// DecredVerify benchmarks decred's standard ecdsa.Signature.Verify, the
+// baseline of the packages' verifiers, hash included.
+func DecredVerify(b *testing.B, key *ecdsa.PrivateKey, msg []byte) {
+	priv := secp256k1.PrivKeyFromBytes(key.Bytes())
+	pub := priv.PubKey()
+	h := sha256.Sum256(msg)
+	sig := decred.Sign(priv, h[:])
+	b.ReportAllocs()
+	for b.Loop() {
+		h := sha256.Sum256(msg)
+		if !sig.Verify(h[:], pub) {
+			b.Fatal("decred signature does not verify")
+		}
+	}
 }
