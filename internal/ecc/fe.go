@@ -260,9 +260,21 @@ func feEqual(x, y *fe) bool {
 }
 
 // feInv sets z = 1/x by Fermat's little theorem, x^(p−2), with 255
-// squarings and 15 multiplications; zero maps to zero. The exponent
-// p − 2 is, from the top, 223 ones, a zero, 22 ones and 0000101101.
+// squarings and 15 multiplications; zero maps to zero. Since
+// p − 2 = 4·(p−3)/4 + 1, it is the chain of fePowPMinus3Div4 followed by
+// two squarings and a multiplication.
 func feInv(z, x *fe) {
+	var t fe
+	fePowPMinus3Div4(&t, x)
+	feSqrN(&t, &t, 2)
+	feMul(z, &t, x)
+}
+
+// fePowPMinus3Div4 sets z = x^((p−3)/4) with a fixed addition chain: the
+// exponent is, from the top, 223 ones, a zero, 22 ones and 0000 1 0 11.
+// It is the square root's exponent (p ≡ 3 mod 4) and the head of feInv's.
+// Branch-free: constant time.
+func fePowPMinus3Div4(z, x *fe) {
 	var x2, x3, x6, x9, x11, x22, x44, x88, x176, x220, x223, t fe
 	// xk = x^(2^k − 1), k ones.
 	feSqr(&x2, x)
@@ -290,13 +302,21 @@ func feInv(z, x *fe) {
 	// 223 ones, then 0 and 22 ones.
 	feSqrN(&t, &x223, 23)
 	feMul(&t, &t, &x22)
-	// Then 00001, 011 and 01.
+	// Then 0000 1 and 0 11.
 	feSqrN(&t, &t, 5)
 	feMul(&t, &t, x)
 	feSqrN(&t, &t, 3)
-	feMul(&t, &t, &x2)
-	feSqrN(&t, &t, 2)
-	feMul(z, &t, x)
+	feMul(z, &t, &x2)
+}
+
+// PowPMinus3Div4 sets r = x^((p−3)/4) for decred field values (x of any
+// magnitude, r normalized), on the package's faster field: the exponent of
+// the square roots of RFC 9380's sqrt_ratio (package h2c). Constant time.
+func PowPMinus3Div4(r, x *secp256k1.FieldVal) {
+	fx := feFromField(x)
+	var fr fe
+	fePowPMinus3Div4(&fr, &fx)
+	*r = feToField(&fr)
 }
 
 // feSetBytes decodes a 32-byte big-endian value, which may be p or more

@@ -43,8 +43,10 @@
 //   - The map onto E', the square root test, the sign fix-up (sgn0), the
 //     exceptional case (Z^2*u^4 + Z*u^2 = 0) and the isogeny have no branches
 //     and no memory accesses that depend on u: choices are made by
-//     arithmetic selection, the exponentiation uses a fixed addition chain,
-//     and every field operation of the decred type is constant time.
+//     arithmetic selection, the exponentiation is internal/ecc's fixed
+//     addition chain on its branch-free 4×64-bit field (the one its
+//     inversion uses), and every field operation of the decred type is
+//     constant time.
 //   - The sum Q0 + Q1 in HashToCurve uses decred's AddNonConst, which
 //     branches on whether the two points are equal, opposite or the identity;
 //     the final inversion (JacobianPoint.ToAffine) is constant time.

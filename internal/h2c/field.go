@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/cbets/cbets/internal/ecc"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 )
 
@@ -144,74 +145,18 @@ func sgn0(f *secp256k1.FieldVal) uint32 {
 	return t.IsOddBit()
 }
 
-// squareN squares f n times in place.  f must have magnitude at most 8; the
-// result has magnitude 1.
-func squareN(f *secp256k1.FieldVal, n int) {
-	for range n {
-		f.Square()
-	}
-}
-
-// powPMinus3Div4 sets r = x^((p-3)/4) with a fixed addition chain, in
-// constant time.  x must have magnitude at most 8; r has magnitude 1.
-//
-// (p-3)/4 = 2^254 - 2^30 - 245 has the bit pattern, from the top:
-// 223 ones, a zero, 22 ones, 0000, 1, 0, 11.  The chain builds
-// x^(2^k - 1) for the runs and then shifts them in.
-func powPMinus3Div4(r, x *secp256k1.FieldVal) {
-	var x1, x2, x3, x6, x9, x11, x22, x44, x88, x176, x220, x223 secp256k1.FieldVal
-	x1.Set(x)
-	x2.SquareVal(&x1).Mul(&x1) // x^(2^2 - 1)
-	x3.SquareVal(&x2).Mul(&x1) // x^(2^3 - 1)
-	x6.Set(&x3)
-	squareN(&x6, 3)
-	x6.Mul(&x3) // x^(2^6 - 1)
-	x9.Set(&x6)
-	squareN(&x9, 3)
-	x9.Mul(&x3) // x^(2^9 - 1)
-	x11.Set(&x9)
-	squareN(&x11, 2)
-	x11.Mul(&x2) // x^(2^11 - 1)
-	x22.Set(&x11)
-	squareN(&x22, 11)
-	x22.Mul(&x11) // x^(2^22 - 1)
-	x44.Set(&x22)
-	squareN(&x44, 22)
-	x44.Mul(&x22) // x^(2^44 - 1)
-	x88.Set(&x44)
-	squareN(&x88, 44)
-	x88.Mul(&x44) // x^(2^88 - 1)
-	x176.Set(&x88)
-	squareN(&x176, 88)
-	x176.Mul(&x88) // x^(2^176 - 1)
-	x220.Set(&x176)
-	squareN(&x220, 44)
-	x220.Mul(&x44) // x^(2^220 - 1)
-	x223.Set(&x220)
-	squareN(&x223, 3)
-	x223.Mul(&x3) // x^(2^223 - 1): the top run
-
-	r.Set(&x223)
-	squareN(r, 23)
-	r.Mul(&x22) // append 0 and the run of 22 ones
-	squareN(r, 5)
-	r.Mul(&x1) // append 0000 1
-	squareN(r, 3)
-	r.Mul(&x2) // append 011
-}
-
 // sqrtRatio implements sqrt_ratio(u, v) of RFC 9380 Appendix F.2.1.2 (for
 // p = 3 mod 4) in constant time.  v must be nonzero.  When u/v is a square it
 // returns 1 and y = sqrt(u/v); otherwise it returns 0 and y = sqrt(Z*u/v).
 // u and v must have magnitude at most 8; y is normalized.
 func sqrtRatio(y, u, v *secp256k1.FieldVal) uint32 {
 	var tv1, tv2, tv3, y1, y2 secp256k1.FieldVal
-	tv1.SquareVal(v)          // v^2 (mag 1)
-	tv2.Mul2(u, v)            // u*v (mag 1)
-	tv1.Mul(&tv2)             // u*v^3 (mag 1)
-	powPMinus3Div4(&y1, &tv1) // (u*v^3)^((p-3)/4) (mag 1)
-	y1.Mul(&tv2)              // candidate sqrt(u/v) (mag 1)
-	y2.Mul2(&y1, &sqrtMinusZ) // candidate sqrt(Z*u/v) (mag 1)
+	tv1.SquareVal(v)              // v^2 (mag 1)
+	tv2.Mul2(u, v)                // u*v (mag 1)
+	tv1.Mul(&tv2)                 // u*v^3 (mag 1)
+	ecc.PowPMinus3Div4(&y1, &tv1) // (u*v^3)^((p-3)/4) (mag 1)
+	y1.Mul(&tv2)                  // candidate sqrt(u/v) (mag 1)
+	y2.Mul2(&y1, &sqrtMinusZ)     // candidate sqrt(Z*u/v) (mag 1)
 
 	// isQR = (y1^2 * v == u), tested as y1^2 * v - u == 0.
 	var negU secp256k1.FieldVal
