@@ -202,6 +202,7 @@ func TestVerifyRBoundInvalid(t *testing.T) {
 					err = ecdsa.VerifyRBound(tt.pub, tt.msg, parsed, p)
 					require.ErrorIs(t, err, ecdsa.ErrInvalidSignature)
 					require.NotErrorIs(t, err, ecdsa.ErrMalformedSignature)
+					requireBatchFinds(t, p, pub, msg, sig, ecdsa.BatchItem{PublicKey: tt.pub, Message: tt.msg, Signature: parsed})
 				})
 			}
 
@@ -216,9 +217,25 @@ func TestVerifyRBoundInvalid(t *testing.T) {
 				// Only the r = 0 check names x(R); without it, the
 				// point comparison would reject with the bare sentinel.
 				require.ErrorContains(t, err, "x(R)")
+				requireBatchFinds(t, p, pub, msg, sig, ecdsa.BatchItem{PublicKey: pub, Message: msg, Signature: parsed})
 			})
 		})
 	}
+}
+
+// requireBatchFinds puts bad among valid signatures, in a batch large
+// enough to be checked as a combination before bisection, and requires
+// VerifyRBoundBatch to name it and only it.
+func requireBatchFinds(t *testing.T, p ecdsa.Profile, pub *ecdsa.PublicKey, msg []byte, good *ecdsa.RBoundSignature, bad ecdsa.BatchItem) {
+	t.Helper()
+	items := make([]ecdsa.BatchItem, 9)
+	for i := range items {
+		items[i] = ecdsa.BatchItem{PublicKey: pub, Message: msg, Signature: good}
+	}
+	items[5] = bad
+	var be *ecdsa.BatchError
+	require.ErrorAs(t, ecdsa.VerifyRBoundBatch(items, p, nil), &be)
+	require.Equal(t, []int{5}, be.Invalid)
 }
 
 // TestVerifyRBoundAcceptsConstructed checks that the constructions of
