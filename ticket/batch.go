@@ -18,6 +18,10 @@ type rbounds struct {
 	record []int          // the record each item belongs to
 	single []func() error // the item's own check, for the error it reports
 	at     int            // the record being checked
+	// seen holds the signatures already deferred: a holder's certificate
+	// recurs in most records of a history and is verified once, its
+	// failure reported at its first (earliest) record.
+	seen map[string]bool
 }
 
 // verify runs check now, or defers the signature to the batch with check
@@ -26,6 +30,14 @@ func (b *rbounds) verify(pub *ecdsa.PublicKey, msg []byte, sig *ecdsa.RBoundSign
 	if b == nil {
 		return check()
 	}
+	key := string(pub.Bytes()) + string(sig.Bytes()) + string(msg)
+	if b.seen[key] {
+		return nil
+	}
+	if b.seen == nil {
+		b.seen = make(map[string]bool)
+	}
+	b.seen[key] = true
 	b.items = append(b.items, ecdsa.BatchItem{PublicKey: pub, Message: msg, Signature: sig})
 	b.record = append(b.record, b.at)
 	b.single = append(b.single, check)
