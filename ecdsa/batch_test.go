@@ -39,7 +39,7 @@ func batchFixture(t testing.TB, n int, profile Profile) []BatchItem {
 
 func TestVerifyRBoundBatch(t *testing.T) {
 	for _, profile := range []Profile{SHA256, PaperSHA1} {
-		for _, n := range []int{0, 1, 3, 5, 9, 64, 200} {
+		for _, n := range []int{0, 1, 3, 5, 17, 40, 64, 200} {
 			if testing.Short() && n > 64 {
 				continue
 			}
@@ -51,7 +51,7 @@ func TestVerifyRBoundBatch(t *testing.T) {
 			// One bad signature is found in any position: every one for
 			// the small batches, the ends and the middle for the large.
 			positions := []int{0, n / 2, n - 1}
-			if n <= 9 {
+			if n <= 40 {
 				positions = positions[:0]
 				for i := range n {
 					positions = append(positions, i)
@@ -85,7 +85,7 @@ func TestVerifyRBoundBatch(t *testing.T) {
 // (u1 + u2)·G + (v1 + v2)·pk = R1 + R2 still holds. Random weights refuse
 // the pair, which is why the weights must be random.
 func TestVerifyRBoundBatchCancellingErrors(t *testing.T) {
-	items := batchFixture(t, 8, SHA256)
+	items := batchFixture(t, 24, SHA256) // above batchLeaf: combined first
 	seed := sha256.Sum256([]byte("batch key 0"))
 	key, err := ParsePrivateKey(seed[:])
 	require.NoError(t, err)
@@ -112,7 +112,10 @@ func TestVerifyRBoundBatchCancellingErrors(t *testing.T) {
 
 	b := &batch{items: forged, random: constReader(0)} // weights 0, raised to 1
 	b.prepare()
-	all := []int{0, 1, 2, 3, 4, 5, 6, 7}
+	all := make([]int, len(forged))
+	for i := range all {
+		all[i] = i
+	}
 	ok, err := b.combined(all)
 	require.NoError(t, err)
 	require.True(t, ok, "with weights 1 the two errors cancel")
@@ -124,7 +127,7 @@ func TestVerifyRBoundBatchCancellingErrors(t *testing.T) {
 }
 
 func TestVerifyRBoundBatchRandomnessFailure(t *testing.T) {
-	items := batchFixture(t, 10, SHA256)
+	items := batchFixture(t, batchLeaf+1, SHA256)
 	err := VerifyRBoundBatch(items, SHA256, errReader{})
 	require.Error(t, err)
 	require.False(t, errors.Is(err, ErrInvalidSignature))

@@ -228,7 +228,7 @@ func TestVerifyRBoundInvalid(t *testing.T) {
 // VerifyRBoundBatch to name it and only it.
 func requireBatchFinds(t *testing.T, p ecdsa.Profile, pub *ecdsa.PublicKey, msg []byte, good *ecdsa.RBoundSignature, bad ecdsa.BatchItem) {
 	t.Helper()
-	items := make([]ecdsa.BatchItem, 9)
+	items := make([]ecdsa.BatchItem, 24)
 	for i := range items {
 		items[i] = ecdsa.BatchItem{PublicKey: pub, Message: msg, Signature: good}
 	}
