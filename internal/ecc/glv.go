@@ -93,14 +93,7 @@ func mulShift384(k, g *[4]uint64) [2]uint64 {
 	for i := range 4 {
 		var carry uint64
 		for j := range 4 {
-			hi, lo := bits.Mul64(k[i], g[j])
-			var c uint64
-			lo, c = bits.Add64(lo, p[i+j], 0)
-			hi += c
-			lo, c = bits.Add64(lo, carry, 0)
-			hi += c
-			p[i+j] = lo
-			carry = hi
+			carry, p[i+j] = mulAddAdd(k[i], g[j], p[i+j], carry)
 		}
 		p[i+4] = carry
 	}
@@ -110,20 +103,24 @@ func mulShift384(k, g *[4]uint64) [2]uint64 {
 	return [2]uint64{r0, r1}
 }
 
+// mulAddAdd returns a·b + c + d as (hi, lo); it cannot overflow 128 bits.
+func mulAddAdd(a, b, c, d uint64) (hi, lo uint64) {
+	hi, lo = bits.Mul64(a, b)
+	var cc uint64
+	lo, cc = bits.Add64(lo, c, 0)
+	hi += cc
+	lo, cc = bits.Add64(lo, d, 0)
+	hi += cc
+	return hi, lo
+}
+
 // mulLow256 returns a·b mod 2^256 for a < 2^128.
 func mulLow256(a [2]uint64, b *[4]uint64) [4]uint64 {
 	var r [4]uint64
 	for i := range 2 {
 		var carry uint64
 		for j := 0; i+j < 4; j++ {
-			hi, lo := bits.Mul64(a[i], b[j])
-			var c uint64
-			lo, c = bits.Add64(lo, r[i+j], 0)
-			hi += c
-			lo, c = bits.Add64(lo, carry, 0)
-			hi += c
-			r[i+j] = lo
-			carry = hi
+			carry, r[i+j] = mulAddAdd(a[i], b[j], r[i+j], carry)
 		}
 	}
 	return r
