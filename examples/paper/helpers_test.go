@@ -1,18 +1,7 @@
 package main
 
-import (
-	"crypto/rand"
-
-	"github.com/cbets/cbets/ecdsa"
-	"github.com/cbets/cbets/tax"
-)
-
 func runProtocolForTest(transfers int) (*protocolRun, error) {
-	registrar, err := ecdsa.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	scale, err := tax.NewScale(100)
+	registrar, scale, err := newSystem()
 	if err != nil {
 		return nil, err
 	}

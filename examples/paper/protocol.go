@@ -22,6 +22,17 @@ type traffic struct {
 
 func (t *traffic) send(b []byte) { t.Messages++; t.Bytes += len(b) }
 
+// newSystem makes what the protocol runs share: the registrar's key and
+// the unit scale, 100 minor units per coin.
+func newSystem() (*ecdsa.PrivateKey, tax.Scale, error) {
+	registrar, err := ecdsa.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, tax.Scale{}, err
+	}
+	scale, err := tax.NewScale(100)
+	return registrar, scale, err
+}
+
 // protocolRun is one pass of the system: a user registers, buys a ticket,
 // lists it, a second user buys it through transfers transfers, and the last
 // holder consumes it. It returns the time and traffic of each phase.

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"crypto/rand"
 	"flag"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/tax"
 )
 
@@ -95,11 +93,7 @@ func build(cfg config) (*report, error) {
 			Speedup: op.PaperMS / ms, Allocs: r.AllocsPerOp()})
 	}
 
-	registrar, err := ecdsa.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	scale, err := tax.NewScale(100)
+	registrar, scale, err := newSystem()
 	if err != nil {
 		return nil, err
 	}
