@@ -1,4 +1,4 @@
-package ecdsa_test
+package wycheproof_test
 
 // The Wycheproof secp256k1 ECDSA-SHA-256 vectors, run through the inverse-s
 // verifier: a standard signature (r, s) is the inverse-s signature
@@ -6,6 +6,7 @@ package ecdsa_test
 // negates P and keeps x(P)).
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -159,4 +160,31 @@ func wycheproofVerify(t testing.TB, pub *ecdsa.PublicKey, tc wycheproofCase, dec
 		return err
 	}
 	return ecdsa.VerifyInverseS(pub, mustHex(t, tc.Msg), sig, ecdsa.SHA256)
+}
+
+// The curve order n and (n−1)/2, and the few modular helpers the conversion
+// needs; package ecdsa's own tests have richer ones, which a test of another
+// module cannot import.
+var (
+	curveN, _ = new(big.Int).SetString("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16)
+	halfN     = new(big.Int).Rsh(curveN, 1)
+)
+
+func invN(v *big.Int) *big.Int { return new(big.Int).ModInverse(v, curveN) }
+
+func negN(v *big.Int) *big.Int { return new(big.Int).Sub(curveN, v) }
+
+// inverseSSig is a32 ‖ s32.
+func inverseSSig(a, s *big.Int) []byte {
+	b := make([]byte, 64)
+	a.FillBytes(b[:32])
+	s.FillBytes(b[32:])
+	return b
+}
+
+func mustHex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	require.NoError(t, err)
+	return b
 }
