@@ -27,8 +27,13 @@ type Address struct {
 	hash    [addressHashSize]byte
 }
 
-// Address returns the address of p under the given version byte.
+// Address returns the address of p under the given version byte. For a nil
+// or zero-value p, which holds no key, it returns the zero Address (version
+// 0 and a hash of twenty zero bytes, whose preimage nobody knows).
 func (p *PublicKey) Address(version byte) Address {
+	if !p.valid() {
+		return Address{}
+	}
 	sh := sha256.Sum256(p.compressed[:])
 	r := ripemd160.New()
 	r.Write(sh[:])

@@ -10,7 +10,9 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 )
 
-// BatchItem is one R-bound signature to verify in a batch.
+// BatchItem is one R-bound signature to verify in a batch. Its fields
+// may be nil: the item is then refused as VerifyRBound refuses the same
+// arguments.
 type BatchItem struct {
 	PublicKey *PublicKey
 	Message   []byte
@@ -18,16 +20,32 @@ type BatchItem struct {
 }
 
 // BatchError lists the items of a batch that do not verify, by index in
-// ascending order. It wraps ErrInvalidSignature.
+// ascending order, with the error VerifyRBound returns for each. It wraps
+// ErrInvalidSignature, and the items' errors.
 type BatchError struct {
+	// Invalid holds the indices of the refused items, in ascending order.
 	Invalid []int
+	// Errors[j] is the error VerifyRBound returns for item Invalid[j].
+	Errors []error
 }
 
 func (e *BatchError) Error() string {
-	return fmt.Sprintf("ecdsa: %d of the batch's signatures do not verify: %v", len(e.Invalid), e.Invalid)
+	var invalid []int
+	if e != nil {
+		invalid = e.Invalid
+	}
+	return fmt.Sprintf("ecdsa: %d of the batch's signatures do not verify: %v", len(invalid), invalid)
 }
 
-func (e *BatchError) Unwrap() error { return ErrInvalidSignature }
+// Unwrap returns ErrInvalidSignature followed by the items' errors, so that
+// errors.Is finds, say, ErrInvalidPublicKey when an item's key is nil.
+func (e *BatchError) Unwrap() []error {
+	errs := []error{ErrInvalidSignature}
+	if e != nil {
+		errs = append(errs, e.Errors...)
+	}
+	return errs
+}
 
 // batchLeaf is the size at and below which signatures are checked one by
 // one, whether a whole batch or a half of a failing one: below about 20
@@ -37,21 +55,29 @@ func (e *BatchError) Unwrap() error { return ErrInvalidSignature }
 const batchLeaf = 16
 
 // VerifyRBoundBatch verifies R-bound signatures together, with the result
-// VerifyRBound would give for each: nil when all verify, else a
-// *BatchError naming every one that does not.
+// VerifyRBound would give for each: nil when all verify (an empty batch
+// included), else a *BatchError naming exactly the items VerifyRBound
+// refuses, with VerifyRBound's error for each.
+//
+// Each item first gets the checks VerifyRBound makes before its
+// multiplication: the key is not nil or the zero value, the signature is not
+// nil or the zero value, and r = x(R) mod n is not 0. An item that fails
+// one is refused and kept out of the products below, so it cannot make
+// the others fail.
 //
 // Because an R-bound signature carries the whole point R, the checks
-// R_i = u_i·G + v_i·pk_i combine: with independent random 128-bit weights
-// z_i, the batch holds iff (Σ z_i·u_i)·G + Σ z_i·v_i·pk_i − Σ z_i·R_i is the
-// point at infinity, one multi-scalar multiplication (Pippenger's method)
-// instead of one per signature. A batch with an invalid signature passes
-// with probability at most 2^-128 per check, whatever the signer does,
-// since the weights are drawn after the signatures are fixed; that is why
-// they must be random and secret until then. random supplies them
-// (crypto/rand.Reader when nil). When the batch fails, it is halved and
-// each half checked with fresh weights, down to single signatures, so the
-// caller learns which failed. Batches of at most 16 signatures are verified
-// one by one, which is faster at that size.
+// R_i = u_i·G + v_i·pk_i of the remaining items combine: with independent
+// random 128-bit weights z_i, they all hold iff (Σ z_i·u_i)·G +
+// Σ z_i·v_i·pk_i − Σ z_i·R_i is the point at infinity, one multi-scalar
+// multiplication (Pippenger's method) instead of one per signature. A
+// batch with an invalid signature passes with probability at most 2^-128
+// per check, whatever the signer does, since the weights are drawn after
+// the signatures are fixed; that is why they must be random and secret
+// until then. random supplies them (crypto/rand.Reader when nil); an error
+// reading it is returned as is, not as a *BatchError. When the combination
+// fails, it is halved and each half checked with fresh weights, down to
+// single signatures, so the caller learns which failed. Batches of at most
+// 16 signatures are verified one by one, which is faster at that size.
 //
 // The consumption signature ω (inverse-s ECDSA) cannot be batched this
 // way: it carries only a = x(dG) mod n, not the point, so its check is a
@@ -59,60 +85,75 @@ const batchLeaf = 16
 // point would have to be recovered first, with a square root and a choice
 // of sign per signature). Verify those one by one with VerifyInverseS.
 func VerifyRBoundBatch(items []BatchItem, profile Profile, random io.Reader) error {
+	sha1 := profile.IsSHA1() // panics on an unknown profile, as VerifyRBound does
 	if random == nil {
 		random = rand.Reader
 	}
-	b := &batch{items: items, sha1: profile.IsSHA1(), random: random}
-	b.prepare()
-	all := make([]int, len(items))
-	for i := range all {
-		all[i] = i
-	}
-	if err := b.check(all); err != nil {
+	b := &batch{items: items, sha1: sha1, random: random}
+	if err := b.check(b.prepare()); err != nil {
 		return err
 	}
 	if len(b.invalid) == 0 {
 		return nil
 	}
-	slices.Sort(b.invalid)
-	return &BatchError{Invalid: b.invalid}
+	slices.SortFunc(b.invalid, func(x, y batchFailure) int { return x.i - y.i })
+	be := &BatchError{Invalid: make([]int, len(b.invalid)), Errors: make([]error, len(b.invalid))}
+	for j, f := range b.invalid {
+		be.Invalid[j], be.Errors[j] = f.i, f.err
+	}
+	return be
 }
 
 type batch struct {
 	items  []BatchItem
 	sha1   bool
 	random io.Reader
-	// per item: u = e·s⁻¹, v = r·s⁻¹, and whether r = 0
+	// per item that passed the prechecks: u = e·s⁻¹ and v = r·s⁻¹
 	u, v    []secp256k1.ModNScalar
-	rZero   []bool
-	invalid []int
+	invalid []batchFailure
 }
 
-// prepare computes u_i and v_i for every item, with one scalar inversion
-// for the whole batch (Montgomery's trick).
-func (b *batch) prepare() {
+type batchFailure struct {
+	i   int
+	err error
+}
+
+// prepare makes VerifyRBound's prechecks on every item, recording the
+// failures, and computes u_i and v_i for the items that pass, with one
+// scalar inversion for them all (Montgomery's trick). It returns the
+// indices of those items, in ascending order.
+func (b *batch) prepare() []int {
 	n := len(b.items)
-	b.u, b.v, b.rZero = make([]secp256k1.ModNScalar, n), make([]secp256k1.ModNScalar, n), make([]bool, n)
+	b.u, b.v = make([]secp256k1.ModNScalar, n), make([]secp256k1.ModNScalar, n)
 	prefix := make([]secp256k1.ModNScalar, n)
+	ok := make([]int, 0, n)
 	var acc secp256k1.ModNScalar
 	acc.SetInt(1)
 	for i := range b.items {
+		it := &b.items[i]
+		r, err := rboundPrecheck(it.PublicKey, it.Signature)
+		if err != nil {
+			b.invalid = append(b.invalid, batchFailure{i, err})
+			continue
+		}
+		b.v[i] = r
 		prefix[i] = acc
-		acc.Mul(&b.items[i].Signature.s)
+		acc.Mul(&it.Signature.s) // s ≠ 0: the signature is not the zero value
+		ok = append(ok, i)
 	}
 	var inv secp256k1.ModNScalar
 	inv.InverseValNonConst(&acc)
-	for i := n - 1; i >= 0; i-- {
+	for j := len(ok) - 1; j >= 0; j-- {
+		i := ok[j]
 		sig := b.items[i].Signature
 		var w secp256k1.ModNScalar // s_i⁻¹
 		w.Mul2(&inv, &prefix[i])
 		inv.Mul(&sig.s)
-		r := ecc.ScalarFromField(&sig.r.X)
-		b.rZero[i] = r.IsZero()
 		e := rboundDigest(b.sha1, b.items[i].Message, &sig.r)
 		b.u[i].Mul2(&e, &w)
-		b.v[i].Mul2(&r, &w)
+		b.v[i].Mul(&w) // r·s⁻¹
 	}
+	return ok
 }
 
 // check verifies the items at idx, recording the invalid ones.
@@ -120,7 +161,7 @@ func (b *batch) check(idx []int) error {
 	if len(idx) <= batchLeaf {
 		for _, i := range idx {
 			if !b.single(i) {
-				b.invalid = append(b.invalid, i)
+				b.invalid = append(b.invalid, batchFailure{i, ErrInvalidSignature})
 			}
 		}
 		return nil
@@ -136,11 +177,9 @@ func (b *batch) check(idx []int) error {
 	return b.check(idx[half:])
 }
 
+// single is VerifyRBound's final comparison for item i.
 func (b *batch) single(i int) bool {
 	it := b.items[i]
-	if b.rZero[i] {
-		return false
-	}
 	p := ecc.MulAdd(&b.u[i], &b.v[i], it.PublicKey.point())
 	return ecc.EqualsAffine(&p, &it.Signature.r.X, &it.Signature.r.Y)
 }
@@ -155,9 +194,6 @@ func (b *batch) combined(idx []int) (bool, error) {
 	p := make([]secp256k1.JacobianPoint, 0, 2*len(idx))
 	var g secp256k1.ModNScalar
 	for j, i := range idx {
-		if b.rZero[i] {
-			return false, nil
-		}
 		var z, t secp256k1.ModNScalar
 		z.SetByteSlice(buf[16*j : 16*j+16])
 		if z.IsZero() {

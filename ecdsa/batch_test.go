@@ -91,7 +91,7 @@ func TestVerifyRBoundBatchCancellingErrors(t *testing.T) {
 	require.NoError(t, err)
 	nonce := func(msg []byte) secp256k1.ModNScalar {
 		h := sha256.Sum256(msg)
-		return ecc.Nonce(key.scalar(), h[:], nil, &ecc.TagRBoundSHA256, 0)
+		return ecc.Nonce(&key.k, h[:], nil, &ecc.TagRBoundSHA256, 0)
 	}
 	// Items 0 and 7 are both signed by key 0 (keys repeat every 7 items).
 	i1, i2 := 0, 7
@@ -111,11 +111,8 @@ func TestVerifyRBoundBatchCancellingErrors(t *testing.T) {
 	require.Error(t, VerifyRBound(forged[i2].PublicKey, forged[i2].Message, &sig2, SHA256))
 
 	b := &batch{items: forged, random: constReader(0)} // weights 0, raised to 1
-	b.prepare()
-	all := make([]int, len(forged))
-	for i := range all {
-		all[i] = i
-	}
+	all := b.prepare()
+	require.Len(t, all, len(forged))
 	ok, err := b.combined(all)
 	require.NoError(t, err)
 	require.True(t, ok, "with weights 1 the two errors cancel")

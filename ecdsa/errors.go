@@ -1,13 +1,18 @@
 package ecdsa
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
-// Errors returned by the parsers and verifiers of this package. They are
-// usually wrapped with detail; test for them with errors.Is.
+// Errors returned by the parsers, signers and verifiers of this package.
+// They are usually wrapped with detail; test for them with errors.Is.
 var (
-	// ErrInvalidPrivateKey: not 32 bytes, zero, or not less than the group order n.
+	// ErrInvalidPrivateKey: not 32 bytes, zero, or not less than the group
+	// order n; or a nil *PrivateKey given to a signer.
 	ErrInvalidPrivateKey = errors.New("ecdsa: invalid private key")
-	// ErrInvalidPublicKey: wrong length or prefix, coordinate ≥ p, or not on the curve.
+	// ErrInvalidPublicKey: wrong length or prefix, coordinate ≥ p, or not on
+	// the curve; or a nil or zero-value *PublicKey given to a verifier.
 	ErrInvalidPublicKey = errors.New("ecdsa: invalid public key")
 
 	// ErrAddressEncoding: the address is not a base58 string that decodes
@@ -21,8 +26,22 @@ var (
 	ErrAddressVersion = errors.New("ecdsa: address has the wrong version")
 
 	// ErrMalformedSignature: the signature encoding is wrong (length,
-	// scalar out of range, high s, point not on the curve).
+	// scalar out of range, high s, point not on the curve); or a nil or
+	// zero-value signature given to a verifier.
 	ErrMalformedSignature = errors.New("ecdsa: malformed signature")
 	// ErrInvalidSignature: the signature is well formed but does not verify.
 	ErrInvalidSignature = errors.New("ecdsa: signature does not verify")
+)
+
+// The verifiers' and signers' refusals of nil and zero-value arguments and
+// of r = 0, made once: the hot path does not allocate them.
+var (
+	errNilPrivateKey = fmt.Errorf("%w: nil", ErrInvalidPrivateKey)
+	errNilPublicKey  = fmt.Errorf("%w: nil", ErrInvalidPublicKey)
+	errZeroPublicKey = fmt.Errorf("%w: zero value, not made by ParsePublicKey or PrivateKey.PublicKey", ErrInvalidPublicKey)
+	errNilSignature  = fmt.Errorf("%w: nil", ErrMalformedSignature)
+	errZeroSignature = fmt.Errorf("%w: zero value, not made by a parser or a signer", ErrMalformedSignature)
+	// x(R) = n: the points (n, ±y) exist (x = 0 does not); with r = 0, s
+	// would not depend on the key.
+	errRZero = fmt.Errorf("%w: x(R) ≡ 0 mod n", ErrInvalidSignature)
 )

@@ -385,3 +385,16 @@ func requireRejected(t testing.TB, err error, msgAndArgs ...any) {
 	require.Error(t, err, msgAndArgs...)
 	require.True(t, errors.Is(err, ecdsa.ErrMalformedSignature) || errors.Is(err, ecdsa.ErrInvalidSignature), msgAndArgs...)
 }
+
+// requireOnlySentinel asserts that err wraps want and none of the package's
+// other signature and key sentinels.
+func requireOnlySentinel(t testing.TB, err, want error, msgAndArgs ...any) {
+	t.Helper()
+	require.ErrorIs(t, err, want, msgAndArgs...)
+	for _, other := range []error{ecdsa.ErrInvalidPublicKey, ecdsa.ErrInvalidPrivateKey, ecdsa.ErrMalformedSignature, ecdsa.ErrInvalidSignature} {
+		if other != want {
+			require.NotErrorIs(t, err, other, msgAndArgs...)
+		}
+	}
+}
+

@@ -269,13 +269,60 @@ func TestVerifyInverseSEdgeCases(t *testing.T) {
 	}
 }
 
-func TestVerifyInverseSZeroSignature(t *testing.T) {
-	pub := keyFromLabel(t, "cbets/ecdsa/test/inverse-s").PublicKey()
-	err := ecdsa.VerifyInverseS(pub, []byte("m"), &ecdsa.InverseSSignature{}, ecdsa.SHA256)
-	require.ErrorIs(t, err, ecdsa.ErrInvalidSignature)
-
+// TestVerifyInverseSZeroValues: nil and zero-value keys and signatures are
+// refused with their own sentinels. Read as a point, the zero-value key
+// would be infinity, under which P = u'G and anyone can sign: forged is
+// such a forgery (a = x(tG) mod n, s = t/e, so that P = e·s·G = tG).
+func TestVerifyInverseSZeroValues(t *testing.T) {
 	key := keyFromLabel(t, "cbets/ecdsa/test/inverse-s")
-	sig, err := ecdsa.SignInverseS(key, []byte("m"), nil)
+	pub := key.PublicKey()
+	msg := []byte("m")
+	for _, p := range profiles {
+		t.Run(p.String(), func(t *testing.T) {
+			sig, err := ecdsa.SignInverseS(key, msg, &ecdsa.SignOptions{Profile: p})
+			require.NoError(t, err)
+			forged := forgeInverseSUnderInfinity(t, p, msg)
+
+			for _, tt := range []struct {
+				name string
+				pub  *ecdsa.PublicKey
+				sig  *ecdsa.InverseSSignature
+				want error
+				text string
+			}{
+				{"nil key", nil, sig, ecdsa.ErrInvalidPublicKey, "ecdsa: invalid public key: nil"},
+				{"zero-value key", &ecdsa.PublicKey{}, sig, ecdsa.ErrInvalidPublicKey, "ecdsa: invalid public key: zero value, not made by ParsePublicKey or PrivateKey.PublicKey"},
+				{"zero-value key, forgery for infinity", &ecdsa.PublicKey{}, forged, ecdsa.ErrInvalidPublicKey, ""},
+				{"nil key, forgery for infinity", nil, forged, ecdsa.ErrInvalidPublicKey, ""},
+				{"nil signature", pub, nil, ecdsa.ErrMalformedSignature, "ecdsa: malformed signature: nil"},
+				{"zero-value signature", pub, &ecdsa.InverseSSignature{}, ecdsa.ErrMalformedSignature, "ecdsa: malformed signature: zero value, not made by a parser or a signer"},
+				{"nil key and signature: the key is checked first", nil, nil, ecdsa.ErrInvalidPublicKey, ""},
+				{"forgery under a real key", pub, forged, ecdsa.ErrInvalidSignature, ""},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					err := ecdsa.VerifyInverseS(tt.pub, msg, tt.sig, p)
+					requireOnlySentinel(t, err, tt.want)
+					if tt.text != "" {
+						require.EqualError(t, err, tt.text)
+					}
+				})
+			}
+		})
+	}
+}
+
+// forgeInverseSUnderInfinity returns ω = (a, s) with a = x(tG) mod n and
+// s = t/e: with the point at infinity as the key, P = e·s·G = tG and ω
+// verifies. Low s keeps P = ±tG, which has the same x.
+func forgeInverseSUnderInfinity(t *testing.T, p ecdsa.Profile, msg []byte) *ecdsa.InverseSSignature {
+	t.Helper()
+	tt := big.NewInt(0xC0FFEE)
+	a := modN(baseMul(tt).x)
+	s := mulN(tt, invN(digestN(p, msg)))
+	if s.Cmp(halfN) > 0 {
+		s = negN(s)
+	}
+	sig, err := ecdsa.ParseInverseSSignature(inverseSSig(a, s))
 	require.NoError(t, err)
-	require.ErrorIs(t, ecdsa.VerifyInverseS(&ecdsa.PublicKey{}, []byte("m"), sig, ecdsa.SHA256), ecdsa.ErrInvalidSignature)
+	return sig
 }

@@ -20,6 +20,11 @@ const (
 
 // PrivateKey is a secp256k1 secret scalar k in [1, n−1] (paper eq. 1) with
 // its public key. Users, merchants and the registrar all use this type.
+//
+// Only GenerateKey and ParsePrivateKey make usable keys. The zero value, and
+// a key wiped by Zero, hold the scalar 0: the signers panic on them (a
+// programming error, like using a closed file), while a nil *PrivateKey is
+// refused with an error. The methods accept all three without panicking.
 type PrivateKey struct {
 	k   secp256k1.ModNScalar
 	pub PublicKey
@@ -27,6 +32,12 @@ type PrivateKey struct {
 
 // PublicKey is the point kG, kept in affine form with its compressed
 // encoding.
+//
+// Only ParsePublicKey and PrivateKey.PublicKey make valid keys. A nil
+// *PublicKey and the zero value hold no point: the verifiers refuse them
+// with ErrInvalidPublicKey (rather than read the zero value as the point at
+// infinity, under which anyone could forge), and the methods return empty
+// results for them.
 type PublicKey struct {
 	p          secp256k1.JacobianPoint // affine: Z = 1
 	compressed [PublicKeySize]byte
@@ -76,40 +87,64 @@ func newPrivateKey(k *secp256k1.ModNScalar) *PrivateKey {
 	return priv
 }
 
-// Bytes returns a copy of the 32-byte big-endian encoding of the scalar.
+// Bytes returns a copy of the 32-byte big-endian encoding of the scalar,
+// or nil when k is nil, the zero value or wiped by Zero (the scalar 0,
+// which ParsePrivateKey would refuse).
 func (k *PrivateKey) Bytes() []byte {
+	if k == nil || k.k.IsZero() {
+		return nil
+	}
 	b := k.k.Bytes()
 	return b[:]
 }
 
-// PublicKey returns the public key kG.
+// PublicKey returns the public key kG, or nil when k is nil or the zero
+// value. A key wiped by Zero keeps its public key.
 func (k *PrivateKey) PublicKey() *PublicKey {
+	if k == nil || !k.pub.valid() {
+		return nil
+	}
 	pub := k.pub
 	return &pub
 }
 
-// Equal reports whether k and x hold the same scalar, in constant time.
+// Equal reports whether k and x hold the same scalar, in constant time. A
+// nil key holds the same scalar, 0, as the zero value and a wiped key.
 func (k *PrivateKey) Equal(x *PrivateKey) bool {
-	a, b := k.k.Bytes(), x.k.Bytes()
+	var a, b [32]byte
+	if k != nil {
+		a = k.k.Bytes()
+	}
+	if x != nil {
+		b = x.k.Bytes()
+	}
 	eq := subtle.ConstantTimeCompare(a[:], b[:]) == 1
 	clear(a[:])
 	clear(b[:])
 	return eq
 }
 
-// Zero overwrites the secret scalar. The key must not be used afterwards.
-// Copies made by Go (or returned by Bytes) are not reached: zeroing is best
-// effort.
+// Zero overwrites the secret scalar; the signers then panic on the key.
+// Zero on a nil key does nothing. Copies made by Go (or returned by Bytes)
+// are not reached: zeroing is best effort.
 func (k *PrivateKey) Zero() {
-	k.k.Zero()
+	if k != nil {
+		k.k.Zero()
+	}
 }
 
-// scalar gives the package's signers the secret scalar.
-func (k *PrivateKey) scalar() *secp256k1.ModNScalar {
-	if k.k.IsZero() {
-		panic("ecdsa: use of a zeroed private key")
+// signingScalar gives the signer fn the secret scalar of its argument key.
+// A nil key is an error; the scalar 0 (the zero value, or a key wiped by
+// Zero) panics, naming fn and the argument: signing with a wiped key is a
+// programming error, and an error value would let it pass unnoticed.
+func (k *PrivateKey) signingScalar(fn string) (*secp256k1.ModNScalar, error) {
+	if k == nil {
+		return nil, errNilPrivateKey
 	}
-	return &k.k
+	if k.k.IsZero() {
+		panic("ecdsa: " + fn + ": key is the zero value or was wiped by Zero")
+	}
+	return &k.k, nil
 }
 
 // ParsePublicKey decodes a public key in compressed (33 bytes, prefix 0x02
@@ -142,14 +177,22 @@ func ParsePublicKey(b []byte) (*PublicKey, error) {
 	}
 }
 
-// Bytes returns a copy of the 33-byte compressed SEC1 encoding.
+// Bytes returns a copy of the 33-byte compressed SEC1 encoding, or nil when
+// p is nil or the zero value.
 func (p *PublicKey) Bytes() []byte {
+	if !p.valid() {
+		return nil
+	}
 	b := p.compressed
 	return b[:]
 }
 
-// UncompressedBytes returns the 65-byte uncompressed SEC1 encoding.
+// UncompressedBytes returns the 65-byte uncompressed SEC1 encoding, or nil
+// when p is nil or the zero value.
 func (p *PublicKey) UncompressedBytes() []byte {
+	if !p.valid() {
+		return nil
+	}
 	out := make([]byte, UncompressedPublicKeySize)
 	out[0] = 0x04
 	p.p.X.PutBytesUnchecked(out[1:33])
@@ -157,9 +200,35 @@ func (p *PublicKey) UncompressedBytes() []byte {
 	return out
 }
 
-// Equal reports whether p and x are the same point.
+// Equal reports whether p and x are the same point. Nil and the zero value
+// are equal to each other and to no valid key.
 func (p *PublicKey) Equal(x *PublicKey) bool {
-	return p.compressed == x.compressed
+	var a, b [PublicKeySize]byte
+	if p != nil {
+		a = p.compressed
+	}
+	if x != nil {
+		b = x.compressed
+	}
+	return a == b
+}
+
+// valid reports whether p holds a point: the constructors always set the
+// prefix of its encoding to 0x02 or 0x03, so only a nil pointer and the
+// zero value fail (they are the only invalid keys the API can produce).
+func (p *PublicKey) valid() bool {
+	return p != nil && p.compressed[0] != 0
+}
+
+// check is valid as the verifiers' error.
+func (p *PublicKey) check() error {
+	switch {
+	case p == nil:
+		return errNilPublicKey
+	case p.compressed[0] == 0:
+		return errZeroPublicKey
+	}
+	return nil
 }
 
 // point returns the affine point for the verifiers.

@@ -9,6 +9,7 @@ import (
 	"testing/iotest"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/stretchr/testify/require"
 )
 
@@ -81,12 +82,14 @@ func TestPrivateKeyEqualAndZero(t *testing.T) {
 
 	pub := a2.PublicKey()
 	a2.Zero()
-	require.Equal(t, make([]byte, 32), a2.Bytes())
+	require.Nil(t, a2.Bytes(), "a wiped key has no encoding")
 	require.False(t, a.Equal(a2))
-	// The public key is not touched, and a zeroed key must not sign.
+	require.True(t, a2.Equal(&ecdsa.PrivateKey{}), "a wiped key holds 0, as the zero value")
+	// The public key is not touched, and a zeroed key must not sign: the
+	// panic names the signer and its argument.
 	require.True(t, pub.Equal(a2.PublicKey()))
-	require.PanicsWithValue(t, "ecdsa: use of a zeroed private key", func() { _, _ = ecdsa.SignRBound(a2, []byte("m"), nil) })
-	require.PanicsWithValue(t, "ecdsa: use of a zeroed private key", func() { _, _ = ecdsa.SignInverseS(a2, []byte("m"), nil) })
+	require.PanicsWithValue(t, "ecdsa: SignRBound: key is the zero value or was wiped by Zero", func() { _, _ = ecdsa.SignRBound(a2, []byte("m"), nil) })
+	require.PanicsWithValue(t, "ecdsa: SignInverseS: key is the zero value or was wiped by Zero", func() { _, _ = ecdsa.SignInverseS(a2, []byte("m"), nil) })
 }
 
 func TestPublicKeyIsACopy(t *testing.T) {
@@ -223,44 +226,46 @@ func TestParsePublicKeyInvalid(t *testing.T) {
 	offCurveY := new(big.Int).Add(baseG.y, bigOne)
 
 	tests := []struct {
-		name string
-		b    []byte
+		name   string
+		b      []byte
+		decred error // decred's error kind, for the forms it parses
 	}{
-		{"nil", nil},
-		{"empty", []byte{}},
-		{"1 byte 0x02", []byte{0x02}},
-		{"32 bytes (no prefix)", gc[1:]},
-		{"34 bytes", append(append([]byte{}, gc...), 0)},
-		{"64 bytes (no prefix)", gu[1:]},
-		{"66 bytes", append(append([]byte{}, gu...), 0)},
-		{"33 bytes, prefix 0x00", withPrefix(gc, 0x00)},
-		{"33 bytes, prefix 0x01", withPrefix(gc, 0x01)},
-		{"33 bytes, prefix 0x04", withPrefix(gc, 0x04)},
-		{"33 bytes, prefix 0x05", withPrefix(gc, 0x05)},
-		{"33 bytes, prefix 0x06", withPrefix(gc, 0x06)},
-		{"33 bytes, prefix 0x07", withPrefix(gc, 0x07)},
-		{"65 bytes, prefix 0x00", withPrefix(gu, 0x00)},
-		{"65 bytes, prefix 0x01", withPrefix(gu, 0x01)},
-		{"65 bytes, prefix 0x02", withPrefix(gu, 0x02)},
-		{"65 bytes, prefix 0x03", withPrefix(gu, 0x03)},
-		{"65 bytes, prefix 0x05", withPrefix(gu, 0x05)},
-		{"hybrid 0x06 with the right parity of G", withPrefix(gu, 0x06)},
-		{"hybrid 0x07", withPrefix(gu, 0x07)},
-		{"compressed x = p + 1 ≥ p (x = 1 is on the curve)", cat([]byte{0x02}, be32(pPlus1))},
-		{"compressed x = p", cat([]byte{0x02}, be32(curveP))},
-		{"compressed x = 2^256 − 1", cat([]byte{0x03}, be32(new(big.Int).Sub(two256, bigOne)))},
-		{"compressed x = 5, off the curve", cat([]byte{0x02}, be32(five))},
-		{"compressed x = 0, off the curve", cat([]byte{0x02}, be32(big.NewInt(0)))},
-		{"uncompressed x = p + 1 ≥ p (the point (1, y) reduced)", cat([]byte{0x04}, be32(pPlus1), be32(one.y))},
-		{"uncompressed y = p + 1 ≥ p (the point (x, 1) reduced)", cat([]byte{0x04}, be32(y1.x), be32(pPlus1))},
-		{"uncompressed off the curve (G with y + 1)", cat([]byte{0x04}, be32(baseG.x), be32(offCurveY))},
-		{"uncompressed (0, 0)", cat([]byte{0x04}, make([]byte, 64))},
+		{"nil", nil, nil},
+		{"empty", []byte{}, nil},
+		{"1 byte 0x02", []byte{0x02}, nil},
+		{"32 bytes (no prefix)", gc[1:], nil},
+		{"34 bytes", append(append([]byte{}, gc...), 0), nil},
+		{"64 bytes (no prefix)", gu[1:], nil},
+		{"66 bytes", append(append([]byte{}, gu...), 0), nil},
+		{"33 bytes, prefix 0x00", withPrefix(gc, 0x00), nil},
+		{"33 bytes, prefix 0x01", withPrefix(gc, 0x01), nil},
+		{"33 bytes, prefix 0x04", withPrefix(gc, 0x04), nil},
+		{"33 bytes, prefix 0x05", withPrefix(gc, 0x05), nil},
+		{"33 bytes, prefix 0x06", withPrefix(gc, 0x06), nil},
+		{"33 bytes, prefix 0x07", withPrefix(gc, 0x07), nil},
+		{"65 bytes, prefix 0x00", withPrefix(gu, 0x00), nil},
+		{"65 bytes, prefix 0x01", withPrefix(gu, 0x01), nil},
+		{"65 bytes, prefix 0x02", withPrefix(gu, 0x02), nil},
+		{"65 bytes, prefix 0x03", withPrefix(gu, 0x03), nil},
+		{"65 bytes, prefix 0x05", withPrefix(gu, 0x05), nil},
+		{"hybrid 0x06 with the right parity of G", withPrefix(gu, 0x06), nil},
+		{"hybrid 0x07", withPrefix(gu, 0x07), nil},
+		{"compressed x = p + 1 ≥ p (x = 1 is on the curve)", cat([]byte{0x02}, be32(pPlus1)), nil},
+		{"compressed x = p", cat([]byte{0x02}, be32(curveP)), nil},
+		{"compressed x = 2^256 − 1", cat([]byte{0x03}, be32(new(big.Int).Sub(two256, bigOne))), nil},
+		{"compressed x = 5, off the curve", cat([]byte{0x02}, be32(five)), nil},
+		{"compressed x = 0, off the curve", cat([]byte{0x02}, be32(big.NewInt(0))), nil},
+		{"uncompressed x = p + 1 ≥ p (the point (1, y) reduced)", cat([]byte{0x04}, be32(pPlus1), be32(one.y)), secp256k1.ErrPubKeyXTooBig},
+		{"uncompressed y = p + 1 ≥ p (the point (x, 1) reduced)", cat([]byte{0x04}, be32(y1.x), be32(pPlus1)), secp256k1.ErrPubKeyYTooBig},
+		{"uncompressed off the curve (G with y + 1)", cat([]byte{0x04}, be32(baseG.x), be32(offCurveY)), secp256k1.ErrPubKeyNotOnCurve},
+		{"uncompressed (0, 0)", cat([]byte{0x04}, make([]byte, 64)), secp256k1.ErrPubKeyNotOnCurve},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pub, err := ecdsa.ParsePublicKey(tt.b)
 			require.ErrorIs(t, err, ecdsa.ErrInvalidPublicKey)
 			require.Nil(t, pub)
+
 		})
 	}
 }

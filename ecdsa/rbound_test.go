@@ -260,17 +260,75 @@ func TestVerifyRBoundAcceptsConstructed(t *testing.T) {
 	}
 }
 
-func TestVerifyRBoundZeroSignature(t *testing.T) {
-	// The zero value holds no point: it must be rejected, not panic.
-	pub := keyFromLabel(t, "cbets/ecdsa/test/rbound").PublicKey()
-	err := ecdsa.VerifyRBound(pub, []byte("m"), &ecdsa.RBoundSignature{}, ecdsa.SHA256)
-	require.ErrorIs(t, err, ecdsa.ErrInvalidSignature)
-
-	// Nor does the zero PublicKey (no point) verify anything.
+// TestVerifyRBoundZeroValues: nil and zero-value keys and signatures are
+// refused with their own sentinels, alone and in a batch. Read as a point,
+// the zero-value key would be infinity, under which uG + v·pk = uG and
+// anyone can sign: forged is such a forgery (R = tG, s = e/t).
+func TestVerifyRBoundZeroValues(t *testing.T) {
 	key := keyFromLabel(t, "cbets/ecdsa/test/rbound")
-	sig, err := ecdsa.SignRBound(key, []byte("m"), nil)
+	pub := key.PublicKey()
+	msg := []byte("m")
+	for _, p := range profiles {
+		t.Run(p.String(), func(t *testing.T) {
+			sig, err := ecdsa.SignRBound(key, msg, &ecdsa.SignOptions{Profile: p})
+			require.NoError(t, err)
+			forged := forgeRBoundUnderInfinity(t, p, msg)
+
+			for _, tt := range []struct {
+				name string
+				pub  *ecdsa.PublicKey
+				sig  *ecdsa.RBoundSignature
+				want error
+				text string
+			}{
+				{"nil key", nil, sig, ecdsa.ErrInvalidPublicKey, "ecdsa: invalid public key: nil"},
+				{"zero-value key", &ecdsa.PublicKey{}, sig, ecdsa.ErrInvalidPublicKey, "ecdsa: invalid public key: zero value, not made by ParsePublicKey or PrivateKey.PublicKey"},
+				{"zero-value key, forgery for infinity", &ecdsa.PublicKey{}, forged, ecdsa.ErrInvalidPublicKey, ""},
+				{"nil key, forgery for infinity", nil, forged, ecdsa.ErrInvalidPublicKey, ""},
+				{"nil signature", pub, nil, ecdsa.ErrMalformedSignature, "ecdsa: malformed signature: nil"},
+				{"zero-value signature", pub, &ecdsa.RBoundSignature{}, ecdsa.ErrMalformedSignature, "ecdsa: malformed signature: zero value, not made by a parser or a signer"},
+				{"nil key and signature: the key is checked first", nil, nil, ecdsa.ErrInvalidPublicKey, ""},
+				{"forgery under a real key", pub, forged, ecdsa.ErrInvalidSignature, ""},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					err := ecdsa.VerifyRBound(tt.pub, msg, tt.sig, p)
+					requireOnlySentinel(t, err, tt.want)
+					if tt.text != "" {
+						require.EqualError(t, err, tt.text)
+					}
+					// The same item among valid ones, in a batch checked
+					// one by one and in one checked as a combination.
+					for _, n := range []int{2, 24} {
+						items := make([]ecdsa.BatchItem, n)
+						for i := range items {
+							items[i] = ecdsa.BatchItem{PublicKey: pub, Message: msg, Signature: sig}
+						}
+						items[1] = ecdsa.BatchItem{PublicKey: tt.pub, Message: msg, Signature: tt.sig}
+						err := ecdsa.VerifyRBoundBatch(items, p, nil)
+						var be *ecdsa.BatchError
+						require.ErrorAs(t, err, &be)
+						require.Equal(t, []int{1}, be.Invalid, "n = %d", n)
+						require.Equal(t, []error{ecdsa.VerifyRBound(tt.pub, msg, tt.sig, p)}, be.Errors)
+						require.ErrorIs(t, err, tt.want)
+						require.ErrorIs(t, err, ecdsa.ErrInvalidSignature)
+					}
+				})
+			}
+		})
+	}
+}
+
+// forgeRBoundUnderInfinity returns (R, s) with R = tG and s = e/t for
+// e = H(msg ‖ x(R) ‖ y(R)): with the point at infinity as the key,
+// uG + v·pk = (e/s)·G = R and the signature verifies.
+func forgeRBoundUnderInfinity(t *testing.T, p ecdsa.Profile, msg []byte) *ecdsa.RBoundSignature {
+	t.Helper()
+	tt := big.NewInt(0xC0FFEE)
+	R := baseMul(tt)
+	s := mulN(rboundDigest(p, msg, R), invN(tt))
+	sig, err := ecdsa.ParseRBoundSignature(rboundSig(R, s))
 	require.NoError(t, err)
-	require.ErrorIs(t, ecdsa.VerifyRBound(&ecdsa.PublicKey{}, []byte("m"), sig, ecdsa.SHA256), ecdsa.ErrInvalidSignature)
+	return sig
 }
 
 func TestProfile(t *testing.T) {
