@@ -107,6 +107,7 @@ func TestParseAddressInvalid(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := ecdsa.ParseAddress(tt.s, tt.version)
 			require.ErrorIs(t, err, tt.want)
+			requireNoRepeatedPrefix(t, err)
 			for _, other := range sentinels {
 				if other != tt.want {
 					require.NotErrorIs(t, err, other)

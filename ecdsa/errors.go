@@ -45,3 +45,16 @@ var (
 	// would not depend on the key.
 	errRZero = fmt.Errorf("%w: x(R) ≡ 0 mod n", ErrInvalidSignature)
 )
+
+// decredError carries an error of decred's secp256k1 package with its
+// description cut to what this package's sentinel does not already say:
+// decred's "invalid public key: x >= field prime" is wrapped as
+// "ecdsa: invalid public key: x >= field prime". errors.Is still finds
+// decred's ErrorKind.
+type decredError struct {
+	msg string
+	err error
+}
+
+func (e *decredError) Error() string { return e.msg }
+func (e *decredError) Unwrap() error { return e.err }

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
@@ -398,3 +399,15 @@ func requireOnlySentinel(t testing.TB, err, want error, msgAndArgs ...any) {
 	}
 }
 
+// requireNoRepeatedPrefix asserts that each layer of err's message adds
+// what it knows once: no ": "-separated part occurs twice, as in
+// "ecdsa: invalid public key: invalid public key: …".
+func requireNoRepeatedPrefix(t testing.TB, err error) {
+	t.Helper()
+	require.Error(t, err)
+	seen := map[string]bool{}
+	for _, part := range strings.Split(err.Error(), ": ") {
+		require.Falsef(t, seen[part], "%q repeats %q", err.Error(), part)
+		seen[part] = true
+	}
+}

@@ -147,6 +147,7 @@ func TestParseInverseSSignatureInvalid(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ecdsa.ParseInverseSSignature(tt.b)
 			require.ErrorIs(t, err, ecdsa.ErrMalformedSignature)
+			requireNoRepeatedPrefix(t, err)
 			require.NotErrorIs(t, err, ecdsa.ErrInvalidSignature)
 			require.Nil(t, got)
 			if len(tt.b) != ecdsa.InverseSSignatureSize {
@@ -216,6 +217,7 @@ func TestVerifyInverseSInvalid(t *testing.T) {
 			t.Run("s negated is rejected by the parser", func(t *testing.T) {
 				_, err := ecdsa.ParseInverseSSignature(inverseSSig(a, negN(s)))
 				require.ErrorIs(t, err, ecdsa.ErrMalformedSignature)
+				requireNoRepeatedPrefix(t, err)
 			})
 		})
 	}
@@ -240,6 +242,7 @@ func TestVerifyInverseSEdgeCases(t *testing.T) {
 				require.NoError(t, ecdsa.VerifyInverseS(pub, msg, sig, p), "x(P) ≥ n, s = %x", s)
 				_, err = ecdsa.ParseInverseSSignature(inverseSSig(nPlus2, s))
 				require.ErrorIs(t, err, ecdsa.ErrMalformedSignature)
+				requireNoRepeatedPrefix(t, err)
 
 				// x(P) = 1, a = 1 verifies; a = n + 1 must not parse.
 				P1 := mustPointWithX(t, bigOne, true)
@@ -249,9 +252,11 @@ func TestVerifyInverseSEdgeCases(t *testing.T) {
 				require.NoError(t, ecdsa.VerifyInverseS(pub, msg, sig, p), "a = 1, s = %x", s)
 				_, err = ecdsa.ParseInverseSSignature(inverseSSig(new(big.Int).Add(curveN, bigOne), s))
 				require.ErrorIs(t, err, ecdsa.ErrMalformedSignature)
+				requireNoRepeatedPrefix(t, err)
 				if sn := new(big.Int).Add(curveN, s); sn.Cmp(two256) < 0 {
 					_, err = ecdsa.ParseInverseSSignature(inverseSSig(bigOne, sn))
 					require.ErrorIs(t, err, ecdsa.ErrMalformedSignature)
+					requireNoRepeatedPrefix(t, err)
 				}
 
 				// The largest a that is compared with x(P) − n as well:

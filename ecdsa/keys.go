@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/cbets/cbets/internal/ecc"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
@@ -166,7 +167,7 @@ func ParsePublicKey(b []byte) (*PublicKey, error) {
 		// decred checks the coordinates' range and the curve equation.
 		dp, err := secp256k1.ParsePubKey(b)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidPublicKey, err)
+			return nil, fmt.Errorf("%w: %w", ErrInvalidPublicKey, trimDecred(err))
 		}
 		pub := &PublicKey{}
 		dp.AsJacobian(&pub.p)
@@ -175,6 +176,17 @@ func ParsePublicKey(b []byte) (*PublicKey, error) {
 	default:
 		return nil, fmt.Errorf("%w: want 33 bytes with prefix 02/03 or 65 bytes with prefix 04, got %d bytes", ErrInvalidPublicKey, len(b))
 	}
+}
+
+// trimDecred cuts the "invalid public key: " that decred's descriptions
+// start with, which ErrInvalidPublicKey already says, keeping decred's
+// error in the chain.
+func trimDecred(err error) error {
+	msg := err.Error()
+	for _, prefix := range []string{"invalid public key: ", "malformed public key: "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	return &decredError{msg: msg, err: err}
 }
 
 // Bytes returns a copy of the 33-byte compressed SEC1 encoding, or nil when

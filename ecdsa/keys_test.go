@@ -61,6 +61,7 @@ func TestParsePrivateKeyInvalid(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			key, err := ecdsa.ParsePrivateKey(tt.b)
 			require.ErrorIs(t, err, ecdsa.ErrInvalidPrivateKey)
+			requireNoRepeatedPrefix(t, err)
 			require.Nil(t, key)
 			if len(tt.b) != ecdsa.PrivateKeySize {
 				// The length is checked, and reported, first.
@@ -265,7 +266,10 @@ func TestParsePublicKeyInvalid(t *testing.T) {
 			pub, err := ecdsa.ParsePublicKey(tt.b)
 			require.ErrorIs(t, err, ecdsa.ErrInvalidPublicKey)
 			require.Nil(t, pub)
-
+			requireNoRepeatedPrefix(t, err)
+			if tt.decred != nil {
+				require.ErrorIs(t, err, tt.decred, "decred's error stays in the chain")
+			}
 		})
 	}
 }

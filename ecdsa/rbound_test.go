@@ -140,6 +140,7 @@ func TestParseRBoundSignatureInvalid(t *testing.T) {
 			got, err := ecdsa.ParseRBoundSignature(tt.b)
 			require.ErrorIs(t, err, ecdsa.ErrMalformedSignature)
 			require.NotErrorIs(t, err, ecdsa.ErrInvalidSignature)
+			requireNoRepeatedPrefix(t, err)
 			require.Nil(t, got)
 			if len(tt.b) != ecdsa.RBoundSignatureSize {
 				require.ErrorContains(t, err, "length")
