@@ -16,6 +16,10 @@ var (
 	// zero, or with thresholds that do not strictly increase.
 	ErrBrackets = errors.New("tax: invalid brackets")
 
+	// ErrSchedule reports a nil or zero Schedule, not made by one of the
+	// constructors, where a tax must be settled.
+	ErrSchedule = errors.New("tax: schedule not made by a constructor")
+
 	// ErrNegative reports a negative price.
 	ErrNegative = errors.New("tax: negative amount")
 

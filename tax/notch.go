@@ -28,9 +28,12 @@ type Notch struct {
 // 100%, so the payout never falls. An Equation41 schedule has one unbounded
 // notch starting at the largest difference that keeps the maximum of one
 // coin (at D = 2 coins, D − D²/4 peaks; beyond it every extra unit is taxed
-// more than 100% until the cap at 4 coins takes everything).
+// more than 100% until the cap at 4 coins takes everything). A nil or zero
+// Schedule has none.
 func (s *Schedule) Notches() []Notch {
-	s.check()
+	if !s.made() {
+		return nil
+	}
 	switch s.kind {
 	case FullRate:
 		return s.fullRateNotches()

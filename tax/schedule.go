@@ -73,8 +73,10 @@ func (k Kind) String() string {
 
 // Schedule turns the difference D = Price' − Price of a resale into the tax
 // the merchant withholds. Schedules are immutable and safe for concurrent
-// use. A Schedule must come from one of the constructors; the methods of a
-// zero Schedule panic.
+// use. A Schedule must come from one of the constructors. A nil or zero
+// Schedule has no kind and no brackets: Kind returns 0, Tax returns 0,
+// Notches and Brackets return nil, and Settle and SettleDiscounted refuse it
+// with ErrSchedule.
 type Schedule struct {
 	kind     Kind
 	scale    Scale
@@ -148,23 +150,30 @@ func Equation41(scale Scale) *Schedule {
 	return &Schedule{kind: Quadratic, scale: scale}
 }
 
-func (s *Schedule) check() {
-	if s.kind == 0 {
-		panic("tax: Schedule used without a constructor")
+// made reports whether s came from a constructor.
+func (s *Schedule) made() bool { return s != nil && s.kind != 0 }
+
+// Kind returns the schedule's kind, or 0 for a nil or zero Schedule.
+func (s *Schedule) Kind() Kind {
+	if !s.made() {
+		return 0
 	}
+	return s.kind
 }
 
-// Kind returns the schedule's kind.
-func (s *Schedule) Kind() Kind { s.check(); return s.kind }
-
-// Scale returns the unit scale the schedule's amounts are expressed in.
-func (s *Schedule) Scale() Scale { s.check(); return s.scale }
+// Scale returns the unit scale the schedule's amounts are expressed in (the
+// zero Scale for a nil or zero Schedule).
+func (s *Schedule) Scale() Scale {
+	if !s.made() {
+		return Scale{}
+	}
+	return s.scale
+}
 
 // Brackets returns a copy of the schedule's brackets, or nil for a
-// Quadratic schedule.
+// Quadratic, nil or zero schedule.
 func (s *Schedule) Brackets() []Bracket {
-	s.check()
-	if s.brackets == nil {
+	if !s.made() || s.brackets == nil {
 		return nil
 	}
 	return append([]Bracket(nil), s.brackets...)
@@ -172,9 +181,12 @@ func (s *Schedule) Brackets() []Bracket {
 
 // Tax returns the tax on a price difference diff = Price' − Price. A
 // difference of zero or less is not taxed; otherwise the tax is between 0 and
-// diff.
+// diff. A nil or zero Schedule taxes nothing; use Settle, which refuses it,
+// where money moves.
 func (s *Schedule) Tax(diff Amount) Amount {
-	s.check()
+	if !s.made() {
+		return 0
+	}
 	return s.tax(diff, uint64(MaxRate))
 }
 

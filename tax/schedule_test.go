@@ -70,12 +70,19 @@ func TestScheduleIsImmutable(t *testing.T) {
 	require.Nil(t, Equation41(Scale{}).Brackets())
 }
 
-func TestZeroSchedulePanics(t *testing.T) {
-	var s Schedule
-	require.Panics(t, func() { s.Tax(1) })
-	require.Panics(t, func() { _, _ = s.Settle(1, 2) })
-	require.Panics(t, func() { s.Notches() })
-	require.Panics(t, func() { s.Kind() })
+// A Schedule not made by a constructor taxes nothing and cannot settle.
+func TestZeroSchedule(t *testing.T) {
+	for _, s := range []*Schedule{nil, {}} {
+		require.Equal(t, Amount(0), s.Tax(100))
+		require.Equal(t, Kind(0), s.Kind())
+		require.Equal(t, Scale{}, s.Scale())
+		require.Nil(t, s.Brackets())
+		require.Nil(t, s.Notches())
+		_, err := s.Settle(1, 2)
+		require.ErrorIs(t, err, ErrSchedule)
+		_, err = s.SettleDiscounted(1, 2, 2000, PaperDiscount())
+		require.ErrorIs(t, err, ErrSchedule)
+	}
 }
 
 func TestTable5Brackets(t *testing.T) {

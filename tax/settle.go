@@ -50,7 +50,8 @@ type Settlement struct {
 }
 
 // Settle computes the tax and the seller's payout for a ticket bought at
-// price and resold at resale. Both must be zero or positive (ErrNegative).
+// price and resold at resale. Both must be zero or positive (ErrNegative);
+// a nil or zero Schedule is refused with ErrSchedule.
 func (s *Schedule) Settle(price, resale Amount) (Settlement, error) {
 	return s.SettleDiscounted(price, resale, 0, Discount{})
 }
@@ -58,9 +59,11 @@ func (s *Schedule) Settle(price, resale Amount) (Settlement, error) {
 // SettleDiscounted is Settle for a seller with the given reputation under
 // discount d: when d applies, the exact tax is scaled by d.Charged() before
 // the single rounding step, so the result is not a rounded value rounded
-// again.
+// again. A nil or zero Schedule is refused with ErrSchedule.
 func (s *Schedule) SettleDiscounted(price, resale Amount, reputation int64, d Discount) (Settlement, error) {
-	s.check()
+	if !s.made() {
+		return Settlement{}, ErrSchedule
+	}
 	if price < 0 {
 		return Settlement{}, fmt.Errorf("%w: price %d", ErrNegative, price)
 	}

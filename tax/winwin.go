@@ -85,10 +85,15 @@ type Params struct {
 }
 
 // Market is a validated, immutable set of Params. It is safe for
-// concurrent use.
+// concurrent use. A Market must come from NewMarket: a nil or zero Market
+// has no buyers or transferees, its functions return ErrDomain and Run and
+// RunSeeded return ErrParams.
 type Market struct {
 	p Params
 }
+
+// made reports whether m came from NewMarket.
+func (m *Market) made() bool { return m != nil && m.p.Model != 0 }
 
 // NewMarket validates p and returns its market. L1, Eta and every w_i,
 // b_i^max and t_j^max must lie between 10^-9 and 10^9 (Eta at most 1); L2
@@ -176,8 +181,12 @@ func PaperSetting() Params {
 	return p
 }
 
-// Params returns a copy of the market's parameters.
+// Params returns a copy of the market's parameters (the zero Params for a
+// nil or zero Market).
 func (m *Market) Params() Params {
+	if !m.made() {
+		return Params{}
+	}
 	q := m.p
 	q.Willingness = append([]float64(nil), m.p.Willingness...)
 	q.BuyMax = append([]float64(nil), m.p.BuyMax...)
@@ -186,10 +195,20 @@ func (m *Market) Params() Params {
 }
 
 // Buyers returns the number of buyers.
-func (m *Market) Buyers() int { return len(m.p.Willingness) }
+func (m *Market) Buyers() int {
+	if !m.made() {
+		return 0
+	}
+	return len(m.p.Willingness)
+}
 
 // Transferees returns the number of transferees.
-func (m *Market) Transferees() int { return len(m.p.TransferMax) }
+func (m *Market) Transferees() int {
+	if !m.made() {
+		return 0
+	}
+	return len(m.p.TransferMax)
+}
 
 func (m *Market) buyer(i int) error {
 	if i < 0 || i >= m.Buyers() {

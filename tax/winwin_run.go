@@ -63,6 +63,9 @@ func (m *Market) RunSeeded(seed uint64) (*Result, error) {
 //  3. RA and RE of (42) compare the new bids with the previous ones, and
 //     the loop stops when both are below ε (steps 6–7).
 func (m *Market) run(rng *rand.Rand) (*Result, error) {
+	if !m.made() {
+		return nil, fmt.Errorf("%w: nil or zero Market, not made by NewMarket", ErrParams)
+	}
 	p := &m.p
 	nb, nt := m.Buyers(), m.Transferees()
 
