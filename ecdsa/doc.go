@@ -38,15 +38,32 @@
 // the merchant verifies that same message. Package multisig completes ω into
 // the 2-of-2 signature of eq. 19–22.
 //
-// | paper | here |
-// |---|---|
-// | eq. 1 (k, pk = kG) | GenerateKey, ParsePrivateKey, PrivateKey.PublicKey |
-// | WID, MID, addr_m | PublicKey.Address, ParseAddress |
-// | eq. 2–6 UserSign | SignRBound |
-// | eq. 7–8 verification of UserSign | VerifyRBound |
-// | eq. 9–10 MerchantSign and its verification | SignRBound, VerifyRBound (merchant key) |
-// | eq. 11–13 ω | SignInverseS |
-// | eq. 14–18 verification of ω | VerifyInverseS |
+// The paper's equations and names map to this package as follows:
+//
+//   - eq. 1 (k, pk = kG): [GenerateKey], [ParsePrivateKey], [PrivateKey.PublicKey]
+//   - WID, MID, addr_m: [PublicKey.Address], [ParseAddress]
+//   - eq. 2–6, UserSign: [SignRBound]
+//   - eq. 7–8, verification of UserSign: [VerifyRBound], [VerifyRBoundBatch]
+//   - eq. 9–10, MerchantSign and its verification: [SignRBound], [VerifyRBound]
+//     (under the merchant's key)
+//   - eq. 11–13, ω: [SignInverseS]
+//   - eq. 14–18, verification of ω: [VerifyInverseS]
+//
+// # Nil and zero values
+//
+// Keys and signatures come only from the parsers, [GenerateKey] and the
+// signers. The verifiers refuse a nil or zero-value [*PublicKey] with
+// [ErrInvalidPublicKey], and then a nil or zero-value signature with
+// [ErrMalformedSignature], before any arithmetic: read as a point, the zero
+// value would be the point at infinity, under which anyone can sign.
+// [VerifyRBoundBatch] makes the same checks per item and reports exactly the
+// items [VerifyRBound] refuses. The methods of every type accept nil and
+// zero-value receivers and arguments and return empty results for them
+// (nil slices, the zero [Address]). The signers return an error wrapping
+// [ErrInvalidPrivateKey] for a nil key, and panic, naming the signer, for a
+// zero-value key or one wiped by [PrivateKey.Zero]: signing with a wiped
+// key is a programming error. So is an unknown [Profile], on which every
+// function that takes one panics.
 //
 // # Hash profiles
 //
