@@ -47,7 +47,9 @@ type ClientConfig struct {
 	// Inputs are the coins to mix (1 to MaxInputs, distinct ids).
 	Inputs []Input
 	// Change receives what the inputs hold beyond Slots·Denomination +
-	// Fee; nil when they hold exactly that.
+	// Fee. It is required for a session that leaves change, and the
+	// request of a session that leaves none names no change address even
+	// when it is set.
 	Change *ecdsa.Address
 	// MaxFee is the highest per-participant fee the client accepts.
 	MaxFee int64
@@ -75,6 +77,7 @@ type Client struct {
 	err    error
 
 	ann     *Announcement
+	change  int64 // what the session's inputs leave beyond the amount due
 	roster  *Roster
 	session SessionID
 	scopes  []*ringsig.Scope
@@ -88,8 +91,8 @@ type Client struct {
 // NewClient checks the configuration and returns a client in PhaseNew,
 // ready for an announcement.
 func NewClient(cfg ClientConfig) (*Client, error) {
-	if cfg.Key == nil {
-		return nil, fmt.Errorf("%w: no key", ErrParams)
+	if err := checkPrivateKey(cfg.Key); err != nil {
+		return nil, err
 	}
 	if len(cfg.Inputs) == 0 || len(cfg.Inputs) > MaxInputs {
 		return nil, fmt.Errorf("%w: %d inputs, want 1 to %d", ErrParams, len(cfg.Inputs), MaxInputs)
@@ -115,22 +118,52 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	return &Client{cfg: cfg, pk: cfg.Key.PublicKey(), inputs: inputs, total: total}, nil
 }
 
+// errClient is the error of a method called on a nil Client or on one that
+// NewClient did not make.
+var errClient = fmt.Errorf("%w: client not made by NewClient", ErrParams)
+
+// made reports whether c was made by NewClient.
+func (c *Client) made() bool { return c != nil && c.pk != nil }
+
 // Phase returns the client's phase.
-func (c *Client) Phase() Phase { return c.phase }
+func (c *Client) Phase() Phase {
+	if c == nil {
+		return PhaseNew
+	}
+	return c.phase
+}
 
 // Err returns why the client failed, or nil.
-func (c *Client) Err() error { return c.err }
+func (c *Client) Err() error {
+	if c == nil {
+		return nil
+	}
+	return c.err
+}
 
 // Session returns the id of the client's current session (zero before it
 // joins one). It changes when the session restarts.
-func (c *Client) Session() SessionID { return c.session }
+func (c *Client) Session() SessionID {
+	if c == nil {
+		return SessionID{}
+	}
+	return c.session
+}
 
 // PublicKey returns the participant's key.
-func (c *Client) PublicKey() *ecdsa.PublicKey { return c.pk }
+func (c *Client) PublicKey() *ecdsa.PublicKey {
+	if c == nil {
+		return nil
+	}
+	return c.pk
+}
 
 // OutputKeys returns the private keys of the current session's output
 // addresses, by slot: what the wallet needs to spend the mixed coins.
 func (c *Client) OutputKeys() []*ecdsa.PrivateKey {
+	if c == nil {
+		return nil
+	}
 	out := make([]*ecdsa.PrivateKey, len(c.keys))
 	copy(out, c.keys)
 	return out
@@ -138,6 +171,9 @@ func (c *Client) OutputKeys() []*ecdsa.PrivateKey {
 
 // Addresses returns the current session's output addresses, by slot.
 func (c *Client) Addresses() []ecdsa.Address {
+	if c == nil {
+		return nil
+	}
 	out := make([]ecdsa.Address, len(c.regs))
 	for i, g := range c.regs {
 		out[i] = g.address
@@ -146,10 +182,20 @@ func (c *Client) Addresses() []ecdsa.Address {
 }
 
 // Transaction returns the transaction the client signed, or nil.
-func (c *Client) Transaction() *Transaction { return c.tx }
+func (c *Client) Transaction() *Transaction {
+	if c == nil {
+		return nil
+	}
+	return c.tx
+}
 
 // Signed returns the completed transaction, or nil.
-func (c *Client) Signed() *SignedTransaction { return c.signed }
+func (c *Client) Signed() *SignedTransaction {
+	if c == nil {
+		return nil
+	}
+	return c.signed
+}
 
 func (c *Client) signOpts() *ecdsa.SignOptions {
 	if c.cfg.Rand == nil {
@@ -176,6 +222,9 @@ func (c *Client) signOpts() *ecdsa.SignOptions {
 // who sent them, and a later deadline settles the session. Any other error
 // ends the client in PhaseFailed.
 func (c *Client) Handle(data []byte, now time.Time) ([]Message, error) {
+	if !c.made() {
+		return nil, errClient
+	}
 	kind, err := KindOf(data)
 	if err != nil {
 		return nil, err
@@ -226,24 +275,20 @@ func (c *Client) handleAnnouncement(a *Announcement, now time.Time) ([]Message, 
 	if p.Fee > c.cfg.MaxFee {
 		return nil, fmt.Errorf("%w: fee %d, cap %d", ErrFee, p.Fee, c.cfg.MaxFee)
 	}
-	due := p.Due()
-	if c.total < due {
-		return nil, fmt.Errorf("%w: inputs hold %d, %d due", ErrFunds, c.total, due)
-	}
-	if c.total > due && c.cfg.Change == nil {
-		return nil, fmt.Errorf("%w: %d over the amount due and no change address", ErrFunds, c.total-due)
-	}
-	if c.cfg.Change != nil && c.cfg.Change.Version() != p.AddressVersion {
-		return nil, fmt.Errorf("%w: change address", ErrAddressVersion)
-	}
 	if now.After(a.deadlines.Request) {
 		return nil, fmt.Errorf("%w: request deadline %v", ErrDeadline, a.deadlines.Request)
 	}
-	q, err := NewRequest(c.cfg.Key, a.session, c.inputs, c.cfg.Change, c.signOpts())
+	// The change address goes in the request only when there is change;
+	// NewRequest checks the funds, the address and its version.
+	var addr *ecdsa.Address
+	if c.total > p.Due() {
+		addr = c.cfg.Change
+	}
+	q, err := NewRequest(c.cfg.Key, a.session, p, c.inputs, addr, c.signOpts())
 	if err != nil {
 		return nil, err
 	}
-	c.ann, c.session, c.phase = a, a.session, PhaseRequesting
+	c.ann, c.change, c.session, c.phase = a, c.total-p.Due(), a.session, PhaseRequesting
 	return []Message{{Kind: KindRequest, Data: q.Bytes()}}, nil
 }
 
@@ -446,18 +491,19 @@ func (c *Client) checkTransaction(tx *Transaction) error {
 		return err
 	}
 
-	// Change: exactly what our inputs hold beyond what is due.
-	want := c.total - p.Due()
-	got := int64(0)
-	if c.cfg.Change != nil {
-		for _, ch := range tx.change {
-			if ch.Address == *c.cfg.Change {
-				got = ch.Amount
-			}
-		}
-	}
-	if got != want {
-		return fmt.Errorf("%w: %d, want %d", ErrChangeMismatch, got, want)
+	// Change: the one entry under our key (change outputs are sorted by
+	// owner, one per owner) holds exactly what our inputs leave beyond
+	// what is due, at our address; none when they leave nothing.
+	i := slices.IndexFunc(tx.change, func(ch Change) bool { return ch.Owner.Equal(c.pk) })
+	switch {
+	case c.change == 0 && i >= 0:
+		return fmt.Errorf("%w: change of %d and none due", ErrChangeMismatch, tx.change[i].Amount)
+	case c.change > 0 && i < 0:
+		return fmt.Errorf("%w: no change, %d due", ErrChangeMismatch, c.change)
+	case c.change > 0 && tx.change[i].Amount != c.change:
+		return fmt.Errorf("%w: %d, want %d", ErrChangeMismatch, tx.change[i].Amount, c.change)
+	case c.change > 0 && tx.change[i].Address != *c.cfg.Change:
+		return fmt.Errorf("%w: paid to %s", ErrChangeMismatch, tx.change[i].Address)
 	}
 
 	if tx.Surplus() < 0 {
@@ -504,7 +550,7 @@ func (c *Client) handleSigned(st *SignedTransaction) error {
 		if err := st.Verify(); err != nil {
 			return err
 		}
-	} else if i := slices.IndexFunc(st.tx.keys, c.pk.Equal); i < 0 || !bytes.Equal(st.sigs[i].Bytes(), c.conf.sig.Bytes()) {
+	} else if i := slices.IndexFunc(st.tx.keys, c.pk.Equal); i < 0 || !bytes.Equal(st.sigs[i].Bytes(), c.conf.st.sig.Bytes()) {
 		return fmt.Errorf("%w: not the client's own confirmation", ErrIncomplete)
 	}
 	c.signed, c.phase = st, PhaseComplete
@@ -517,6 +563,9 @@ func (c *Client) handleSigned(st *SignedTransaction) error {
 // signed waits without limit for the signed transaction or a restart; the
 // caller decides when to give up.
 func (c *Client) Tick(now time.Time) error {
+	if !c.made() {
+		return errClient
+	}
 	switch {
 	case c.phase == PhaseRequesting && now.After(c.ann.deadlines.Register):
 		c.phase, c.err = PhaseFailed, fmt.Errorf("%w: no roster by %v", ErrDeadline, c.ann.deadlines.Register)
@@ -534,6 +583,9 @@ func (c *Client) Tick(now time.Time) error {
 // restart. Only a client in PhaseRegistering can decline; after it signed,
 // only a refusal to sign a later restart's transaction would help.
 func (c *Client) Decline() ([]Message, error) {
+	if !c.made() {
+		return nil, errClient
+	}
 	if c.phase != PhaseRegistering {
 		return nil, fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
 	}

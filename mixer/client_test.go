@@ -39,8 +39,9 @@ func outputOf(w *world, outs []mixer.Output, i int) int {
 	return slices.IndexFunc(outs, func(o mixer.Output) bool { return o.Address == a })
 }
 
+// changeOf returns the index in ch of client i's change output.
 func changeOf(w *world, ch []mixer.Change, i int) int {
-	return slices.IndexFunc(ch, func(c mixer.Change) bool { return c.Address == *w.configs[i].Change })
+	return slices.IndexFunc(ch, func(c mixer.Change) bool { return c.Owner.Equal(w.keys[i].PublicKey()) })
 }
 
 func inputOf(ins []mixer.TxInput, id []byte) int {
@@ -74,6 +75,17 @@ func TestClientRefuses(t *testing.T) {
 		}, mixer.ErrChangeMismatch},
 		{"change missing", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
 			e.change = slices.Delete(e.change, changeOf(w, e.change, 1), changeOf(w, e.change, 1)+1)
+		}, mixer.ErrChangeMismatch},
+		{"change to another address", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+			e.change[changeOf(w, e.change, 1)].Address = *addressFrom(t, "thief")
+		}, mixer.ErrChangeMismatch},
+		{"change at its address under another owner", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+			// Client 1's change moves to client 0's name; its address and
+			// amount alone no longer count.
+			e.change[changeOf(w, e.change, 1)].Owner = w.keys[0].PublicKey()
+		}, mixer.ErrChangeMismatch},
+		{"change where none is due", 0, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+			e.change = append(e.change, mixer.Change{Owner: w.keys[0].PublicKey(), Address: *addressFrom(t, "gift"), Amount: 1})
 		}, mixer.ErrChangeMismatch},
 		{"fee not the rule", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
 			e.fee++
@@ -289,7 +301,7 @@ func TestClientAnnouncement(t *testing.T) {
 	}{
 		{"fee above the cap", mixer.ClientConfig{Inputs: []mixer.Input{{ID: []byte{1}, Amount: due}}, MaxFee: testParams.Fee - 1}, testParams, t0, mixer.ErrFee},
 		{"too little", mixer.ClientConfig{Inputs: []mixer.Input{{ID: []byte{1}, Amount: due - 1}}, MaxFee: 100}, testParams, t0, mixer.ErrFunds},
-		{"excess without change", mixer.ClientConfig{Inputs: []mixer.Input{{ID: []byte{1}, Amount: due + 1}}, MaxFee: 100}, testParams, t0, mixer.ErrFunds},
+		{"excess without change", mixer.ClientConfig{Inputs: []mixer.Input{{ID: []byte{1}, Amount: due + 1}}, MaxFee: 100}, testParams, t0, mixer.ErrChangeAddress},
 		{"change of another version", mixer.ClientConfig{Inputs: []mixer.Input{{ID: []byte{1}, Amount: due + 1}}, MaxFee: 100, Change: func() *ecdsa.Address {
 			a := key.PublicKey().Address(0x6f)
 			return &a
@@ -306,10 +318,17 @@ func TestClientAnnouncement(t *testing.T) {
 			require.Equal(t, mixer.PhaseNew, c.Phase())
 		})
 	}
-	c, err := mixer.NewClient(mixer.ClientConfig{Key: key, Inputs: []mixer.Input{{ID: []byte{1}, Amount: due}}, MaxFee: 100})
+	// A change address and no change in this session: the request names
+	// no change address.
+	c, err := mixer.NewClient(mixer.ClientConfig{Key: key, Inputs: []mixer.Input{{ID: []byte{1}, Amount: due}}, MaxFee: 100, Change: addressFrom(t, "change")})
 	require.NoError(t, err)
-	_, err = c.Handle(ann(testParams), t0)
+	msgs, err := c.Handle(ann(testParams), t0)
 	require.NoError(t, err)
+	require.Len(t, msgs, 1)
+	q, err := mixer.ParseRequest(msgs[0].Data)
+	require.NoError(t, err)
+	_, ok := q.Change()
+	require.False(t, ok)
 	_, err = c.Handle(ann(testParams), t0)
 	require.ErrorIs(t, err, mixer.ErrPhase)
 	_, err = c.Decline()

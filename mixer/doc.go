@@ -22,17 +22,20 @@
 // Deadlines.
 //
 // Phase 1, requesting. A client sends a Request: its public key pk, its
-// inputs (identifier and amount, sorted by identifier), an optional change
-// address, and an R-bound signature (the paper's UserSign) by pk's key over
-// all of that and the session id, which proves it owns them. The server
-// verifies the signature, asks the backend through InputSource whether each
-// input exists, is unspent, holds the stated amount and belongs to pk,
-// refuses an input already offered by anyone in the session, and requires
-// the inputs to hold at least S·d + fee (the excess goes back to the change
-// address, which is then required). At the request deadline (or as soon as
-// the session is full) the server sends every participant the same Roster:
-// the session id, the parameters, the deadlines of phases 2 and 3 and the
-// ring — every participant's key in ascending byte order.
+// inputs (identifier and amount, sorted by identifier), its change — a
+// change address and the amount its inputs hold beyond S·d + fee, present
+// exactly when that amount is positive — and an R-bound signature (the
+// paper's UserSign) by pk's key over all of that and the session id, which
+// proves it owns them. The server verifies the signature, asks the backend
+// through InputSource whether each input exists, is unspent, holds the
+// stated amount and belongs to pk, refuses an input already offered by
+// anyone in the session, requires the inputs to hold at least S·d + fee and
+// the stated change to be the excess (ErrFunds), and refuses a change
+// address without change or change without one (ErrChangeAddress). Two
+// requests may name the same change address. At the request deadline (or
+// as soon as the session is full) the server sends every participant the
+// same Roster: the session id, the parameters, the deadlines of phases 2
+// and 3 and the ring — every participant's key in ascending byte order.
 //
 // Phase 2, generation. Each client derives one fresh output key per slot,
 // HMAC-SHA256 of its key over the session id, the ring digest and the slot
@@ -44,12 +47,15 @@
 // denomination and the address version, and refuses a key image already
 // used in the slot: a member can register at most one output per slot, so
 // the outputs never exceed the N·S the inputs pay for, and no member takes
-// more than its share while the ring hides who it is. At the register deadline (or once every member has registered in
-// every slot) it builds the Transaction: all inputs with their owners
-// sorted by id, the outputs sorted by (slot, address), each with its ring
-// signature, the change outputs sorted by address, the fee (participants ×
-// fee), the parameters and the digest of the ring, which is exactly the set
-// of input owners. It sends that transaction to every participant.
+// more than its share while the ring hides who it is. It also refuses an
+// address already registered, or named as a change address
+// (ErrDuplicateAddress). At the register deadline (or once every member
+// has registered in every slot) it builds the Transaction: all inputs with
+// their owners sorted by id, the outputs sorted by (slot, address), each
+// with its ring signature, the change outputs each with its owner's key
+// and sorted by it, the fee (participants × fee), the parameters and the
+// digest of the ring, which is exactly the set of input owners. It sends
+// that transaction to every participant.
 //
 // Phase 3, confirmation. Each client checks, and refuses to sign with a
 // reason (a Refusal carrying a Reason, and an error that errors.Is matches)
@@ -62,8 +68,10 @@
 // sent (ErrOutputMissing, ErrWrongAmount); every output holds the
 // denomination, has the session's address version, and no slot holds two
 // outputs with one key image or more outputs than members
-// (ErrWrongAmount, ErrAddressVersion, ErrKeyImageReused); its change is
-// exactly its inputs minus S·d minus the fee (ErrChangeMismatch); the
+// (ErrWrongAmount, ErrAddressVersion, ErrKeyImageReused); the change output
+// under its own key pays exactly its inputs minus S·d minus the fee to its
+// change address, and there is none when that is zero (ErrChangeMismatch);
+// the
 // transaction does not pay out more than its inputs (ErrUnbalanced); and,
 // with AuditAll (the default), every output's ring signature verifies over
 // the ring (ErrBadRingSignature). It then signs the transaction hash with
@@ -108,11 +116,11 @@
 // transaction by its hash, SHA-256 of the Transaction encoding.
 //
 // Sizes, for N participants and S slots: an Announcement is 116 bytes; a
-// Request 165, plus 12 + the id's length per input, plus 21 with a change
-// address; a Roster 130 + 33·N; a Registration 133 + 32·(N+1); a
-// Transaction 135, plus 45 + the id's length per input, 70 + 32·(N+1) per
-// output and 29 per change output; a Confirmation 197; a Refusal 193; a
-// SignedTransaction 45 + the transaction + 98·N.
+// Request 165, plus 12 + the id's length per input, plus 29 with change; a
+// Roster 130 + 33·N; a Registration 133 + 32·(N+1); a Transaction 135, plus
+// 45 + the id's length per input, 70 + 32·(N+1) per output and 62 per change
+// output; a Confirmation 197; a Refusal 193; a SignedTransaction 45 + the
+// transaction + 98·N.
 //
 // # Threat model
 //
@@ -135,6 +143,20 @@
 // which can only be paid from the surplus of a member who must also sign —
 // at the cost of one ring verification per output, about N·S·N point
 // multiplication pairs per client.
+//
+// Change addresses. Every change output carries its owner's key, and a
+// client finds its own by that key, so a participant who names another's
+// change address — reused, or read on the ledger — only sends its own change
+// there: it keeps nobody out of the session and takes nothing. A request
+// names a change address only when it has change, so nobody can name one
+// without paying into it. An output registered at a change address of the
+// session is refused (ErrDuplicateAddress), and a transaction never pays an
+// output and a change output to one address. That refusal cannot be turned
+// against anyone: every request, and so every change address, is fixed
+// before the roster, and an honest member's output addresses are derived
+// after it from its secret key, the session id and the ring digest, so no
+// requester can name one in advance, and the rule only refuses a
+// registration that chose a change address itself.
 //
 // Linkability: within a slot, two registrations by one member carry the
 // same key image and are linked (that is how the second is refused); across

@@ -3,6 +3,7 @@ package mixer
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Errors of this package. They are wrapped with detail; test for them with
@@ -31,9 +32,12 @@ var (
 	ErrUnknownInput = errors.New("mixer: input refused by the input source")
 	// ErrInputReused: an input offered twice, by one participant or two.
 	ErrInputReused = errors.New("mixer: input already in the session")
-	// ErrFunds: the inputs do not cover Slots·Denomination + Fee, or they
-	// exceed it with no change address to take the rest.
+	// ErrFunds: the inputs do not cover Slots·Denomination + Fee, or the
+	// change a request states is not what they hold beyond it.
 	ErrFunds = errors.New("mixer: inputs do not match the amount due")
+	// ErrChangeAddress: a request that names a change address without
+	// change, or has change without a change address to take it.
+	ErrChangeAddress = errors.New("mixer: change address without change, or change without an address")
 	// ErrDuplicateParticipant: a second request from the same key.
 	ErrDuplicateParticipant = errors.New("mixer: key already in the session")
 	// ErrSessionFull: the session has MaxParticipants of its announcement.
@@ -54,8 +58,9 @@ var (
 	// ErrAddressVersion: an output or change address with another version
 	// byte than the session's.
 	ErrAddressVersion = errors.New("mixer: address has the wrong version")
-	// ErrDuplicateAddress: an address registered twice (as outputs, or as
-	// an output and a change address).
+	// ErrDuplicateAddress: an output address registered twice, or an
+	// output registered at a change address of the session. Change
+	// addresses may repeat: each change output is bound to its owner.
 	ErrDuplicateAddress = errors.New("mixer: address already in the session")
 	// ErrInputMissing: the transaction does not spend each of the client's
 	// inputs exactly once, or spends in its name an input it did not offer.
@@ -138,3 +143,30 @@ func ReasonOf(err error) Reason {
 	}
 	return ReasonDeclined
 }
+
+// wrapped is an error that errors.Is matches against both outer and inner,
+// and that reads "outer: detail: inner" with inner's "mixer: " dropped, so
+// that each layer's words appear once.
+type wrapped struct {
+	outer, inner error
+	detail       string
+}
+
+// wrap returns inner, with detail (when not empty), under outer.
+func wrap(outer error, detail string, inner error) error {
+	return &wrapped{outer: outer, inner: inner, detail: detail}
+}
+
+func (e *wrapped) Error() string {
+	var b strings.Builder
+	b.WriteString(e.outer.Error())
+	if e.detail != "" {
+		b.WriteString(": ")
+		b.WriteString(e.detail)
+	}
+	b.WriteString(": ")
+	b.WriteString(strings.TrimPrefix(e.inner.Error(), "mixer: "))
+	return b.String()
+}
+
+func (e *wrapped) Unwrap() []error { return []error{e.outer, e.inner} }

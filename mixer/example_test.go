@@ -180,8 +180,8 @@ func Example_traffic() {
 	// Output:
 	// session  stage          messages      bytes
 	// 1        announce             10       1160
-	// 1        request              20       6879
-	// 1        generation           20      58710
-	// 1        confirmation         20      66080
-	// all      all                  70     132829
+	// 1        request              20       6951
+	// 1        generation           20      61680
+	// 1        confirmation         20      69050
+	// all      all                  70     138841
 }

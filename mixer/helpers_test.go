@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,4 +277,12 @@ func requireRefusal(t testing.TB, w *world, i int, msg mixer.Message, err error,
 	require.True(t, f.PublicKey().Equal(w.keys[i].PublicKey()))
 	require.ErrorIs(t, f.Reason().Err(), want)
 	require.Equal(t, mixer.PhaseFailed, w.clients[i].Phase())
+}
+
+// requireReadable checks that err names this package once: each layer of
+// the error adds its own words, none repeats a prefix.
+func requireReadable(t testing.TB, err error) {
+	t.Helper()
+	require.Error(t, err)
+	require.LessOrEqual(t, strings.Count(err.Error(), "mixer: "), 1, "%q", err)
 }

@@ -109,7 +109,13 @@ type Message struct {
 
 // malformed wraps a decoding error.
 func malformed(what string, err error) error {
-	return fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
+	return wrap(ErrMalformed, what, err)
+}
+
+// empty is the error of a method called on a nil message, or on a zero
+// value that no constructor or parser made.
+func empty(what string) error {
+	return fmt.Errorf("%w: empty %s", ErrMalformed, what)
 }
 
 // Announcement opens a session (phase 0): its id, parameters, the bounds on
@@ -136,8 +142,11 @@ func (a *Announcement) check() error {
 	return a.deadlines.validate(true)
 }
 
-// Bytes returns the encoding.
+// Bytes returns the encoding (nil for a nil announcement).
 func (a *Announcement) Bytes() []byte {
+	if a == nil {
+		return nil
+	}
 	w := wire.NewBuilder(announcementDomain)
 	w.Fixed(a.session[:])
 	a.params.put(w)
@@ -169,51 +178,95 @@ func ParseAnnouncement(b []byte) (*Announcement, error) {
 }
 
 // Session returns the session id.
-func (a *Announcement) Session() SessionID { return a.session }
+func (a *Announcement) Session() SessionID {
+	if a == nil {
+		return SessionID{}
+	}
+	return a.session
+}
 
 // Params returns the session's parameters.
-func (a *Announcement) Params() Params { return a.params }
+func (a *Announcement) Params() Params {
+	if a == nil {
+		return Params{}
+	}
+	return a.params
+}
 
 // Deadlines returns the deadlines of the three phases.
-func (a *Announcement) Deadlines() Deadlines { return a.deadlines }
+func (a *Announcement) Deadlines() Deadlines {
+	if a == nil {
+		return Deadlines{}
+	}
+	return a.deadlines
+}
 
 // Participants returns the minimum and maximum number of participants.
-func (a *Announcement) Participants() (min, max int) { return a.min, a.max }
+func (a *Announcement) Participants() (min, max int) {
+	if a == nil {
+		return 0, 0
+	}
+	return a.min, a.max
+}
 
 // Request is a participant's phase-1 message: its key, the inputs it offers
-// (sorted by id), an optional change address, and its R-bound signature
-// (UserSign) by that key over everything before the signature. Layout:
+// (sorted by id), its change — the address that takes what the inputs hold
+// beyond Slots·Denomination + Fee, and that amount, present exactly when it
+// is positive — and its R-bound signature (UserSign) by that key over
+// everything before the signature. Layout:
 //
 //	u32 len ‖ "CBETS/mixer/v1/request" ‖ session (32) ‖ pk (33) ‖
 //	u32 count ‖ count × (u32 len ‖ id ‖ amount (i64)) ‖
-//	change flag (1: 0 or 1) ‖ [address version (1) ‖ address hash (20)] ‖
+//	change flag (1: 0 or 1) ‖
+//	[address version (1) ‖ address hash (20) ‖ change amount (i64)] ‖
 //	u32 len ‖ signature (65)
+//
+// The bracketed part is present when the flag is 1, and its change amount
+// is then positive and below the inputs' total.
 type Request struct {
-	session   SessionID
-	pk        *ecdsa.PublicKey
-	inputs    []Input
-	change    ecdsa.Address
-	hasChange bool
-	sig       *ecdsa.RBoundSignature
+	session      SessionID
+	pk           *ecdsa.PublicKey
+	inputs       []Input
+	change       ecdsa.Address
+	changeAmount int64
+	hasChange    bool
+	sig          *ecdsa.RBoundSignature
 }
 
-// NewRequest builds and signs a request for session. Inputs are sorted by
-// id; an id offered twice is refused. change may be nil when the inputs add
-// up to exactly what is due.
-func NewRequest(key *ecdsa.PrivateKey, session SessionID, inputs []Input, change *ecdsa.Address, opts *ecdsa.SignOptions) (*Request, error) {
+// NewRequest builds and signs a request for session under the parameters p.
+// Inputs are sorted by id; an id offered twice is refused (ErrInputReused).
+// Inputs that do not cover p.Due() give ErrFunds. change is the address that
+// takes what they hold beyond p.Due(): it is required when they hold more
+// and refused when they hold exactly that (ErrChangeAddress), and must have
+// p's address version (ErrAddressVersion).
+func NewRequest(key *ecdsa.PrivateKey, session SessionID, p Params, inputs []Input, change *ecdsa.Address, opts *ecdsa.SignOptions) (*Request, error) {
+	if err := checkPrivateKey(key); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	if len(inputs) == 0 || len(inputs) > MaxInputs {
 		return nil, fmt.Errorf("%w: %d inputs, want 1 to %d", ErrParams, len(inputs), MaxInputs)
 	}
-	if _, err := sumInputs(inputs); err != nil {
+	total, err := sumInputs(inputs)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrParams, err)
 	}
 	sorted, err := sortedInputs(inputs)
 	if err != nil {
 		return nil, err
 	}
+	amount, err := changeDue(p, total, change != nil)
+	if err != nil {
+		return nil, err
+	}
 	q := &Request{session: session, pk: key.PublicKey(), inputs: sorted}
 	if change != nil {
-		q.change, q.hasChange = *change, true
+		if change.Version() != p.AddressVersion {
+			return nil, fmt.Errorf("%w: change address", ErrAddressVersion)
+		}
+		q.change, q.changeAmount, q.hasChange = *change, amount, true
 	}
 	if q.sig, err = ecdsa.SignRBound(key, q.signedBytes(), opts); err != nil {
 		return nil, err
@@ -233,22 +286,31 @@ func (q *Request) signedBytes() []byte {
 	if q.hasChange {
 		w.U8(1)
 		putAddress(w, q.change)
+		w.I64(q.changeAmount)
 	} else {
 		w.U8(0)
 	}
 	return w.Bytes()
 }
 
-// Bytes returns the encoding.
+// valid reports whether q was made by NewRequest or ParseRequest.
+func (q *Request) valid() bool { return q != nil && q.pk != nil && q.sig != nil }
+
+// Bytes returns the encoding (nil for a nil or zero request).
 func (q *Request) Bytes() []byte {
+	if !q.valid() {
+		return nil
+	}
 	w := wire.Builder{}
 	w.Var(q.sig.Bytes())
 	return append(q.signedBytes(), w.Bytes()...)
 }
 
 // ParseRequest decodes Bytes strictly: a valid key, 1 to MaxInputs inputs
-// sorted by id with no repeat, positive amounts that do not overflow, and a
-// well-formed signature. It does not verify the signature (Verify does).
+// sorted by id with no repeat, positive amounts that do not overflow, a
+// change amount that is positive (ErrChangeAddress otherwise) and below the
+// inputs' total, and a well-formed signature. It does not verify the
+// signature (Verify does).
 func ParseRequest(b []byte) (*Request, error) {
 	r := wire.NewReader(b, requestDomain)
 	q := &Request{}
@@ -267,6 +329,7 @@ func ParseRequest(b []byte) (*Request, error) {
 	case 1:
 		q.hasChange = true
 		q.change = readAddress(r)
+		q.changeAmount = r.I64()
 	default:
 		r.Fail(fmt.Errorf("change flag %d", flag))
 	}
@@ -278,13 +341,20 @@ func ParseRequest(b []byte) (*Request, error) {
 	if q.pk, err = ecdsa.ParsePublicKey(pkb); err != nil {
 		return nil, malformed("request", err)
 	}
-	if _, err := sumInputs(q.inputs); err != nil {
+	total, err := sumInputs(q.inputs)
+	if err != nil {
 		return nil, malformed("request", err)
 	}
 	for i := 1; i < len(q.inputs); i++ {
 		if bytes.Compare(q.inputs[i-1].ID, q.inputs[i].ID) >= 0 {
 			return nil, malformed("request", fmt.Errorf("inputs not sorted by id or repeated"))
 		}
+	}
+	if q.hasChange && q.changeAmount <= 0 {
+		return nil, malformed("request", fmt.Errorf("%w: change amount %d", ErrChangeAddress, q.changeAmount))
+	}
+	if q.hasChange && q.changeAmount >= total {
+		return nil, malformed("request", fmt.Errorf("change %d not below the inputs' %d", q.changeAmount, total))
 	}
 	if q.sig, err = ecdsa.ParseRBoundSignature(sigb); err != nil {
 		return nil, malformed("request", err)
@@ -294,6 +364,9 @@ func ParseRequest(b []byte) (*Request, error) {
 
 // Verify checks the ownership signature under the request's key.
 func (q *Request) Verify() error {
+	if !q.valid() {
+		return empty("request")
+	}
 	if err := ecdsa.VerifyRBound(q.pk, q.signedBytes(), q.sig, ecdsa.SHA256); err != nil {
 		return fmt.Errorf("%w: ownership signature: %w", ErrBadSignature, err)
 	}
@@ -301,13 +374,26 @@ func (q *Request) Verify() error {
 }
 
 // Session returns the session id.
-func (q *Request) Session() SessionID { return q.session }
+func (q *Request) Session() SessionID {
+	if q == nil {
+		return SessionID{}
+	}
+	return q.session
+}
 
 // PublicKey returns the participant's key.
-func (q *Request) PublicKey() *ecdsa.PublicKey { return q.pk }
+func (q *Request) PublicKey() *ecdsa.PublicKey {
+	if q == nil {
+		return nil
+	}
+	return q.pk
+}
 
 // Inputs returns a copy of the inputs, sorted by id.
 func (q *Request) Inputs() []Input {
+	if q == nil {
+		return nil
+	}
 	out := make([]Input, len(q.inputs))
 	for i, in := range q.inputs {
 		out[i] = Input{ID: bytes.Clone(in.ID), Amount: in.Amount}
@@ -315,8 +401,14 @@ func (q *Request) Inputs() []Input {
 	return out
 }
 
-// Change returns the change address and whether there is one.
-func (q *Request) Change() (ecdsa.Address, bool) { return q.change, q.hasChange }
+// Change returns the request's change — its owner (the request's key),
+// address and amount — and whether there is one.
+func (q *Request) Change() (Change, bool) {
+	if q == nil || !q.hasChange {
+		return Change{}, false
+	}
+	return Change{Owner: q.pk, Address: q.change, Amount: q.changeAmount}, true
+}
 
 // Roster is the server's answer at the end of phase 1 (and the start of a
 // restarted session): the session, the session it restarts (zero for a
@@ -339,7 +431,10 @@ type Roster struct {
 // outside MinParticipants to MaxParticipants, invalid parameters and
 // deadlines not in order are refused.
 func NewRoster(session, previous SessionID, p Params, register, confirm time.Time, ring []*ecdsa.PublicKey) (*Roster, error) {
-	keys := slices.Clone(ring)
+	keys, err := validKeys(ring)
+	if err != nil {
+		return nil, err
+	}
 	sortKeys(keys)
 	ro := &Roster{session: session, previous: previous, params: p, register: register, confirm: confirm, keys: keys}
 	if err := ro.check(); err != nil {
@@ -365,8 +460,11 @@ func (ro *Roster) check() error {
 	return nil
 }
 
-// Bytes returns the encoding.
+// Bytes returns the encoding (nil for a nil or zero roster).
 func (ro *Roster) Bytes() []byte {
+	if !ro.valid() {
+		return nil
+	}
 	w := wire.NewBuilder(rosterDomain)
 	w.Fixed(ro.session[:])
 	w.Fixed(ro.previous[:])
@@ -412,25 +510,68 @@ func ParseRoster(b []byte) (*Roster, error) {
 	return ro, nil
 }
 
+// valid reports whether ro was made by NewRoster or ParseRoster.
+func (ro *Roster) valid() bool { return ro != nil && ro.ring != nil }
+
 // Session returns the session id.
-func (ro *Roster) Session() SessionID { return ro.session }
+func (ro *Roster) Session() SessionID {
+	if ro == nil {
+		return SessionID{}
+	}
+	return ro.session
+}
 
 // Previous returns the id of the session this one restarts, or the zero id.
-func (ro *Roster) Previous() SessionID { return ro.previous }
+func (ro *Roster) Previous() SessionID {
+	if ro == nil {
+		return SessionID{}
+	}
+	return ro.previous
+}
 
 // Params returns the session's parameters.
-func (ro *Roster) Params() Params { return ro.params }
+func (ro *Roster) Params() Params {
+	if ro == nil {
+		return Params{}
+	}
+	return ro.params
+}
 
 // Deadlines returns the deadlines of phases 2 and 3 (Request is zero).
 func (ro *Roster) Deadlines() Deadlines {
+	if ro == nil {
+		return Deadlines{}
+	}
 	return Deadlines{Register: ro.register, Confirm: ro.confirm}
 }
 
 // Ring returns a copy of the participants' keys, in ring order.
-func (ro *Roster) Ring() []*ecdsa.PublicKey { return slices.Clone(ro.keys) }
+func (ro *Roster) Ring() []*ecdsa.PublicKey {
+	if ro == nil {
+		return nil
+	}
+	return slices.Clone(ro.keys)
+}
 
-// RingDigest returns the ring's digest D (SPEC section 6).
-func (ro *Roster) RingDigest() [32]byte { return ro.ring.Digest() }
+// RingDigest returns the ring's digest D (SPEC section 6), or zero for a
+// nil or zero roster.
+func (ro *Roster) RingDigest() [32]byte {
+	if !ro.valid() {
+		return [32]byte{}
+	}
+	return ro.ring.Digest()
+}
+
+// validKeys returns a copy of keys, refusing a nil or invalid key.
+func validKeys(keys []*ecdsa.PublicKey) ([]*ecdsa.PublicKey, error) {
+	out := slices.Clone(keys)
+	for i, k := range out {
+		if !validPublicKey(k) {
+			return nil, fmt.Errorf("%w: key %d is nil or invalid", ErrParams, i)
+		}
+	}
+	return out, nil
+}
 
 // sortKeys sorts keys by their compressed encoding.
 func sortKeys(keys []*ecdsa.PublicKey) {
@@ -470,12 +611,22 @@ type Registration struct {
 	sig     *ringsig.Signature
 }
 
-// NewRegistration signs a registration of address for amount in slot of the
-// roster's session, by the member holding key. opts may hedge the ring
-// signature's nonces.
+// NewRegistration signs a registration of address for amount (> 0) in slot of
+// the roster's session, by the member holding key. opts may hedge the ring
+// signature's nonces. A server also requires the amount to be the
+// denomination and the address to have the session's version.
 func NewRegistration(key *ecdsa.PrivateKey, roster *Roster, slot int, address ecdsa.Address, amount int64, opts *ringsig.SignOptions) (*Registration, error) {
+	if err := checkPrivateKey(key); err != nil {
+		return nil, err
+	}
+	if !roster.valid() {
+		return nil, fmt.Errorf("%w: nil or zero roster", ErrParams)
+	}
 	if slot < 0 || slot >= roster.params.Slots {
 		return nil, fmt.Errorf("%w: slot %d of %d", ErrParams, slot, roster.params.Slots)
+	}
+	if amount <= 0 {
+		return nil, fmt.Errorf("%w: amount %d is not positive", ErrParams, amount)
 	}
 	scope, err := ringsig.NewScope(roster.session.scope(slot))
 	if err != nil {
@@ -510,8 +661,14 @@ func registrationMessage(session SessionID, slot int, address ecdsa.Address, amo
 	return w.Bytes()
 }
 
-// Bytes returns the encoding.
+// valid reports whether g was made by NewRegistration or ParseRegistration.
+func (g *Registration) valid() bool { return g != nil && g.sig != nil }
+
+// Bytes returns the encoding (nil for a nil or zero registration).
 func (g *Registration) Bytes() []byte {
+	if !g.valid() {
+		return nil
+	}
 	w := wire.Builder{}
 	w.Var(g.sig.Bytes())
 	return append(g.signedBytes(), w.Bytes()...)
@@ -546,19 +703,45 @@ func ParseRegistration(b []byte) (*Registration, error) {
 }
 
 // Session returns the session id.
-func (g *Registration) Session() SessionID { return g.session }
+func (g *Registration) Session() SessionID {
+	if g == nil {
+		return SessionID{}
+	}
+	return g.session
+}
 
 // Slot returns the output slot.
-func (g *Registration) Slot() int { return g.slot }
+func (g *Registration) Slot() int {
+	if g == nil {
+		return 0
+	}
+	return g.slot
+}
 
 // Address returns the output address.
-func (g *Registration) Address() ecdsa.Address { return g.address }
+func (g *Registration) Address() ecdsa.Address {
+	if g == nil {
+		return ecdsa.Address{}
+	}
+	return g.address
+}
 
 // Amount returns the output amount.
-func (g *Registration) Amount() int64 { return g.amount }
+func (g *Registration) Amount() int64 {
+	if g == nil {
+		return 0
+	}
+	return g.amount
+}
 
-// KeyImage returns the ring signature's key image.
-func (g *Registration) KeyImage() [33]byte { return g.sig.KeyImage() }
+// KeyImage returns the ring signature's key image (zero for a nil or zero
+// registration).
+func (g *Registration) KeyImage() [33]byte {
+	if !g.valid() {
+		return [33]byte{}
+	}
+	return g.sig.KeyImage()
+}
 
 // Confirmation is a participant's phase-3 signature (UserSign, R-bound) on
 // the mix transaction. Layout:
@@ -568,13 +751,16 @@ func (g *Registration) KeyImage() [33]byte { return g.sig.KeyImage() }
 //
 // The signature covers the encoding up to pk.
 type Confirmation struct {
-	signedStatement
+	st signedStatement
 }
 
 // NewConfirmation signs txHash of session with key.
 func NewConfirmation(key *ecdsa.PrivateKey, session SessionID, txHash [32]byte, opts *ecdsa.SignOptions) (*Confirmation, error) {
+	if err := checkPrivateKey(key); err != nil {
+		return nil, err
+	}
 	c := &Confirmation{signedStatement{domain: confirmationDomain, session: session, txHash: txHash, pk: key.PublicKey()}}
-	if err := c.sign(key, opts); err != nil {
+	if err := c.st.sign(key, opts); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -584,11 +770,34 @@ func NewConfirmation(key *ecdsa.PrivateKey, session SessionID, txHash [32]byte, 
 // signature (Verify does).
 func ParseConfirmation(b []byte) (*Confirmation, error) {
 	c := &Confirmation{signedStatement{domain: confirmationDomain}}
-	if err := c.parse(b); err != nil {
+	if err := c.st.parse(b); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
+
+// statement returns the signed statement, or nil.
+func (c *Confirmation) statement() *signedStatement {
+	if c == nil {
+		return nil
+	}
+	return &c.st
+}
+
+// Bytes returns the encoding (nil for a nil or zero confirmation).
+func (c *Confirmation) Bytes() []byte { return c.statement().bytes() }
+
+// Verify checks the signature under the participant's key.
+func (c *Confirmation) Verify() error { return c.statement().verify() }
+
+// Session returns the session id.
+func (c *Confirmation) Session() SessionID { return c.statement().sessionID() }
+
+// TxHash returns the hash of the transaction confirmed.
+func (c *Confirmation) TxHash() [32]byte { return c.statement().hash() }
+
+// PublicKey returns the participant's key.
+func (c *Confirmation) PublicKey() *ecdsa.PublicKey { return c.statement().key() }
 
 // Refusal is a participant's signed refusal to go on with a session, with
 // its reason. It carries the hash of the transaction the participant was
@@ -601,17 +810,20 @@ func ParseConfirmation(b []byte) (*Confirmation, error) {
 //
 // The signature covers the encoding up to the reason.
 type Refusal struct {
-	signedStatement
+	st signedStatement
 }
 
 // NewRefusal signs a refusal of session (and of txHash, if not zero) with
 // key.
 func NewRefusal(key *ecdsa.PrivateKey, session SessionID, txHash [32]byte, reason Reason, opts *ecdsa.SignOptions) (*Refusal, error) {
+	if err := checkPrivateKey(key); err != nil {
+		return nil, err
+	}
 	if reason >= reasonCount {
 		return nil, fmt.Errorf("%w: unknown reason %d", ErrParams, reason)
 	}
 	f := &Refusal{signedStatement{domain: refusalDomain, session: session, txHash: txHash, pk: key.PublicKey(), reason: reason}}
-	if err := f.sign(key, opts); err != nil {
+	if err := f.st.sign(key, opts); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -621,14 +833,43 @@ func NewRefusal(key *ecdsa.PrivateKey, session SessionID, txHash [32]byte, reaso
 // not verify the signature (Verify does).
 func ParseRefusal(b []byte) (*Refusal, error) {
 	f := &Refusal{signedStatement{domain: refusalDomain}}
-	if err := f.parse(b); err != nil {
+	if err := f.st.parse(b); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
 
+// statement returns the signed statement, or nil.
+func (f *Refusal) statement() *signedStatement {
+	if f == nil {
+		return nil
+	}
+	return &f.st
+}
+
+// Bytes returns the encoding (nil for a nil or zero refusal).
+func (f *Refusal) Bytes() []byte { return f.statement().bytes() }
+
+// Verify checks the signature under the participant's key.
+func (f *Refusal) Verify() error { return f.statement().verify() }
+
+// Session returns the session id.
+func (f *Refusal) Session() SessionID { return f.statement().sessionID() }
+
+// TxHash returns the hash of the transaction refused, or zero for a refusal
+// before the transaction.
+func (f *Refusal) TxHash() [32]byte { return f.statement().hash() }
+
+// PublicKey returns the participant's key.
+func (f *Refusal) PublicKey() *ecdsa.PublicKey { return f.statement().key() }
+
 // Reason returns why the participant refused.
-func (f *Refusal) Reason() Reason { return f.reason }
+func (f *Refusal) Reason() Reason {
+	if f == nil {
+		return ReasonDeclined
+	}
+	return f.st.reason
+}
 
 // signedStatement is the shared shape of confirmations and refusals.
 type signedStatement struct {
@@ -638,6 +879,18 @@ type signedStatement struct {
 	pk      *ecdsa.PublicKey
 	reason  Reason // refusals only
 	sig     *ecdsa.RBoundSignature
+}
+
+// valid reports whether s was made by a constructor or parser.
+func (s *signedStatement) valid() bool {
+	return s != nil && s.domain != "" && s.pk != nil && s.sig != nil
+}
+
+func (s *signedStatement) what() string {
+	if s != nil && s.domain == refusalDomain {
+		return "refusal"
+	}
+	return "confirmation"
 }
 
 func (s *signedStatement) signedBytes() []byte {
@@ -657,8 +910,10 @@ func (s *signedStatement) sign(key *ecdsa.PrivateKey, opts *ecdsa.SignOptions) e
 	return err
 }
 
-// Bytes returns the encoding.
-func (s *signedStatement) Bytes() []byte {
+func (s *signedStatement) bytes() []byte {
+	if !s.valid() {
+		return nil
+	}
 	w := wire.Builder{}
 	w.Var(s.sig.Bytes())
 	return append(s.signedBytes(), w.Bytes()...)
@@ -673,10 +928,7 @@ func (s *signedStatement) parse(b []byte) error {
 		s.reason = Reason(r.U8())
 	}
 	sigb := r.Var(ecdsa.RBoundSignatureSize)
-	what := "confirmation"
-	if s.domain == refusalDomain {
-		what = "refusal"
-	}
+	what := s.what()
 	if err := r.Done(); err != nil {
 		return malformed(what, err)
 	}
@@ -693,20 +945,33 @@ func (s *signedStatement) parse(b []byte) error {
 	return nil
 }
 
-// Verify checks the signature under the participant's key.
-func (s *signedStatement) Verify() error {
+func (s *signedStatement) verify() error {
+	if !s.valid() {
+		return empty(s.what())
+	}
 	if err := ecdsa.VerifyRBound(s.pk, s.signedBytes(), s.sig, ecdsa.SHA256); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadSignature, err)
 	}
 	return nil
 }
 
-// Session returns the session id.
-func (s *signedStatement) Session() SessionID { return s.session }
+func (s *signedStatement) sessionID() SessionID {
+	if s == nil {
+		return SessionID{}
+	}
+	return s.session
+}
 
-// TxHash returns the hash of the transaction concerned (zero for a refusal
-// before the transaction).
-func (s *signedStatement) TxHash() [32]byte { return s.txHash }
+func (s *signedStatement) hash() [32]byte {
+	if s == nil {
+		return [32]byte{}
+	}
+	return s.txHash
+}
 
-// PublicKey returns the participant's key.
-func (s *signedStatement) PublicKey() *ecdsa.PublicKey { return s.pk }
+func (s *signedStatement) key() *ecdsa.PublicKey {
+	if s == nil {
+		return nil
+	}
+	return s.pk
+}

@@ -190,8 +190,10 @@ func TestLayout(t *testing.T) {
 	}
 	ch, ok := q.Change()
 	require.True(t, ok)
+	require.True(t, ch.Owner.Equal(q.PublicKey()))
 	w.U8(1)
-	putAddr(w, ch)
+	putAddr(w, ch.Address)
+	w.I64(ch.Amount)
 	w.Var(tail(s.req, ecdsa.RBoundSignatureSize))
 	require.Equal(t, s.req, w.Bytes(), "request")
 
@@ -245,7 +247,11 @@ func TestLayout(t *testing.T) {
 		w.Var(o.Signature)
 	}
 	w.U32(uint32(len(tx.Change())))
-	for _, c := range tx.Change() {
+	for i, c := range tx.Change() {
+		if i > 0 {
+			require.Negative(t, bytes.Compare(tx.Change()[i-1].Owner.Bytes(), c.Owner.Bytes()), "change sorted by owner")
+		}
+		w.Fixed(c.Owner.Bytes())
 		putAddr(w, c.Address)
 		w.I64(c.Amount)
 	}
@@ -312,7 +318,7 @@ func TestSizes(t *testing.T) {
 						want += 12 + len(in.ID)
 					}
 					if w.configs[i].Change != nil {
-						want += 21
+						want += 29
 					}
 					require.Len(t, q, want)
 				}
@@ -323,7 +329,7 @@ func TestSizes(t *testing.T) {
 				txb := w.submit(t, regs)
 				tx, err := mixer.ParseTransaction(txb)
 				require.NoError(t, err)
-				want := 135 + len(tx.Outputs())*(70+32*(n+1)) + 29*len(tx.Change())
+				want := 135 + len(tx.Outputs())*(70+32*(n+1)) + 62*len(tx.Change())
 				for _, in := range tx.Inputs() {
 					want += 45 + len(in.ID)
 				}
@@ -356,7 +362,8 @@ func TestParseRejects(t *testing.T) {
 	sig := make([]byte, ecdsa.RBoundSignatureSize)
 	copy(sig, s.conf[len(s.conf)-ecdsa.RBoundSignatureSize:])
 
-	request := func(inputs []mixer.Input, flag byte) []byte {
+	// request encodes a request; flag 1 adds a change of changeAmount.
+	request := func(inputs []mixer.Input, flag byte, changeAmount ...int64) []byte {
 		w := wire.NewBuilder("CBETS/mixer/v1/request")
 		w.Fixed(sid[:])
 		w.Fixed(q.PublicKey().Bytes())
@@ -366,9 +373,16 @@ func TestParseRejects(t *testing.T) {
 			w.I64(in.Amount)
 		}
 		w.U8(flag)
+		if len(changeAmount) > 0 {
+			w.U8(0)
+			w.Fixed(make([]byte, 20))
+			w.I64(changeAmount[0])
+		}
 		w.Var(sig)
 		return w.Bytes()
 	}
+	_, err = mixer.ParseRequest(request([]mixer.Input{{ID: []byte{1}, Amount: 10}}, 1, 9))
+	require.NoError(t, err, "the request encoder is faithful")
 	roster := func(p mixer.Params, keys [][]byte) []byte {
 		w := wire.NewBuilder("CBETS/mixer/v1/roster")
 		w.Fixed(sid[:])
@@ -429,6 +443,7 @@ func TestParseRejects(t *testing.T) {
 		}
 		w.U32(uint32(len(ch)))
 		for _, c := range ch {
+			w.Fixed(c.Owner.Bytes())
 			w.U8(c.Address.Version())
 			h := c.Address.Hash()
 			w.Fixed(h[:])
@@ -455,6 +470,9 @@ func TestParseRejects(t *testing.T) {
 		{"request empty id", parsers[mixer.KindRequest], request([]mixer.Input{{Amount: 1}}, 0)},
 		{"request amounts overflow", parsers[mixer.KindRequest], request([]mixer.Input{{ID: []byte{1}, Amount: 1 << 62}, {ID: []byte{2}, Amount: 1 << 62}}, 0)},
 		{"request change flag 2", parsers[mixer.KindRequest], request([]mixer.Input{{ID: []byte{1}, Amount: 1}}, 2)},
+		{"request change address without change", parsers[mixer.KindRequest], request([]mixer.Input{{ID: []byte{1}, Amount: 10}}, 1, 0)},
+		{"request negative change", parsers[mixer.KindRequest], request([]mixer.Input{{ID: []byte{1}, Amount: 10}}, 1, -1)},
+		{"request change not below the inputs", parsers[mixer.KindRequest], request([]mixer.Input{{ID: []byte{1}, Amount: 10}}, 1, 10)},
 		{"roster unsorted", parsers[mixer.KindRoster], roster(testParams, [][]byte{sorted[1], sorted[0]})},
 		{"roster repeated key", parsers[mixer.KindRoster], roster(testParams, [][]byte{sorted[0], sorted[0]})},
 		{"roster of one", parsers[mixer.KindRoster], roster(testParams, sorted[:1])},
@@ -492,6 +510,24 @@ func TestParseRejects(t *testing.T) {
 			ch[0].Amount = 0
 			return ins
 		})},
+		{"transaction change unsorted", parsers[mixer.KindTransaction], txWith(func(ins []mixer.TxInput, _ []mixer.Output, ch []mixer.Change, _ *int64, _ *[32]byte) []mixer.TxInput {
+			ch[0], ch[1] = ch[1], ch[0]
+			return ins
+		})},
+		{"transaction change owner twice", parsers[mixer.KindTransaction], txWith(func(ins []mixer.TxInput, _ []mixer.Output, ch []mixer.Change, _ *int64, _ *[32]byte) []mixer.TxInput {
+			ch[1].Owner = ch[0].Owner
+			return ins
+		})},
+		{"transaction change owner owns no input", parsers[mixer.KindTransaction], txWith(func(ins []mixer.TxInput, _ []mixer.Output, ch []mixer.Change, _ *int64, _ *[32]byte) []mixer.TxInput {
+			ch[0].Owner = k[0]
+			return ins
+		})},
+		{"transaction change owner not a key", parsers[mixer.KindTransaction], func() []byte {
+			// The last occurrence of the owner's key is its change entry.
+			b := txWith(same)
+			b[bytes.LastIndex(b, tx.Change()[0].Owner.Bytes())] = 0x05
+			return b
+		}()},
 		{"transaction negative fee", parsers[mixer.KindTransaction], txWith(func(ins []mixer.TxInput, _ []mixer.Output, _ []mixer.Change, fee *int64, _ *[32]byte) []mixer.TxInput {
 			*fee = -1
 			return ins
@@ -532,8 +568,11 @@ func TestParseRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := tc.parse(tc.data)
 			require.ErrorIs(t, err, mixer.ErrMalformed)
+			requireReadable(t, err)
 		})
 	}
+	_, err = mixer.ParseRequest(request([]mixer.Input{{ID: []byte{1}, Amount: 10}}, 1, 0))
+	require.ErrorIs(t, err, mixer.ErrChangeAddress)
 }
 
 func TestParams(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -219,8 +220,13 @@ type InputSource interface {
 // InputSourceFunc adapts a function to InputSource.
 type InputSourceFunc func(owner *ecdsa.PublicKey, in Input) error
 
-// CheckInput calls f.
-func (f InputSourceFunc) CheckInput(owner *ecdsa.PublicKey, in Input) error { return f(owner, in) }
+// CheckInput calls f; a nil f refuses every input.
+func (f InputSourceFunc) CheckInput(owner *ecdsa.PublicKey, in Input) error {
+	if f == nil {
+		return errors.New("nil InputSourceFunc")
+	}
+	return f(owner, in)
+}
 
 // sumInputs adds the amounts of inputs, checking each input and overflow.
 func sumInputs(inputs []Input) (int64, error) {
@@ -286,3 +292,47 @@ func compareAddress(a, b ecdsa.Address) int {
 type keyBytes = [ecdsa.PublicKeySize]byte
 
 func keyOf(pk *ecdsa.PublicKey) keyBytes { return keyBytes(pk.Bytes()) }
+
+// checkPrivateKey refuses a nil key and a zero (wiped) one.
+func checkPrivateKey(key *ecdsa.PrivateKey) error {
+	if key == nil {
+		return fmt.Errorf("%w: nil private key", ErrParams)
+	}
+	b := key.Bytes()
+	zero := true
+	for _, x := range b {
+		zero = zero && x == 0
+	}
+	clear(b)
+	if zero {
+		return fmt.Errorf("%w: zero private key", ErrParams)
+	}
+	return nil
+}
+
+// validPublicKey reports whether pk is a key that ParsePublicKey accepts,
+// which a nil or zero-value key is not.
+func validPublicKey(pk *ecdsa.PublicKey) bool {
+	if pk == nil {
+		return false
+	}
+	_, err := ecdsa.ParsePublicKey(pk.Bytes())
+	return err == nil
+}
+
+// changeDue returns what inputs holding total leave beyond p.Due(), and
+// checks that a change address is named exactly when that is positive.
+func changeDue(p Params, total int64, hasAddress bool) (int64, error) {
+	due := p.Due()
+	if total < due {
+		return 0, fmt.Errorf("%w: inputs hold %d, %d due", ErrFunds, total, due)
+	}
+	change := total - due
+	switch {
+	case change > 0 && !hasAddress:
+		return 0, fmt.Errorf("%w: inputs hold %d beyond the amount due", ErrChangeAddress, change)
+	case change == 0 && hasAddress:
+		return 0, fmt.Errorf("%w: inputs hold exactly the amount due", ErrChangeAddress)
+	}
+	return change, nil
+}

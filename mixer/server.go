@@ -65,7 +65,7 @@ type ServerConfig struct {
 	// MaxParticipants have joined.
 	MinParticipants, MaxParticipants int
 	// Inputs decides whether an input exists and belongs to its claimed
-	// owner. Required.
+	// owner. Required (a nil InputSourceFunc is refused too).
 	Inputs InputSource
 }
 
@@ -81,7 +81,7 @@ type Server struct {
 
 	parts    map[keyBytes]*participant
 	inputIDs map[string]bool
-	changes  map[ecdsa.Address]bool
+	changes  map[ecdsa.Address]bool // change addresses, which outputs may not use
 	total    int64
 
 	roster  *Roster
@@ -110,7 +110,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	if cfg.MaxParticipants == 0 {
 		cfg.MaxParticipants = MaxParticipants
 	}
-	if cfg.Inputs == nil {
+	if f, ok := cfg.Inputs.(InputSourceFunc); cfg.Inputs == nil || (ok && f == nil) {
 		return nil, fmt.Errorf("%w: no input source", ErrParams)
 	}
 	s := &Server{cfg: cfg, session: cfg.Session, phase: PhaseRequesting}
@@ -130,36 +130,85 @@ func (s *Server) reset() {
 	s.refusals = map[keyBytes]Reason{}
 }
 
+// errServer is the error of a method called on a nil Server or on one that
+// NewServer did not make.
+var errServer = fmt.Errorf("%w: server not made by NewServer", ErrParams)
+
+// made reports whether s was made by NewServer or Restart.
+func (s *Server) made() bool { return s != nil && s.parts != nil }
+
 // Announcement returns the session's announcement (phase 0), to send to
-// everyone who may join.
+// everyone who may join, or nil for a Server that NewServer did not make.
 func (s *Server) Announcement() *Announcement {
+	if s == nil {
+		return nil
+	}
 	return &Announcement{session: s.session, params: s.cfg.Params, min: s.cfg.MinParticipants, max: s.cfg.MaxParticipants, deadlines: s.cfg.Deadlines}
 }
 
 // Session returns the session id.
-func (s *Server) Session() SessionID { return s.session }
+func (s *Server) Session() SessionID {
+	if s == nil {
+		return SessionID{}
+	}
+	return s.session
+}
 
 // Previous returns the id of the session this one restarts, or zero.
-func (s *Server) Previous() SessionID { return s.previous }
+func (s *Server) Previous() SessionID {
+	if s == nil {
+		return SessionID{}
+	}
+	return s.previous
+}
 
-// Phase returns the session's phase.
-func (s *Server) Phase() Phase { return s.phase }
+// Phase returns the session's phase (PhaseNew for a Server that NewServer
+// did not make).
+func (s *Server) Phase() Phase {
+	if s == nil {
+		return PhaseNew
+	}
+	return s.phase
+}
 
 // Err returns why the session failed, or nil.
-func (s *Server) Err() error { return s.err }
+func (s *Server) Err() error {
+	if s == nil {
+		return nil
+	}
+	return s.err
+}
 
 // Roster returns the roster once requesting has ended, or nil.
-func (s *Server) Roster() *Roster { return s.roster }
+func (s *Server) Roster() *Roster {
+	if s == nil {
+		return nil
+	}
+	return s.roster
+}
 
 // Transaction returns the mix transaction once built, or nil.
-func (s *Server) Transaction() *Transaction { return s.tx }
+func (s *Server) Transaction() *Transaction {
+	if s == nil {
+		return nil
+	}
+	return s.tx
+}
 
 // Signed returns the signed transaction once complete, or nil.
-func (s *Server) Signed() *SignedTransaction { return s.signed }
+func (s *Server) Signed() *SignedTransaction {
+	if s == nil {
+		return nil
+	}
+	return s.signed
+}
 
 // Participants returns the keys of the participants, in ascending byte
 // order: the recipients of the messages with a nil To.
 func (s *Server) Participants() []*ecdsa.PublicKey {
+	if s == nil {
+		return nil
+	}
 	keys := make([]*ecdsa.PublicKey, 0, len(s.parts))
 	for _, p := range s.parts {
 		keys = append(keys, p.req.pk)
@@ -171,17 +220,26 @@ func (s *Server) Participants() []*ecdsa.PublicKey {
 // Confirmed returns the participants whose confirmation the server
 // accepted, in ascending byte order.
 func (s *Server) Confirmed() []*ecdsa.PublicKey {
+	if s == nil {
+		return nil
+	}
 	return s.filter(func(k keyBytes) bool { return s.confirms[k] != nil })
 }
 
 // Excluded returns the participants without an accepted confirmation, in
 // ascending byte order: after a failure, those a restart leaves out.
 func (s *Server) Excluded() []*ecdsa.PublicKey {
+	if s == nil {
+		return nil
+	}
 	return s.filter(func(k keyBytes) bool { return s.confirms[k] == nil })
 }
 
 // Refusal returns the reason pk gave for refusing, if it did.
 func (s *Server) Refusal(pk *ecdsa.PublicKey) (Reason, bool) {
+	if s == nil || pk == nil {
+		return 0, false
+	}
 	r, ok := s.refusals[keyOf(pk)]
 	return r, ok
 }
@@ -201,6 +259,9 @@ func (s *Server) filter(keep func(keyBytes) bool) []*ecdsa.PublicKey {
 // unchanged and returns an error saying why; replays of another session's
 // messages give ErrWrongSession.
 func (s *Server) Handle(data []byte, now time.Time) ([]Message, error) {
+	if !s.made() {
+		return nil, errServer
+	}
 	kind, err := KindOf(data)
 	if err != nil {
 		return nil, err
@@ -236,6 +297,9 @@ func (s *Server) Handle(data []byte, now time.Time) ([]Message, error) {
 // the transaction; past the confirm deadline it fails, and Excluded names
 // those who did not sign.
 func (s *Server) Tick(now time.Time) []Message {
+	if !s.made() {
+		return nil
+	}
 	switch {
 	case s.phase == PhaseRequesting && now.After(s.cfg.Deadlines.Request):
 		return s.closeRequests()
@@ -293,20 +357,20 @@ func (s *Server) handleRequest(q *Request, now time.Time) ([]Message, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrFunds, err)
 	}
-	due := s.cfg.Params.Due()
-	if total < due {
-		return nil, fmt.Errorf("%w: inputs hold %d, %d due", ErrFunds, total, due)
-	}
-	change := total - due
-	if change > 0 && !q.hasChange {
-		return nil, fmt.Errorf("%w: %d over the amount due and no change address", ErrFunds, change)
+	// A change address only with change: one named without change is
+	// refused, so that nobody can name one just to claim it. Another
+	// request naming the same address is no conflict, since each change
+	// output is bound to its owner.
+	change, err := changeDue(s.cfg.Params, total, q.hasChange)
+	if err != nil {
+		return nil, err
 	}
 	if q.hasChange {
+		if q.changeAmount != change {
+			return nil, fmt.Errorf("%w: request states change %d, inputs leave %d", ErrFunds, q.changeAmount, change)
+		}
 		if q.change.Version() != s.cfg.Params.AddressVersion {
 			return nil, fmt.Errorf("%w: change address", ErrAddressVersion)
-		}
-		if s.changes[q.change] {
-			return nil, fmt.Errorf("%w: change address %s", ErrDuplicateAddress, q.change)
 		}
 	}
 	sum, ok := addAmount(s.total, total)
@@ -364,7 +428,12 @@ type CheckedRegistration struct {
 }
 
 // Err returns why the registration was refused, or nil.
-func (c *CheckedRegistration) Err() error { return c.err }
+func (c *CheckedRegistration) Err() error {
+	if c == nil {
+		return fmt.Errorf("%w: nil checked registration", ErrParams)
+	}
+	return c.err
+}
 
 // Check parses a batch of output registrations and verifies their ring
 // signatures over the session's ring, using up to workers goroutines
@@ -383,6 +452,10 @@ func (s *Server) Check(batch [][]byte, workers int) []*CheckedRegistration {
 
 func (s *Server) check(data []byte) *CheckedRegistration {
 	c := &CheckedRegistration{by: s}
+	if !s.made() {
+		c.err = errServer
+		return c
+	}
 	g, err := ParseRegistration(data)
 	if err != nil {
 		c.err = err
@@ -412,10 +485,16 @@ func (s *Server) check(data []byte) *CheckedRegistration {
 // Accept records a registration that Check examined, at time now: it
 // refuses one Check refused, one after the register deadline, a key image
 // already used in the slot (ErrKeyImageReused: one output per member per
-// slot) and an address already registered. When every member has
-// registered in every slot it builds the transaction and returns it to
-// publish.
+// slot), and an address already registered or named as a change address
+// (ErrDuplicateAddress). When every member has registered in every slot it
+// builds the transaction and returns it to publish.
 func (s *Server) Accept(c *CheckedRegistration, now time.Time) ([]Message, error) {
+	if !s.made() {
+		return nil, errServer
+	}
+	if c == nil {
+		return nil, fmt.Errorf("%w: nil checked registration", ErrParams)
+	}
 	if c.by != s {
 		return nil, fmt.Errorf("%w: checked by another session", ErrWrongSession)
 	}
@@ -430,8 +509,15 @@ func (s *Server) Accept(c *CheckedRegistration, now time.Time) ([]Message, error
 	if s.images[g.slot][img] {
 		return nil, fmt.Errorf("%w: slot %d", ErrKeyImageReused, g.slot)
 	}
-	if s.addrs[g.address] || s.changes[g.address] {
-		return nil, fmt.Errorf("%w: %s", ErrDuplicateAddress, g.address)
+	// Change addresses are fixed before the roster, and an honest
+	// member's output addresses are derived after it from its secret
+	// key, so refusing an output at a change address only ever refuses a
+	// registration that chose one.
+	if s.addrs[g.address] {
+		return nil, fmt.Errorf("%w: output %s", ErrDuplicateAddress, g.address)
+	}
+	if s.changes[g.address] {
+		return nil, fmt.Errorf("%w: output %s is a change address", ErrDuplicateAddress, g.address)
 	}
 	s.images[g.slot][img] = true
 	s.addrs[g.address] = true
@@ -454,7 +540,7 @@ func (s *Server) buildTransaction() []Message {
 			inputs = append(inputs, TxInput{Owner: p.req.pk, ID: in.ID, Amount: in.Amount})
 		}
 		if p.change > 0 {
-			change = append(change, Change{Address: p.req.change, Amount: p.change})
+			change = append(change, Change{Owner: p.req.pk, Address: p.req.change, Amount: p.change})
 		}
 	}
 	fee := int64(len(s.parts)) * s.cfg.Params.Fee
@@ -485,13 +571,13 @@ func (s *Server) member(pk *ecdsa.PublicKey) (keyBytes, error) {
 }
 
 func (s *Server) handleConfirmation(c *Confirmation, now time.Time) ([]Message, error) {
-	if err := s.accepting(c.session, PhaseConfirming, s.cfg.Deadlines.Confirm, now); err != nil {
+	if err := s.accepting(c.st.session, PhaseConfirming, s.cfg.Deadlines.Confirm, now); err != nil {
 		return nil, err
 	}
-	if c.txHash != s.tx.hash {
+	if c.st.txHash != s.tx.hash {
 		return nil, fmt.Errorf("%w: confirmation of another transaction", ErrWrongSession)
 	}
-	k, err := s.member(c.pk)
+	k, err := s.member(c.st.pk)
 	if err != nil {
 		return nil, err
 	}
@@ -518,8 +604,8 @@ func (s *Server) handleConfirmation(c *Confirmation, now time.Time) ([]Message, 
 }
 
 func (s *Server) handleRefusal(f *Refusal, now time.Time) ([]Message, error) {
-	if f.session != s.session {
-		return nil, fmt.Errorf("%w: %s, this is %s", ErrWrongSession, f.session, s.session)
+	if f.st.session != s.session {
+		return nil, fmt.Errorf("%w: %s, this is %s", ErrWrongSession, f.st.session, s.session)
 	}
 	// The transaction hash is not checked: a participant that refuses
 	// whatever it was shown is out of the session, and only it can sign
@@ -530,14 +616,14 @@ func (s *Server) handleRefusal(f *Refusal, now time.Time) ([]Message, error) {
 	if now.After(s.cfg.Deadlines.Confirm) {
 		return nil, fmt.Errorf("%w: %v after %v", ErrDeadline, now, s.cfg.Deadlines.Confirm)
 	}
-	k, err := s.member(f.pk)
+	k, err := s.member(f.st.pk)
 	if err != nil {
 		return nil, err
 	}
 	if err := f.Verify(); err != nil {
 		return nil, err
 	}
-	s.refusals[k] = f.reason
+	s.refusals[k] = f.st.reason
 	if s.phase == PhaseConfirming {
 		s.failIfAllAnswered()
 	}
@@ -560,6 +646,9 @@ func (s *Server) failIfAllAnswered() {
 // given deadlines; the returned roster, which names the old session as
 // Previous, goes to the survivors.
 func (s *Server) Restart(register, confirm time.Time) (*Server, []Message, error) {
+	if !s.made() {
+		return nil, nil, errServer
+	}
 	if s.phase != PhaseFailed || s.tx == nil {
 		return nil, nil, fmt.Errorf("%w: only a session that failed to collect signatures restarts", ErrPhase)
 	}
@@ -575,7 +664,7 @@ func (s *Server) Restart(register, confirm time.Time) (*Server, []Message, error
 		p := s.parts[k]
 		ok := true
 		for _, in := range p.req.inputs {
-			if cfg.Inputs.CheckInput(c.pk, Input{ID: bytes.Clone(in.ID), Amount: in.Amount}) != nil {
+			if cfg.Inputs.CheckInput(c.st.pk, Input{ID: bytes.Clone(in.ID), Amount: in.Amount}) != nil {
 				ok = false
 				break
 			}

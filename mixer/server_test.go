@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/wire"
 	"github.com/cbets/cbets/mixer"
 	"github.com/cbets/cbets/ringsig"
 	"github.com/stretchr/testify/require"
@@ -74,7 +75,7 @@ func TestRound(t *testing.T) {
 				if i >= 2 {
 					want += 7
 				}
-				require.Contains(t, ch, mixer.Change{Address: *w.configs[i].Change, Amount: want})
+				require.Contains(t, ch, mixer.Change{Owner: w.keys[i].PublicKey(), Address: *w.configs[i].Change, Amount: want})
 			}
 		})
 	}
@@ -84,14 +85,21 @@ func TestRequestFaults(t *testing.T) {
 	w := newWorld(t, 3)
 	reqs := w.announce(t)
 	ann := w.server.Announcement()
+	p := ann.Params()
+	due := p.Due()
 	other := keyFrom(t, "outsider")
-	w.ledger[string(inputID("outsider"))] = coin{other.PublicKey(), ann.Params().Due()}
-	mine := []mixer.Input{{ID: inputID("outsider"), Amount: ann.Params().Due()}}
+	w.ledger[string(inputID("outsider"))] = coin{other.PublicKey(), due}
+	mine := []mixer.Input{{ID: inputID("outsider"), Amount: due}}
+	w.ledger[string(inputID("small"))] = coin{other.PublicKey(), 10}
+	w.ledger[string(inputID("big"))] = coin{other.PublicKey(), due + 5}
+	big := []mixer.Input{{ID: inputID("big"), Amount: due + 5}}
 
-	sign := func(key *ecdsa.PrivateKey, session mixer.SessionID, in []mixer.Input, change *ecdsa.Address) []byte {
-		q, err := mixer.NewRequest(key, session, in, change, nil)
+	// sign signs a request under parameters whose due is d, so that
+	// NewRequest builds what the server must refuse.
+	sign := func(key *ecdsa.PrivateKey, session mixer.SessionID, d int64, in []mixer.Input, change *ecdsa.Address) []byte {
+		r, err := mixer.NewRequest(key, session, mixer.Params{Denomination: d, Slots: 1, AddressVersion: p.AddressVersion}, in, change, nil)
 		require.NoError(t, err)
-		return q.Bytes()
+		return r.Bytes()
 	}
 	tampered := bytes.Clone(reqs[1])
 	// Flip a bit of the amount: the encoding stays valid, the signature
@@ -110,38 +118,37 @@ func TestRequestFaults(t *testing.T) {
 		{"bad ownership signature", tampered, t0, mixer.ErrBadSignature},
 		{"signed by another key", func() []byte {
 			b := bytes.Clone(reqs[1])
-			sig := sign(other, ann.Session(), mine, nil)
+			sig := sign(other, ann.Session(), due, mine, nil)
 			return append(b[:len(b)-65], sig[len(sig)-65:]...)
 		}(), t0, mixer.ErrBadSignature},
-		{"unknown input", sign(other, ann.Session(), []mixer.Input{{ID: inputID("nowhere"), Amount: ann.Params().Due()}}, nil), t0, mixer.ErrUnknownInput},
-		{"another owner's input", sign(other, ann.Session(), []mixer.Input{{ID: inputID("0"), Amount: ann.Params().Due()}}, nil), t0, mixer.ErrUnknownInput},
-		{"wrong amount", sign(other, ann.Session(), []mixer.Input{{ID: inputID("outsider"), Amount: ann.Params().Due() + 1}}, addressFrom(t, "x")), t0, mixer.ErrUnknownInput},
-		{"too little", func() []byte {
-			w.ledger[string(inputID("small"))] = coin{other.PublicKey(), 10}
-			return sign(other, ann.Session(), []mixer.Input{{ID: inputID("small"), Amount: 10}}, nil)
-		}(), t0, mixer.ErrFunds},
-		{"excess without change", func() []byte {
-			w.ledger[string(inputID("big"))] = coin{other.PublicKey(), ann.Params().Due() + 5}
-			return sign(other, ann.Session(), []mixer.Input{{ID: inputID("big"), Amount: ann.Params().Due() + 5}}, nil)
-		}(), t0, mixer.ErrFunds},
+		{"unknown input", sign(other, ann.Session(), due, []mixer.Input{{ID: inputID("nowhere"), Amount: due}}, nil), t0, mixer.ErrUnknownInput},
+		{"another owner's input", sign(other, ann.Session(), due, []mixer.Input{{ID: inputID("0"), Amount: due}}, nil), t0, mixer.ErrUnknownInput},
+		{"wrong amount", sign(other, ann.Session(), due, []mixer.Input{{ID: inputID("outsider"), Amount: due + 1}}, addressFrom(t, "x")), t0, mixer.ErrUnknownInput},
+		{"too little", sign(other, ann.Session(), 10, []mixer.Input{{ID: inputID("small"), Amount: 10}}, nil), t0, mixer.ErrFunds},
+		{"excess without change address", sign(other, ann.Session(), due+5, big, nil), t0, mixer.ErrChangeAddress},
+		{"change address without change", sign(other, ann.Session(), due-5, mine, addressFrom(t, "x")), t0, mixer.ErrChangeAddress},
+		{"change of another amount", sign(other, ann.Session(), due+2, big, addressFrom(t, "x")), t0, mixer.ErrFunds},
 		{"change address version", func() []byte {
 			a := other.PublicKey().Address(0x6f)
-			return sign(other, ann.Session(), []mixer.Input{{ID: inputID("big"), Amount: ann.Params().Due() + 5}}, &a)
+			r, err := mixer.NewRequest(other, ann.Session(), mixer.Params{Denomination: due, Slots: 1, AddressVersion: 0x6f}, big, &a, nil)
+			require.NoError(t, err)
+			return r.Bytes()
 		}(), t0, mixer.ErrAddressVersion},
-		{"replay from an earlier session", sign(other, mixer.SessionID{1}, mine, nil), t0, mixer.ErrWrongSession},
-		{"after the deadline", sign(other, ann.Session(), mine, nil), ann.Deadlines().Request.Add(time.Nanosecond), mixer.ErrDeadline},
+		{"replay from an earlier session", sign(other, mixer.SessionID{1}, due, mine, nil), t0, mixer.ErrWrongSession},
+		{"after the deadline", sign(other, ann.Session(), due, mine, nil), ann.Deadlines().Request.Add(time.Nanosecond), mixer.ErrDeadline},
 		{"not a request", ann.Bytes(), t0, mixer.ErrPhase},
 		{"garbage", []byte("garbage"), t0, mixer.ErrMalformed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := w.server.Handle(tc.data, tc.now)
 			require.ErrorIs(t, err, tc.want)
+			requireReadable(t, err)
 			require.Empty(t, w.server.Participants())
 		})
 	}
 
-	// Client 0 joins; its key, its input and its change cannot be used
-	// again, by it or by anyone.
+	// Client 0 joins; its key and its input cannot be used again, by it or
+	// by anyone.
 	_, err = w.server.Handle(reqs[0], t0)
 	require.NoError(t, err)
 	_, err = w.server.Handle(reqs[0], t0)
@@ -149,15 +156,121 @@ func TestRequestFaults(t *testing.T) {
 	_, err = w.server.Handle(reqs[2], t0)
 	require.NoError(t, err)
 	w.ledger[string(inputID("2"))] = coin{other.PublicKey(), w.configs[2].Inputs[0].Amount}
-	_, err = w.server.Handle(sign(other, ann.Session(), w.configs[2].Inputs[:1], w.configs[2].Change), t0)
+	_, err = w.server.Handle(sign(other, ann.Session(), w.configs[2].Inputs[0].Amount-5, w.configs[2].Inputs[:1], w.configs[2].Change), t0)
 	require.ErrorIs(t, err, mixer.ErrInputReused)
-	_, err = w.server.Handle(sign(other, ann.Session(), []mixer.Input{{ID: inputID("big"), Amount: ann.Params().Due() + 5}}, w.configs[2].Change), t0)
-	require.ErrorIs(t, err, mixer.ErrDuplicateAddress)
 	require.Len(t, w.server.Participants(), 2)
 
 	// A request with the same id twice does not even build.
-	_, err = mixer.NewRequest(other, ann.Session(), append(mine, mine...), nil, nil)
+	_, err = mixer.NewRequest(other, ann.Session(), p, append(mine, mine...), nil, nil)
 	require.ErrorIs(t, err, mixer.ErrInputReused)
+}
+
+// TestNewRequest: the constructor refuses what a server would.
+func TestNewRequest(t *testing.T) {
+	key := keyFrom(t, "requester")
+	due := testParams.Due()
+	exact := []mixer.Input{{ID: []byte{1}, Amount: due}}
+	more := []mixer.Input{{ID: []byte{1}, Amount: due + 3}}
+	for _, tc := range []struct {
+		name   string
+		p      mixer.Params
+		inputs []mixer.Input
+		change *ecdsa.Address
+		want   error
+	}{
+		{"invalid parameters", mixer.Params{}, exact, nil, mixer.ErrParams},
+		{"no inputs", testParams, nil, nil, mixer.ErrParams},
+		{"too many inputs", testParams, make([]mixer.Input, mixer.MaxInputs+1), nil, mixer.ErrParams},
+		{"bad input", testParams, []mixer.Input{{ID: []byte{1}}}, nil, mixer.ErrParams},
+		{"input twice", testParams, append(exact, exact...), nil, mixer.ErrInputReused},
+		{"too little", testParams, []mixer.Input{{ID: []byte{1}, Amount: due - 1}}, nil, mixer.ErrFunds},
+		{"change without an address", testParams, more, nil, mixer.ErrChangeAddress},
+		{"an address without change", testParams, exact, addressFrom(t, "x"), mixer.ErrChangeAddress},
+		{"change address version", testParams, more, func() *ecdsa.Address {
+			a := key.PublicKey().Address(0x6f)
+			return &a
+		}(), mixer.ErrAddressVersion},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := mixer.NewRequest(key, mixer.SessionID{1}, tc.p, tc.inputs, tc.change, nil)
+			require.ErrorIs(t, err, tc.want)
+			requireReadable(t, err)
+		})
+	}
+	q, err := mixer.NewRequest(key, mixer.SessionID{1}, testParams, more, addressFrom(t, "x"), nil)
+	require.NoError(t, err)
+	ch, ok := q.Change()
+	require.True(t, ok)
+	require.Equal(t, mixer.Change{Owner: key.PublicKey(), Address: *addressFrom(t, "x"), Amount: 3}, ch)
+	q, err = mixer.NewRequest(key, mixer.SessionID{1}, testParams, exact, nil, nil)
+	require.NoError(t, err)
+	_, ok = q.Change()
+	require.False(t, ok)
+}
+
+// TestChangeAddressSquat: a participant who names another's change address
+// first — reused, or seen on the ledger — neither keeps that participant
+// out nor takes its change: each change output is bound to its owner.
+func TestChangeAddressSquat(t *testing.T) {
+	const victim, squatter = 1, 2
+	w := newWorld(t, 4)
+	w.configs[squatter].Change = w.configs[victim].Change
+	var err error
+	w.clients[squatter], err = mixer.NewClient(w.configs[squatter])
+	require.NoError(t, err)
+
+	reqs := w.announce(t)
+	// The squatter's request reaches the server first.
+	reqs[victim], reqs[squatter] = reqs[squatter], reqs[victim]
+	roster := w.request(t, reqs)
+	tx, err := mixer.ParseTransaction(w.submit(t, w.register(t, roster)))
+	require.NoError(t, err)
+	var both []mixer.Change
+	for _, c := range tx.Change() {
+		if c.Address == *w.configs[victim].Change {
+			both = append(both, c)
+		}
+	}
+	require.Len(t, both, 2, "two change outputs to one address, one per owner")
+	signed := w.confirm(t, tx.Bytes())
+	require.Len(t, signed, 1)
+	require.Equal(t, mixer.KindSignedTransaction, signed[0].Kind)
+
+	// A zero-change squat — naming the victim's address with no change
+	// to take — is refused outright.
+	w = newWorld(t, 3)
+	reqs = w.announce(t)
+	exact := w.configs[0]
+	q, err := mixer.NewRequest(exact.Key, w.server.Session(), w.params, exact.Inputs, w.configs[victim].Change, nil)
+	require.ErrorIs(t, err, mixer.ErrChangeAddress)
+	require.Nil(t, q)
+	squat := zeroChangeRequest(t, exact.Key, w.server.Session(), exact.Inputs, *w.configs[victim].Change)
+	_, err = w.server.Handle(squat, t0)
+	require.ErrorIs(t, err, mixer.ErrChangeAddress)
+	_, err = w.server.Handle(reqs[victim], t0)
+	require.NoError(t, err)
+}
+
+// zeroChangeRequest signs a request naming a change address with a change
+// of zero, which NewRequest does not build and ParseRequest refuses.
+func zeroChangeRequest(t *testing.T, key *ecdsa.PrivateKey, session mixer.SessionID, inputs []mixer.Input, change ecdsa.Address) []byte {
+	w := wire.NewBuilder("CBETS/mixer/v1/request")
+	w.Fixed(session[:])
+	w.Fixed(key.PublicKey().Bytes())
+	w.U32(uint32(len(inputs)))
+	for _, in := range inputs {
+		w.Var(in.ID)
+		w.I64(in.Amount)
+	}
+	w.U8(1)
+	w.U8(change.Version())
+	h := change.Hash()
+	w.Fixed(h[:])
+	w.I64(0)
+	sig, err := ecdsa.SignRBound(key, w.Bytes(), nil)
+	require.NoError(t, err)
+	w.Var(sig.Bytes())
+	return w.Bytes()
 }
 
 func TestTooFewParticipants(t *testing.T) {
@@ -233,7 +346,7 @@ func TestRegistrationFaults(t *testing.T) {
 		{"replay from an earlier session", reg(w.keys[2], oldRoster, 0, "r", p.Denomination), w.now, mixer.ErrWrongSession},
 		{"after the deadline", reg(w.keys[2], ro, 0, "late", p.Denomination), ro.Deadlines().Register.Add(time.Nanosecond), mixer.ErrDeadline},
 		{"a request now", func() []byte {
-			q, err := mixer.NewRequest(w.keys[2], sid, w.configs[2].Inputs, w.configs[2].Change, nil)
+			q, err := mixer.NewRequest(w.keys[2], sid, p, w.configs[2].Inputs, w.configs[2].Change, nil)
 			require.NoError(t, err)
 			return q.Bytes()
 		}(), w.now, mixer.ErrPhase},
@@ -539,4 +652,22 @@ func TestServerConfig(t *testing.T) {
 	}
 	_, err := mixer.NewServer(good)
 	require.NoError(t, err)
+}
+
+// TestChangeAddressWithoutChange: a client configured with a change address
+// joins a session that leaves it no change; its request names none, and the
+// transaction has no change output under its key.
+func TestChangeAddressWithoutChange(t *testing.T) {
+	w := newWorld(t, 3)
+	w.configs[0].Change = addressFrom(t, "change 0")
+	var err error
+	w.clients[0], err = mixer.NewClient(w.configs[0])
+	require.NoError(t, err)
+	st, err := mixer.ParseSignedTransaction(w.round(t))
+	require.NoError(t, err)
+	for _, c := range st.Transaction().Change() {
+		require.False(t, c.Owner.Equal(w.keys[0].PublicKey()))
+		require.NotEqual(t, *w.configs[0].Change, c.Address)
+	}
+	require.Len(t, st.Transaction().Change(), 2)
 }

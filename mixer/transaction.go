@@ -38,8 +38,12 @@ type Output struct {
 }
 
 // Change is a change output: what a participant's inputs hold beyond
-// Slots·Denomination + Fee, paid back to the address of its request.
+// Slots·Denomination + Fee, paid back to the address of its request. It is
+// bound to its owner, the participant whose request named it, so two
+// participants may name the same address without taking each other's
+// place.
 type Change struct {
+	Owner   *ecdsa.PublicKey
 	Address ecdsa.Address
 	Amount  int64
 }
@@ -55,12 +59,16 @@ type Change struct {
 //	u32 count ‖ count × (owner pk (33) ‖ u32 len ‖ id ‖ amount (i64)) ‖
 //	u32 count ‖ count × (slot (u32) ‖ address version (1) ‖ hash (20) ‖
 //	                     amount (i64) ‖ u32 len ‖ ring signature) ‖
-//	u32 count ‖ count × (address version (1) ‖ hash (20) ‖ amount (i64)) ‖
+//	u32 count ‖ count × (owner pk (33) ‖ address version (1) ‖ hash (20) ‖
+//	                     amount (i64)) ‖
 //	fee (i64)
 //
-// Inputs are sorted by id, outputs by (slot, address) and change by address
-// (addresses compare by version byte, then hash); no id or address appears
-// twice. Its hash, what every owner signs, is SHA-256 of the encoding.
+// Inputs are sorted by id, outputs by (slot, address) (addresses compare by
+// version byte, then hash) and change outputs by owner key (compressed
+// encoding, byte order). No input id, and no output address, appears twice;
+// each change output's owner owns an input and has at most one change
+// output; change addresses may repeat but none is an output address. Its
+// hash, what every owner signs, is SHA-256 of the encoding.
 type Transaction struct {
 	session    SessionID
 	params     Params
@@ -82,7 +90,19 @@ type Transaction struct {
 // those are the clients' checks.
 func NewTransaction(session SessionID, p Params, inputs []TxInput, outputs []Output, change []Change, fee int64) (*Transaction, error) {
 	tx := &Transaction{session: session, params: p, fee: fee}
-	for _, in := range inputs {
+	// Owner keys are checked once each; the encoding and the ring take
+	// them as they are.
+	checked := map[*ecdsa.PublicKey]bool{}
+	validOwner := func(pk *ecdsa.PublicKey) bool {
+		if !checked[pk] {
+			checked[pk] = validPublicKey(pk)
+		}
+		return checked[pk]
+	}
+	for i, in := range inputs {
+		if !validOwner(in.Owner) {
+			return nil, fmt.Errorf("%w: input %d: nil or invalid owner", ErrParams, i)
+		}
 		tx.inputs = append(tx.inputs, TxInput{Owner: in.Owner, ID: bytes.Clone(in.ID), Amount: in.Amount})
 	}
 	sortTxInputs(tx.inputs)
@@ -91,13 +111,21 @@ func NewTransaction(session SessionID, p Params, inputs []TxInput, outputs []Out
 		tx.outputs = append(tx.outputs, o)
 	}
 	sortOutputs(tx.outputs)
+	for i, c := range change {
+		if !validOwner(c.Owner) {
+			return nil, fmt.Errorf("%w: change %d: nil or invalid owner", ErrParams, i)
+		}
+	}
 	tx.change = slices.Clone(change)
-	slices.SortFunc(tx.change, func(a, b Change) int { return compareAddress(a.Address, b.Address) })
+	slices.SortFunc(tx.change, compareChange)
 	if err := tx.check(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrParams, err)
+		return nil, wrap(ErrParams, "", err)
 	}
 	return tx, nil
 }
+
+// compareChange orders change outputs by their owners' keys.
+func compareChange(a, b Change) int { return bytes.Compare(a.Owner.Bytes(), b.Owner.Bytes()) }
 
 func sortInputs(in []Input) {
 	slices.SortFunc(in, func(a, b Input) int { return bytes.Compare(a.ID, b.ID) })
@@ -184,8 +212,11 @@ func (tx *Transaction) check() error {
 		}
 	}
 	for i, c := range tx.change {
-		if i > 0 && compareAddress(tx.change[i-1].Address, c.Address) >= 0 {
-			return fmt.Errorf("change not sorted by address")
+		if c.Owner == nil || !owners[keyOf(c.Owner)] {
+			return fmt.Errorf("change %d: owner owns no input", i)
+		}
+		if i > 0 && compareChange(tx.change[i-1], c) >= 0 {
+			return fmt.Errorf("change not sorted by owner or an owner twice")
 		}
 		if c.Amount <= 0 {
 			return fmt.Errorf("change %d amount %d is not positive", i, c.Amount)
@@ -238,6 +269,7 @@ func (tx *Transaction) encode() []byte {
 	}
 	w.U32(uint32(len(tx.change)))
 	for _, c := range tx.change {
+		w.Fixed(c.Owner.Bytes())
 		putAddress(w, c.Address)
 		w.I64(c.Amount)
 	}
@@ -249,9 +281,11 @@ func (tx *Transaction) encode() []byte {
 // MaxParticipants·MaxInputs inputs with valid owner keys, ids of 1 to
 // MaxInputIDSize bytes in strictly ascending order and positive amounts;
 // 2 to MaxParticipants distinct owners whose ring has the stated digest;
-// outputs in slots below Slots, strictly ascending, with positive amounts and
-// well-formed ring signatures; change strictly ascending with positive
-// amounts; no address twice; a fee ≥ 0; and totals that fit in an int64.
+// outputs in slots below Slots, strictly ascending, with positive amounts,
+// distinct addresses and well-formed ring signatures; change outputs owned
+// by input owners, in strictly ascending order of owner key, with positive
+// amounts and no address that is an output's; a fee ≥ 0; and totals that
+// fit in an int64.
 func ParseTransaction(b []byte) (*Transaction, error) {
 	return parseTransaction(b, nil)
 }
@@ -273,6 +307,23 @@ func parseTransaction(b []byte, known []*ecdsa.PublicKey) (*Transaction, error) 
 	for _, k := range known {
 		pks[string(k.Bytes())] = k
 	}
+	// owner returns the parsed key of pkb, parsing each key once.
+	owner := func(pkb []byte) *ecdsa.PublicKey {
+		if pk, ok := pks[string(pkb)]; ok {
+			return pk
+		}
+		pk, err := ecdsa.ParsePublicKey(pkb)
+		if err != nil {
+			r.Fail(err)
+			return nil
+		}
+		if !bytes.Equal(pk.Bytes(), pkb) {
+			r.Fail(fmt.Errorf("owner key not canonical"))
+			return nil
+		}
+		pks[string(pkb)] = pk
+		return pk
+	}
 	for i := uint32(0); i < n && r.Err() == nil; i++ {
 		pkb := r.Fixed(ecdsa.PublicKeySize)
 		id := bytes.Clone(r.Var(MaxInputIDSize))
@@ -280,18 +331,9 @@ func parseTransaction(b []byte, known []*ecdsa.PublicKey) (*Transaction, error) 
 		if r.Err() != nil {
 			break
 		}
-		pk, ok := pks[string(pkb)]
-		if !ok {
-			var err error
-			if pk, err = ecdsa.ParsePublicKey(pkb); err != nil {
-				r.Fail(err)
-				break
-			}
-			if !bytes.Equal(pk.Bytes(), pkb) {
-				r.Fail(fmt.Errorf("owner key not canonical"))
-				break
-			}
-			pks[string(pkb)] = pk
+		pk := owner(pkb)
+		if pk == nil {
+			break
 		}
 		tx.inputs = append(tx.inputs, TxInput{Owner: pk, ID: id, Amount: amount})
 	}
@@ -317,8 +359,15 @@ func parseTransaction(b []byte, known []*ecdsa.PublicKey) (*Transaction, error) 
 	}
 	for i := uint32(0); i < n && r.Err() == nil; i++ {
 		var c Change
+		pkb := r.Fixed(ecdsa.PublicKeySize)
 		c.Address = readAddress(r)
 		c.Amount = r.I64()
+		if r.Err() != nil {
+			break
+		}
+		if c.Owner = owner(pkb); c.Owner == nil {
+			break
+		}
 		tx.change = append(tx.change, c)
 	}
 	tx.fee = r.I64()
@@ -337,27 +386,63 @@ func parseTransaction(b []byte, known []*ecdsa.PublicKey) (*Transaction, error) 
 	return tx, nil
 }
 
-// Bytes returns a copy of the encoding.
-func (tx *Transaction) Bytes() []byte { return bytes.Clone(tx.raw) }
+// valid reports whether tx was made by NewTransaction or ParseTransaction.
+func (tx *Transaction) valid() bool { return tx != nil && tx.raw != nil }
+
+// Bytes returns a copy of the encoding (nil for a nil or zero transaction).
+func (tx *Transaction) Bytes() []byte {
+	if tx == nil {
+		return nil
+	}
+	return bytes.Clone(tx.raw)
+}
 
 // Hash returns SHA-256 of the encoding: what each input owner signs.
-func (tx *Transaction) Hash() [32]byte { return tx.hash }
+func (tx *Transaction) Hash() [32]byte {
+	if tx == nil {
+		return [32]byte{}
+	}
+	return tx.hash
+}
 
 // Session returns the session id.
-func (tx *Transaction) Session() SessionID { return tx.session }
+func (tx *Transaction) Session() SessionID {
+	if tx == nil {
+		return SessionID{}
+	}
+	return tx.session
+}
 
 // Params returns the session's parameters.
-func (tx *Transaction) Params() Params { return tx.params }
+func (tx *Transaction) Params() Params {
+	if tx == nil {
+		return Params{}
+	}
+	return tx.params
+}
 
 // RingDigest returns the digest of the ring of input owners.
-func (tx *Transaction) RingDigest() [32]byte { return tx.ringDigest }
+func (tx *Transaction) RingDigest() [32]byte {
+	if tx == nil {
+		return [32]byte{}
+	}
+	return tx.ringDigest
+}
 
 // Ring returns the input owners in ascending byte order: the ring the
 // outputs were signed over.
-func (tx *Transaction) Ring() []*ecdsa.PublicKey { return slices.Clone(tx.keys) }
+func (tx *Transaction) Ring() []*ecdsa.PublicKey {
+	if tx == nil {
+		return nil
+	}
+	return slices.Clone(tx.keys)
+}
 
 // Inputs returns a copy of the inputs, sorted by id.
 func (tx *Transaction) Inputs() []TxInput {
+	if tx == nil {
+		return nil
+	}
 	out := make([]TxInput, len(tx.inputs))
 	for i, in := range tx.inputs {
 		out[i] = TxInput{Owner: in.Owner, ID: bytes.Clone(in.ID), Amount: in.Amount}
@@ -367,6 +452,9 @@ func (tx *Transaction) Inputs() []TxInput {
 
 // Outputs returns a copy of the mixed outputs, sorted by slot and address.
 func (tx *Transaction) Outputs() []Output {
+	if tx == nil {
+		return nil
+	}
 	out := make([]Output, len(tx.outputs))
 	for i, o := range tx.outputs {
 		o.Signature = bytes.Clone(o.Signature)
@@ -375,17 +463,32 @@ func (tx *Transaction) Outputs() []Output {
 	return out
 }
 
-// Change returns a copy of the change outputs, sorted by address.
-func (tx *Transaction) Change() []Change { return slices.Clone(tx.change) }
+// Change returns a copy of the change outputs, sorted by owner key.
+func (tx *Transaction) Change() []Change {
+	if tx == nil {
+		return nil
+	}
+	return slices.Clone(tx.change)
+}
 
 // Fee returns the fee the transaction leaves to the server.
-func (tx *Transaction) Fee() int64 { return tx.fee }
+func (tx *Transaction) Fee() int64 {
+	if tx == nil {
+		return 0
+	}
+	return tx.fee
+}
 
 // Surplus returns inputs − outputs − change − fee. It is 0 for a
 // transaction that every registration reached; positive when outputs are
 // missing (the coins of the members who did not register, who must not
 // sign); negative when the transaction overspends, which no client signs.
-func (tx *Transaction) Surplus() int64 { return tx.in - tx.out - tx.fee }
+func (tx *Transaction) Surplus() int64 {
+	if tx == nil {
+		return 0
+	}
+	return tx.in - tx.out - tx.fee
+}
 
 // VerifySignatures re-verifies the ring signature of every output over the
 // transaction's ring in its slot's scope, and checks that no key image
@@ -393,6 +496,9 @@ func (tx *Transaction) Surplus() int64 { return tx.in - tx.out - tx.fee }
 // Verify) and returns the first failure in output order, wrapping
 // ErrBadRingSignature or ErrKeyImageReused.
 func (tx *Transaction) VerifySignatures(workers int) error {
+	if !tx.valid() {
+		return empty("transaction")
+	}
 	if err := tx.checkKeyImages(); err != nil {
 		return err
 	}
@@ -470,6 +576,9 @@ type SignedTransaction struct {
 // NewSignedTransaction gathers one confirmation per input owner of tx and
 // verifies them all.
 func NewSignedTransaction(tx *Transaction, confirmations []*Confirmation) (*SignedTransaction, error) {
+	if !tx.valid() {
+		return nil, fmt.Errorf("%w: nil or zero transaction", ErrParams)
+	}
 	st, err := assemble(tx, confirmations)
 	if err != nil {
 		return nil, err
@@ -487,15 +596,18 @@ func assemble(tx *Transaction, confirmations []*Confirmation) (*SignedTransactio
 	for i, k := range tx.keys {
 		idx[keyOf(k)] = i
 	}
-	for _, c := range confirmations {
-		i, ok := idx[keyOf(c.pk)]
+	for j, c := range confirmations {
+		if !c.statement().valid() {
+			return nil, fmt.Errorf("%w: confirmation %d is nil or zero", ErrParams, j)
+		}
+		i, ok := idx[keyOf(c.st.pk)]
 		if !ok {
 			return nil, fmt.Errorf("%w: confirmation by a key that owns no input", ErrNotParticipant)
 		}
-		if c.session != tx.session || c.txHash != tx.hash {
+		if c.st.session != tx.session || c.st.txHash != tx.hash {
 			return nil, fmt.Errorf("%w: confirmation of another transaction", ErrWrongSession)
 		}
-		st.sigs[i] = c.sig
+		st.sigs[i] = c.st.sig
 	}
 	for i, sig := range st.sigs {
 		if sig == nil {
@@ -505,12 +617,24 @@ func assemble(tx *Transaction, confirmations []*Confirmation) (*SignedTransactio
 	return st, nil
 }
 
-// Bytes returns the encoding.
+// valid reports whether st was made by NewSignedTransaction or
+// ParseSignedTransaction (or by the server).
+func (st *SignedTransaction) valid() bool {
+	return st != nil && st.tx.valid() && len(st.sigs) == len(st.tx.keys)
+}
+
+// Bytes returns the encoding (nil for a nil or zero signed transaction).
 func (st *SignedTransaction) Bytes() []byte {
+	if !st.valid() {
+		return nil
+	}
 	w := wire.NewBuilder(signedDomain)
 	w.Var(st.tx.raw)
 	w.U32(uint32(len(st.sigs)))
 	for i, s := range st.sigs {
+		if s == nil {
+			return nil
+		}
 		w.Fixed(st.tx.keys[i].Bytes())
 		w.Fixed(s.Bytes())
 	}
@@ -568,13 +692,21 @@ func parseSigned(b []byte, known *Transaction) (*SignedTransaction, error) {
 	return st, nil
 }
 
-// Transaction returns the transaction.
-func (st *SignedTransaction) Transaction() *Transaction { return st.tx }
+// Transaction returns the transaction (nil for a nil signed transaction).
+func (st *SignedTransaction) Transaction() *Transaction {
+	if st == nil {
+		return nil
+	}
+	return st.tx
+}
 
 // Verify checks that every input owner's confirmation signature is present
 // and verifies. It does not re-verify the ring signatures (use
 // Transaction().VerifySignatures).
 func (st *SignedTransaction) Verify() error {
+	if !st.valid() {
+		return empty("signed transaction")
+	}
 	items := make([]ecdsa.BatchItem, len(st.sigs))
 	for i, s := range st.sigs {
 		if s == nil {
@@ -587,7 +719,7 @@ func (st *SignedTransaction) Verify() error {
 	err := ecdsa.VerifyRBoundBatch(items, ecdsa.SHA256, nil)
 	var be *ecdsa.BatchError
 	if errors.As(err, &be) {
-		return fmt.Errorf("%w: owner %d: %w", ErrIncomplete, be.Invalid[0], ErrBadSignature)
+		return wrap(ErrIncomplete, fmt.Sprintf("owner %d", be.Invalid[0]), ErrBadSignature)
 	}
 	return err
 }

@@ -35,12 +35,12 @@ func ExampleRun() {
 	// owners of the signed transaction: 4
 	// session  stage          messages      bytes
 	// 1        announce              5        580
-	// 1        request              10       2604
-	// 1        generation           10      11355
+	// 1        request              10       2636
+	// 1        generation           10      12015
 	// 1        confirmation          5        981
 	// 2        announce              0          0
 	// 2        request               4       1048
-	// 2        generation            8       6972
-	// 2        confirmation          8       8336
-	// all      all                  50      31876
+	// 2        generation            8       7368
+	// 2        confirmation          8       8732
+	// all      all                  50      33360
 }
