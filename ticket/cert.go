@@ -26,32 +26,63 @@ type Certificate struct {
 }
 
 // IssueCertificate is the registrar's step: it signs (id, pub, wid). id is
-// 1 to 64 bytes of UTF-8.
+// 1 to 64 bytes of UTF-8, pub a public key (not nil, not the zero value),
+// and wid must be pub's address under ecdsa.DefaultAddressVersion (ErrWID):
+// a certificate binds a user's key to that key's own wallet, so a WID of
+// another key, of another version or of all zeros is refused. A nil or zero
+// registrar key is refused with ErrKey; a wiped one (PrivateKey.Zero) panics.
 func IssueCertificate(registrar *ecdsa.PrivateKey, id string, pub *ecdsa.PublicKey, wid ecdsa.Address) (*Certificate, error) {
+	if err := checkPriv("IssueCertificate", "registrar", registrar); err != nil {
+		return nil, err
+	}
 	if err := checkID("certificate id", id); err != nil {
 		return nil, err
 	}
+	if err := checkPub("certified key", pub); err != nil {
+		return nil, err
+	}
 	c := &Certificate{id: id, pub: pub, wid: wid}
+	if err := c.checkWID(); err != nil {
+		return nil, err
+	}
 	sig, err := ecdsa.SignRBound(registrar, c.signed(), nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ticket: signing certificate %q: %w", id, err)
 	}
 	c.sig = sig
 	return c, nil
+}
+
+// checkWID checks the WID rule: the certified WID is the address of the
+// certified key under ecdsa.DefaultAddressVersion.
+func (c *Certificate) checkWID() error {
+	if want := c.pub.Address(ecdsa.DefaultAddressVersion); c.wid != want {
+		return errorf(ErrWID, "certificate %q binds WID %v (version 0x%02x), not %v, its key's address under version 0x%02x",
+			c.id, c.wid, c.wid.Version(), want, ecdsa.DefaultAddressVersion)
+	}
+	return nil
+}
+
+// complete reports whether c came from IssueCertificate or a parser: not
+// nil, with a key and a signature. Fields are unexported, so any other
+// Certificate is the zero value.
+func (c *Certificate) complete() bool {
+	return c != nil && pubOK(c.pub) && c.sig != nil
 }
 
 // checkID checks an event, serial or certificate id: 1 to 64 bytes of
 // UTF-8, so that its JSON form carries it unchanged.
 func checkID(what, s string) error {
 	if len(s) == 0 || len(s) > maxIDLen {
-		return fmt.Errorf("%w: %s must be 1 to %d bytes, got %d", ErrMalformed, what, maxIDLen, len(s))
+		return errorf(ErrMalformed, "%s must be 1 to %d bytes, got %d", what, maxIDLen, len(s))
 	}
 	if !utf8.ValidString(s) {
-		return fmt.Errorf("%w: %s is not UTF-8", ErrMalformed, what)
+		return errorf(ErrMalformed, "%s is not UTF-8", what)
 	}
 	return nil
 }
 
+// signed returns the bytes the registrar signs; c is complete.
 func (c *Certificate) signed() []byte {
 	w := wire.NewBuilder(certDomain)
 	w.String(c.id)
@@ -71,7 +102,12 @@ func putAddress(w *wire.Builder, a ecdsa.Address) {
 //
 //	u32 len ‖ "CBETS/ticket/v1/certificate" ‖ u32 len ‖ id ‖ pk (33) ‖
 //	WID version (1) ‖ WID hash (20) ‖ signature (65)
+//
+// A nil or zero Certificate has no encoding: Bytes returns nil.
 func (c *Certificate) Bytes() []byte {
+	if !c.complete() {
+		return nil
+	}
 	return append(c.signed(), c.sig.Bytes()...)
 }
 
@@ -84,7 +120,7 @@ func ParseCertificate(b []byte) (*Certificate, error) {
 		err = r.Done()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: certificate: %w", ErrMalformed, err)
+		return nil, errorf(ErrMalformed, "certificate: %w", err)
 	}
 	return c, nil
 }
@@ -97,7 +133,7 @@ func readCertificate(r *wire.Reader) (*Certificate, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkID("certificate id", id); err != nil {
+	if err := checkID("id", id); err != nil { // the caller says "certificate: "
 		return nil, err
 	}
 	pub, err := ecdsa.ParsePublicKey(pkb)
@@ -120,32 +156,63 @@ func readAddress(r *wire.Reader) ecdsa.Address {
 	return ecdsa.AddressFromHash(v, [20]byte(h))
 }
 
-// Verify checks the registrar's signature. Merchants call it (through the
-// transitions) before acting on any request that names the certificate.
+// Verify checks the certificate against the registrar's key: the WID rule
+// (ErrWID, see IssueCertificate) and the registrar's signature
+// (ErrCertificate). Merchants call it (through the transitions) before
+// acting on any request that names the certificate. A nil or zero
+// certificate is refused with ErrMalformed, a nil or zero registrar key
+// with ErrKey.
 func (c *Certificate) Verify(registrar *ecdsa.PublicKey) error {
 	return c.verify(registrar, nil)
 }
 
 func (c *Certificate) verify(registrar *ecdsa.PublicKey, b *rbounds) error {
+	if !c.complete() {
+		return errorf(ErrMalformed, "certificate is nil or empty")
+	}
+	if err := checkPub("registrar key", registrar); err != nil {
+		return err
+	}
+	if err := c.checkWID(); err != nil {
+		return err
+	}
 	msg := c.signed()
 	return b.verify(registrar, msg, c.sig, func() error {
 		if err := ecdsa.VerifyRBound(registrar, msg, c.sig, ecdsa.SHA256); err != nil {
-			return fmt.Errorf("%w: certificate %q: %w", ErrCertificate, c.id, err)
+			return errorf(ErrCertificate, "certificate %q is not signed by the registrar: %w", c.id, err)
 		}
 		return nil
 	})
 }
 
-// ID returns the certificate id.
-func (c *Certificate) ID() string { return c.id }
+// ID returns the certificate id ("" for a nil Certificate).
+func (c *Certificate) ID() string {
+	if c == nil {
+		return ""
+	}
+	return c.id
+}
 
-// PublicKey returns the certified user key.
-func (c *Certificate) PublicKey() *ecdsa.PublicKey { return c.pub }
+// PublicKey returns the certified user key (nil for a nil or zero
+// Certificate).
+func (c *Certificate) PublicKey() *ecdsa.PublicKey {
+	if c == nil {
+		return nil
+	}
+	return c.pub
+}
 
-// WID returns the certified wallet address.
-func (c *Certificate) WID() ecdsa.Address { return c.wid }
+// WID returns the certified wallet address (the zero Address for a nil or
+// zero Certificate).
+func (c *Certificate) WID() ecdsa.Address {
+	if c == nil {
+		return ecdsa.Address{}
+	}
+	return c.wid
+}
 
-// Equal reports whether c and x have the same encoding.
+// Equal reports whether c and x have the same encoding. Certificates
+// without one (nil or the zero value) are equal only to each other.
 func (c *Certificate) Equal(x *Certificate) bool {
-	return c.id == x.id && c.pub.Equal(x.pub) && c.wid == x.wid && string(c.sig.Bytes()) == string(x.sig.Bytes())
+	return string(c.Bytes()) == string(x.Bytes())
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/ticket"
 	"github.com/stretchr/testify/require"
 )
@@ -165,14 +164,14 @@ func TestEncodingRoundTrip(t *testing.T) {
 	got, err := ticket.ParseRequest(q.Bytes())
 	require.NoError(t, err)
 	require.Equal(t, q.Bytes(), got.Bytes())
-	long, err := ticket.IssueCertificate(w.registrar, strings.Repeat("i", 64), w.eve.key.PublicKey(), ecdsa.Address{})
+	long, err := ticket.IssueCertificate(w.registrar, strings.Repeat("i", 64), w.eve.key.PublicKey(), w.eve.wid)
 	require.NoError(t, err)
 	gotCert, err := ticket.ParseCertificate(long.Bytes())
 	require.NoError(t, err)
 	require.Equal(t, long.Bytes(), gotCert.Bytes())
-	_, err = ticket.IssueCertificate(w.registrar, strings.Repeat("i", 65), w.eve.key.PublicKey(), ecdsa.Address{})
+	_, err = ticket.IssueCertificate(w.registrar, strings.Repeat("i", 65), w.eve.key.PublicKey(), w.eve.wid)
 	require.ErrorIs(t, err, ticket.ErrMalformed)
-	_, err = ticket.IssueCertificate(w.registrar, "", w.eve.key.PublicKey(), ecdsa.Address{})
+	_, err = ticket.IssueCertificate(w.registrar, "", w.eve.key.PublicKey(), w.eve.wid)
 	require.ErrorIs(t, err, ticket.ErrMalformed)
 }
 

@@ -5,6 +5,7 @@ package ticket_test
 // life cycle while keeping its records.
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -295,4 +296,25 @@ func parsedCopies(tb testing.TB, recs []*ticket.Record) []*ticket.Record {
 		out[i] = cloneRecord(tb, r)
 	}
 	return out
+}
+
+// requireMessage checks that the message of an error of this package names
+// the package once and does not repeat a sentinel's generic text: each
+// layer says what it knows once.
+func requireMessage(tb testing.TB, err error) {
+	tb.Helper()
+	msg := err.Error()
+	require.Equal(tb, 1, strings.Count(msg, "ticket: "), "package prefix repeated or missing: %s", msg)
+	require.True(tb, strings.HasPrefix(msg, "ticket: "), msg)
+	// This package's part of the message ends where another package's
+	// begins.
+	own := msg
+	for _, pkg := range []string{"ecdsa: ", "multisig: ", "tax: "} {
+		own, _, _ = strings.Cut(own, pkg)
+	}
+	for _, s := range sentinels {
+		if err != s {
+			require.NotContains(tb, own, strings.TrimPrefix(s.Error(), "ticket: "), "sentinel text in: %s", msg)
+		}
+	}
 }

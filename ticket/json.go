@@ -3,7 +3,6 @@ package ticket
 import (
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"time"
 )
 
@@ -24,8 +23,17 @@ func (c *Certificate) jsonForm() certificateJSON {
 		Encoding: hex.EncodeToString(c.Bytes())}
 }
 
-// MarshalJSON implements json.Marshaler.
-func (c *Certificate) MarshalJSON() ([]byte, error) { return json.Marshal(c.jsonForm()) }
+// MarshalJSON implements json.Marshaler. A nil Certificate is null; the
+// zero Certificate has no encoding and is refused with ErrMalformed.
+func (c *Certificate) MarshalJSON() ([]byte, error) {
+	if c == nil {
+		return []byte("null"), nil
+	}
+	if !c.complete() {
+		return nil, errorf(ErrMalformed, "the zero Certificate has no encoding")
+	}
+	return json.Marshal(c.jsonForm())
+}
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (c *Certificate) UnmarshalJSON(b []byte) error {
@@ -60,8 +68,29 @@ func (q *Request) jsonForm() requestJSON {
 	return j
 }
 
-// MarshalJSON implements json.Marshaler.
-func (q *Request) MarshalJSON() ([]byte, error) { return json.Marshal(q.jsonForm()) }
+// MarshalJSON implements json.Marshaler. A nil Request is null; a request
+// without a merchant key or a certificate is refused with ErrMalformed.
+func (q *Request) MarshalJSON() ([]byte, error) {
+	if q == nil {
+		return []byte("null"), nil
+	}
+	if err := q.encodable(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(q.jsonForm())
+}
+
+// encodable checks that q has what its JSON form shows: a merchant key and
+// a certificate.
+func (q *Request) encodable() error {
+	switch {
+	case !pubOK(q.Merchant):
+		return errorf(ErrMalformed, "request without a merchant key")
+	case !q.Cert.complete():
+		return errorf(ErrMalformed, "request without a certificate")
+	}
+	return nil
+}
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (q *Request) UnmarshalJSON(b []byte) error {
@@ -93,8 +122,21 @@ func (rec *Record) jsonForm() recordJSON {
 		Encoding: hex.EncodeToString(rec.Bytes())}
 }
 
-// MarshalJSON implements json.Marshaler.
-func (rec *Record) MarshalJSON() ([]byte, error) { return json.Marshal(rec.jsonForm()) }
+// MarshalJSON implements json.Marshaler. A nil Record is null; a record
+// without a request, or whose request has no merchant key or certificate,
+// is refused with ErrMalformed.
+func (rec *Record) MarshalJSON() ([]byte, error) {
+	if rec == nil {
+		return []byte("null"), nil
+	}
+	if rec.Request == nil {
+		return nil, errorf(ErrMalformed, "record without a request")
+	}
+	if err := rec.Request.encodable(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(rec.jsonForm())
+}
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (rec *Record) UnmarshalJSON(b []byte) error {
@@ -105,26 +147,29 @@ func (rec *Record) UnmarshalJSON(b []byte) error {
 // checks that the whole document equals the form of the result, and stores
 // the result in dst.
 func unmarshalChecked[T any, J comparable](b []byte, parse func([]byte) (*T, error), form func(*T) J, dst *T) error {
+	if dst == nil {
+		return errorf(ErrMalformed, "UnmarshalJSON into a nil pointer")
+	}
 	var in J
 	if err := json.Unmarshal(b, &in); err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
+		return errorf(ErrMalformed, "JSON: %w", err)
 	}
 	var enc struct {
 		Encoding string `json:"encoding"`
 	}
 	if err := json.Unmarshal(b, &enc); err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
+		return errorf(ErrMalformed, "JSON: %w", err)
 	}
 	raw, err := hex.DecodeString(enc.Encoding)
 	if err != nil {
-		return fmt.Errorf("%w: encoding: %w", ErrMalformed, err)
+		return errorf(ErrMalformed, "JSON encoding member: %w", err)
 	}
 	v, err := parse(raw)
 	if err != nil {
 		return err
 	}
 	if form(v) != in {
-		return fmt.Errorf("%w: readable fields disagree with the encoding", ErrMalformed)
+		return errorf(ErrMalformed, "readable JSON fields disagree with the encoding")
 	}
 	*dst = *v
 	return nil
@@ -148,8 +193,16 @@ type ticketJSON struct {
 }
 
 // MarshalJSON implements json.Marshaler: a Ticket is derived state (Replay
-// rebuilds it from records), so it has a readable JSON form only.
+// rebuilds it from records), so it has a readable JSON form only. A nil
+// Ticket is null; one without a merchant key or a holder certificate is
+// refused with ErrMalformed.
 func (t *Ticket) MarshalJSON() ([]byte, error) {
+	if t == nil {
+		return []byte("null"), nil
+	}
+	if err := t.check(); err != nil {
+		return nil, err
+	}
 	j := ticketJSON{Event: t.Event, Serial: t.Serial, Merchant: hex.EncodeToString(t.Merchant.Bytes()),
 		Holder: t.Holder.ID(), HolderKey: hex.EncodeToString(t.Holder.PublicKey().Bytes()),
 		State: t.State.String(), PaperCode: t.State.PaperCode(), Age: t.Age, Price: int64(t.Price),

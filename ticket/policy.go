@@ -1,8 +1,6 @@
 package ticket
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"math/bits"
 
@@ -42,14 +40,17 @@ func DefaultPolicy(scale tax.Scale) Policy {
 	}
 }
 
+// validate checks a policy given to NewMerchant or Replay (ErrPolicy): a
+// tax schedule made by package tax's constructors, a per-certificate limit
+// of at least 1 and a reward that is not negative.
 func (p *Policy) validate() error {
 	switch {
-	case p.Schedule == nil:
-		return errors.New("ticket: policy without a tax schedule")
+	case p.Schedule.Kind() == 0:
+		return errorf(ErrPolicy, "policy without a tax schedule")
 	case p.PerCertificateLimit < 1:
-		return errors.New("ticket: policy's per-certificate limit below 1")
+		return errorf(ErrPolicy, "policy's per-certificate limit %d is below 1", p.PerCertificateLimit)
 	case p.PurchaseReward < 0:
-		return errors.New("ticket: policy's purchase reward is negative")
+		return errorf(ErrPolicy, "policy's purchase reward %d is negative", p.PurchaseReward)
 	}
 	return nil
 }
@@ -66,7 +67,7 @@ type resale struct {
 func (p *Policy) resale(price, resalePrice tax.Amount, seller Standing) (resale, error) {
 	st, err := p.Schedule.SettleDiscounted(price, resalePrice, seller.Reputation, p.Discount)
 	if err != nil {
-		return resale{}, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return resale{}, errorf(ErrMalformed, "resale settlement: %w", err)
 	}
 	var coins uint64
 	if st.Difference > 0 {
@@ -75,7 +76,7 @@ func (p *Policy) resale(price, resalePrice tax.Amount, seller Standing) (resale,
 	}
 	hi, penalty := bits.Mul64(coins, uint64(seller.Transfers)+1)
 	if hi != 0 || penalty > math.MaxInt64 {
-		return resale{}, fmt.Errorf("%w: reputation change overflows", ErrMalformed)
+		return resale{}, errorf(ErrMalformed, "the seller's reputation change overflows")
 	}
 	return resale{tax: st.Tax, payout: st.Payout, reputation: -int64(penalty)}, nil
 }

@@ -584,10 +584,6 @@ func (s *propSeq) party(c *ticket.Certificate) *party {
 	return nil
 }
 
-var sentinels = []error{ticket.ErrMalformed, ticket.ErrSignature, ticket.ErrCertificate, ticket.ErrForeign,
-	ticket.ErrState, ticket.ErrNotHolder, ticket.ErrTime, ticket.ErrLimit, ticket.ErrTransferLimit,
-	ticket.ErrReputation, ticket.ErrPrice, ticket.ErrMismatch}
-
 func sentinelName(err error) string {
 	for _, s := range sentinels {
 		if errors.Is(err, s) {

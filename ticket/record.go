@@ -49,8 +49,12 @@ type Record struct {
 	MerchantSig []byte
 }
 
-// SignedBytes returns the bytes the merchant signs.
+// SignedBytes returns the bytes the merchant signs (nil for a nil Record;
+// a missing request is encoded empty, which no parser accepts).
 func (rec *Record) SignedBytes() []byte {
+	if rec == nil {
+		return nil
+	}
 	w := wire.NewBuilder(recordDomain)
 	w.Var(rec.Request.Bytes())
 	w.I64(rec.Time.UnixNano())
@@ -64,8 +68,12 @@ func (rec *Record) SignedBytes() []byte {
 	return w.Bytes()
 }
 
-// Bytes returns the canonical encoding, the merchant's signature included.
+// Bytes returns the canonical encoding, the merchant's signature included
+// (nil for a nil Record).
 func (rec *Record) Bytes() []byte {
+	if rec == nil {
+		return nil
+	}
 	b := rec.SignedBytes()
 	w := wire.Builder{}
 	w.Var(rec.MerchantSig)
@@ -81,11 +89,11 @@ func (rec *Record) Hash() [32]byte {
 // each signature; Replay checks that they verify.
 func ParseRecord(b []byte) (*Record, error) {
 	if len(b) > maxRecord {
-		return nil, fmt.Errorf("%w: record longer than %d bytes", ErrMalformed, maxRecord)
+		return nil, errorf(ErrMalformed, "record longer than %d bytes", maxRecord)
 	}
 	rec, err := readRecord(wire.NewReader(b, recordDomain))
 	if err != nil {
-		return nil, fmt.Errorf("%w: record: %w", ErrMalformed, err)
+		return nil, errorf(ErrMalformed, "record: %w", err)
 	}
 	return rec, nil
 }

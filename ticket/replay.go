@@ -2,13 +2,16 @@ package ticket
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/multisig"
 )
 
 // RecordError reports the record Replay refused: its position in the
-// history and its kind. It wraps the reason.
+// history and its kind. It wraps the reason, whose message it repeats
+// without the package prefix: "ticket: record 3 (transfer): request is for
+// another ticket or an earlier state".
 type RecordError struct {
 	Index int
 	Kind  Kind
@@ -16,10 +19,23 @@ type RecordError struct {
 }
 
 func (e *RecordError) Error() string {
-	return fmt.Sprintf("ticket: record %d (%v): %v", e.Index, e.Kind, e.Err)
+	if e == nil {
+		return "<nil>"
+	}
+	reason := "<nil>"
+	if e.Err != nil {
+		reason = detail(e.Err)
+	}
+	return fmt.Sprintf("%srecord %d (%v): %s", prefix, e.Index, e.Kind, reason)
 }
 
-func (e *RecordError) Unwrap() error { return e.Err }
+// Unwrap returns the reason.
+func (e *RecordError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // Verifier holds the public keys and the policy a history is checked
 // against.
@@ -46,18 +62,32 @@ type Verifier struct {
 // Replay cannot check the per-certificate limit: how many tickets a
 // certificate held is a fact about other tickets, which the merchant
 // attested by signing.
+//
+// Before any record, v is checked: a nil Verifier, a nil or zero registrar
+// key, or no usable merchant key is refused with ErrKey, an invalid policy
+// with ErrPolicy (nil and zero entries of Merchants are skipped). An empty
+// history is ErrMalformed.
 func Replay(records []*Record, v *Verifier) (*Ticket, error) {
+	if v == nil {
+		return nil, errorf(ErrKey, "Replay without a Verifier")
+	}
 	if err := v.Policy.validate(); err != nil {
 		return nil, err
 	}
+	if err := checkPub("verifier's registrar key", v.Registrar); err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(v.Merchants, pubOK) {
+		return nil, errorf(ErrKey, "verifier without a merchant key")
+	}
 	if len(records) == 0 {
-		return nil, fmt.Errorf("%w: empty history", ErrMalformed)
+		return nil, errorf(ErrMalformed, "empty history")
 	}
 	var cur *Ticket
 	batch := &rbounds{}
 	for i, rec := range records {
 		if rec == nil || rec.Request == nil {
-			return nil, batch.before(records, i, fmt.Errorf("%w: nil record", ErrMalformed))
+			return nil, batch.before(records, i, errorf(ErrMalformed, "nil record or request"))
 		}
 		batch.at = i
 		if err := v.verify(cur, rec, batch); err != nil {
@@ -74,21 +104,21 @@ func Replay(records []*Record, v *Verifier) (*Ticket, error) {
 func (v *Verifier) verify(cur *Ticket, rec *Record, batch *rbounds) error {
 	req := rec.Request
 	merchant := req.Merchant
-	if merchant == nil || req.Cert == nil {
-		return fmt.Errorf("%w: request without merchant or certificate", ErrMalformed)
+	if !pubOK(merchant) {
+		return errorf(ErrMalformed, "request without a merchant key")
 	}
 	if !representable(rec.Time) {
-		return fmt.Errorf("%w: record time %v cannot be encoded", ErrTime, rec.Time)
+		return errorf(ErrTime, "record time %v cannot be encoded", rec.Time)
 	}
 	known := false
 	for _, m := range v.Merchants {
-		known = known || (m != nil && m.Equal(merchant))
+		known = known || (pubOK(m) && m.Equal(merchant))
 	}
 	if !known {
-		return fmt.Errorf("%w: record of an unknown merchant", ErrForeign)
+		return errorf(ErrForeign, "record of an unknown merchant")
 	}
 	if cur != nil && rec.Time.Before(cur.Updated) {
-		return fmt.Errorf("%w: record time %v before %v", ErrTime, rec.Time, cur.Updated)
+		return errorf(ErrTime, "record time %v is before the previous record's %v", rec.Time, cur.Updated)
 	}
 	if err := v.Policy.check(cur, req, v.Registrar, merchant, rec.Time, batch); err != nil {
 		return err
@@ -99,30 +129,30 @@ func (v *Verifier) verify(cur *Ticket, rec *Record, batch *rbounds) error {
 	}
 	if want.Seller != rec.Seller || want.Tax != rec.Tax || want.Payout != rec.Payout ||
 		want.SignerReputation != rec.SignerReputation || want.SellerReputation != rec.SellerReputation {
-		return fmt.Errorf("%w: settlement differs from the policy's", ErrMismatch)
+		return errorf(ErrMismatch, "settlement differs from the policy's")
 	}
 	if req.Kind == KindConsume {
 		sigma, err := multisig.ParseSignature(rec.Consumption)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrMalformed, err)
+			return errorf(ErrMalformed, "consumption signature: %w", err)
 		}
 		if string(sigma.UserSignature().Bytes()) != string(req.Sig) {
-			return fmt.Errorf("%w: Σ does not contain the holder's ω", ErrMismatch)
+			return errorf(ErrMismatch, "Σ does not contain the holder's ω")
 		}
 		if err := multisig.Verify(req.Cert.PublicKey(), merchant, req.SignedBytes(), sigma, ecdsa.SHA256); err != nil {
-			return fmt.Errorf("%w: %w", ErrSignature, err)
+			return errorf(ErrSignature, "consumption signature: %w", err)
 		}
 	} else if len(rec.Consumption) != 0 {
-		return fmt.Errorf("%w: consumption signature on a %v record", ErrMalformed, req.Kind)
+		return errorf(ErrMalformed, "consumption signature on a %v record", req.Kind)
 	}
 	sig, err := ecdsa.ParseRBoundSignature(rec.MerchantSig)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
+		return errorf(ErrMalformed, "merchant signature: %w", err)
 	}
 	msg := rec.SignedBytes()
 	return batch.verify(merchant, msg, sig, func() error {
 		if err := ecdsa.VerifyRBound(merchant, msg, sig, ecdsa.SHA256); err != nil {
-			return fmt.Errorf("%w: merchant signature: %w", ErrSignature, err)
+			return errorf(ErrSignature, "merchant signature: %w", err)
 		}
 		return nil
 	})

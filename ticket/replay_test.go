@@ -21,6 +21,8 @@ func requireRecordError(tb testing.TB, err error, index int, want error, what ..
 	var re *ticket.RecordError
 	require.True(tb, errors.As(err, &re), "%v: not a *RecordError: %v", what, err)
 	require.Equal(tb, index, re.Index, "%v: %v", what, err)
+	requireMessage(tb, err)
+	require.Contains(tb, err.Error(), fmt.Sprintf("ticket: record %d (%v): ", index, re.Kind))
 	if want != nil {
 		require.ErrorIs(tb, err, want, what)
 	}
@@ -250,11 +252,21 @@ func TestReplayMerchants(t *testing.T) {
 		_, err = ticket.Replay(recs, &only)
 		requireRecordError(t, err, i, ticket.ErrForeign, fmt.Sprintf("record %d of an unknown merchant", i))
 	}
-	for _, ms := range [][]*ecdsa.PublicKey{nil, {w.m2.PublicKey()}, {w.registrar.PublicKey()}} {
+	for _, ms := range [][]*ecdsa.PublicKey{{w.m2.PublicKey()}, {w.registrar.PublicKey()}} {
 		v := *w.v
 		v.Merchants = ms
 		_, err := ticket.Replay(h.recs, &v)
 		requireRecordError(t, err, 0, ticket.ErrForeign)
+	}
+	// A verifier without a usable merchant key is refused before any
+	// record.
+	for _, ms := range [][]*ecdsa.PublicKey{nil, {nil}, {new(ecdsa.PublicKey)}} {
+		v := *w.v
+		v.Merchants = ms
+		_, err := ticket.Replay(h.recs, &v)
+		require.ErrorIs(t, err, ticket.ErrKey)
+		var re *ticket.RecordError
+		require.False(t, errors.As(err, &re))
 	}
 	// A verifier trusting another registrar refuses the certificates.
 	v := *w.v

@@ -80,13 +80,18 @@ type Request struct {
 	Sig      []byte
 }
 
-// SignedBytes returns the bytes the user signs.
+// SignedBytes returns the bytes the user signs. A nil Request has none; a
+// missing merchant key or certificate is encoded as zeros or empty, which
+// no parser accepts.
 func (q *Request) SignedBytes() []byte {
+	if q == nil {
+		return nil
+	}
 	w := wire.NewBuilder(requestDomain)
 	w.U8(uint8(q.Kind))
 	w.String(q.Event)
 	w.String(q.Serial)
-	w.Fixed(q.Merchant.Bytes())
+	w.Fixed(keyBytes(q.Merchant))
 	w.Fixed(q.Prev[:])
 	w.Var(q.Cert.Bytes())
 	w.U64(uint64(q.Price))
@@ -95,8 +100,12 @@ func (q *Request) SignedBytes() []byte {
 	return w.Bytes()
 }
 
-// Bytes returns the canonical encoding, signature included.
+// Bytes returns the canonical encoding, signature included (nil for a nil
+// Request).
 func (q *Request) Bytes() []byte {
+	if q == nil {
+		return nil
+	}
 	b := q.SignedBytes()
 	w := wire.Builder{}
 	w.Var(q.Sig)
@@ -107,7 +116,7 @@ func (q *Request) Bytes() []byte {
 // of the signature, not whether it verifies.
 func ParseRequest(b []byte) (*Request, error) {
 	if len(b) > maxRequest {
-		return nil, fmt.Errorf("%w: request longer than %d bytes", ErrMalformed, maxRequest)
+		return nil, errorf(ErrMalformed, "request longer than %d bytes", maxRequest)
 	}
 	r := wire.NewReader(b, requestDomain)
 	q, err := readRequest(r)
@@ -115,7 +124,7 @@ func ParseRequest(b []byte) (*Request, error) {
 		err = r.Done()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: request: %w", ErrMalformed, err)
+		return nil, errorf(ErrMalformed, "request: %w", err)
 	}
 	return q, nil
 }
@@ -153,11 +162,34 @@ func readRequest(r *wire.Reader) (*Request, error) {
 	return q, nil
 }
 
-// checkForm checks what a request must satisfy whatever the ticket: a known
-// kind, ids, the zero fields of its kind, and a signature of the right form.
+// checkForm checks what a request must satisfy whatever the ticket: a
+// merchant key and a certificate, a known kind, ids, the zero fields of its
+// kind, and a signature of the right form.
 func (q *Request) checkForm() error {
-	if q.Merchant == nil || q.Cert == nil {
-		return fmt.Errorf("%w: request without merchant or certificate", ErrMalformed)
+	if err := q.checkFields(); err != nil {
+		return err
+	}
+	var err error
+	if q.Kind == KindBuy {
+		_, err = ecdsa.ParseRBoundSignature(q.Sig)
+	} else {
+		_, err = ecdsa.ParseInverseSSignature(q.Sig)
+	}
+	if err != nil {
+		return errorf(ErrMalformed, "%v signature: %w", q.Kind, err)
+	}
+	return nil
+}
+
+// checkFields is checkForm without the signature.
+func (q *Request) checkFields() error {
+	switch {
+	case q == nil:
+		return errorf(ErrMalformed, "no request")
+	case !pubOK(q.Merchant):
+		return errorf(ErrMalformed, "request without a merchant key")
+	case !q.Cert.complete():
+		return errorf(ErrMalformed, "request without a certificate")
 	}
 	if err := checkID("event", q.Event); err != nil {
 		return err
@@ -166,40 +198,32 @@ func (q *Request) checkForm() error {
 		return err
 	}
 	if q.Price < 0 {
-		return fmt.Errorf("%w: negative price", ErrMalformed)
+		return errorf(ErrMalformed, "negative price")
 	}
 	if !representable(q.Time) {
-		return fmt.Errorf("%w: time out of range", ErrMalformed)
+		return errorf(ErrMalformed, "request time out of range")
 	}
 	zeroPrev := q.Prev == [32]byte{}
 	zeroPayee := q.Payee == ecdsa.Address{}
-	var sigErr error
 	switch q.Kind {
 	case KindBuy:
 		if !zeroPrev || !zeroPayee {
-			return fmt.Errorf("%w: buy request with prev or payee", ErrMalformed)
+			return errorf(ErrMalformed, "buy request with prev or payee")
 		}
-		_, sigErr = ecdsa.ParseRBoundSignature(q.Sig)
 	case KindList:
 		if zeroPrev || zeroPayee {
-			return fmt.Errorf("%w: list request without prev or payee", ErrMalformed)
+			return errorf(ErrMalformed, "list request without prev or payee")
 		}
-		_, sigErr = ecdsa.ParseInverseSSignature(q.Sig)
 	case KindTransfer:
 		if zeroPrev || !zeroPayee {
-			return fmt.Errorf("%w: transfer request without prev or with payee", ErrMalformed)
+			return errorf(ErrMalformed, "transfer request without prev or with payee")
 		}
-		_, sigErr = ecdsa.ParseInverseSSignature(q.Sig)
 	case KindDelist, KindConsume:
 		if zeroPrev || !zeroPayee || q.Price != 0 {
-			return fmt.Errorf("%w: %v request without prev, or with payee or price", ErrMalformed, q.Kind)
+			return errorf(ErrMalformed, "%v request without prev, or with payee or price", q.Kind)
 		}
-		_, sigErr = ecdsa.ParseInverseSSignature(q.Sig)
 	default:
-		return fmt.Errorf("%w: unknown kind %d", ErrMalformed, q.Kind)
-	}
-	if sigErr != nil {
-		return fmt.Errorf("%w: %v signature: %w", ErrMalformed, q.Kind, sigErr)
+		return errorf(ErrMalformed, "unknown kind %d", q.Kind)
 	}
 	return nil
 }
@@ -215,7 +239,7 @@ func (q *Request) verifySig(b *rbounds) error {
 	msg := q.SignedBytes()
 	pub := q.Cert.PublicKey()
 	fail := func(err error) error {
-		return fmt.Errorf("%w: %v request signed by %q: %w", ErrSignature, q.Kind, q.Cert.ID(), err)
+		return errorf(ErrSignature, "%v request signed by %q: %w", q.Kind, q.Cert.ID(), err)
 	}
 	if q.Kind == KindBuy {
 		sig, err := ecdsa.ParseRBoundSignature(q.Sig)
@@ -239,61 +263,84 @@ func (q *Request) verifySig(b *rbounds) error {
 	return nil
 }
 
-// sign fills in the user's signature.
-func (q *Request) sign(user *ecdsa.PrivateKey) (*Request, error) {
-	if !user.PublicKey().Equal(q.Cert.PublicKey()) {
-		return nil, fmt.Errorf("%w: the signing key is not the certificate's", ErrSignature)
+// sign checks the key and the request and fills in the user's signature;
+// fn and what name the function and the key's argument in errors.
+func (q *Request) sign(fn, what string, user *ecdsa.PrivateKey) (*Request, error) {
+	if err := checkPriv(fn, what, user); err != nil {
+		return nil, err
 	}
 	q.Time = q.Time.UTC()
 	q.Sig = nil
+	if err := q.checkFields(); err != nil {
+		return nil, err
+	}
+	if !user.PublicKey().Equal(q.Cert.PublicKey()) {
+		return nil, errorf(ErrSignature, "%s: %s is not the key of certificate %q", fn, what, q.Cert.ID())
+	}
 	msg := q.SignedBytes()
 	if q.Kind == KindBuy {
 		sig, err := ecdsa.SignRBound(user, msg, nil)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("ticket: %s: %w", fn, err)
 		}
 		q.Sig = sig.Bytes()
 	} else {
 		sig, err := ecdsa.SignInverseS(user, msg, nil)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("ticket: %s: %w", fn, err)
 		}
 		q.Sig = sig.Bytes()
-	}
-	if err := q.checkForm(); err != nil {
-		return nil, err
 	}
 	return q, nil
 }
 
 // NewBuyRequest is the buyer's step 1 of Algorithm 1: it signs a request to
-// buy ticket (event, serial) from merchant at price, at time t1.
+// buy ticket (event, serial) from merchant at price, at time t1. user must
+// be the key of cert.
 func NewBuyRequest(user *ecdsa.PrivateKey, cert *Certificate, merchant *ecdsa.PublicKey, event, serial string, price tax.Amount, t1 time.Time) (*Request, error) {
 	q := &Request{Kind: KindBuy, Event: event, Serial: serial, Merchant: merchant, Cert: cert, Price: price, Time: t1}
-	return q.sign(user)
+	return q.sign("NewBuyRequest", "user", user)
 }
 
 // NewListRequest is the holder's request 3 (eq. 23): list ticket t for
 // resale at price (Price'), paying the seller's share to payee (MID), at t3.
 func NewListRequest(holder *ecdsa.PrivateKey, t *Ticket, price tax.Amount, payee ecdsa.Address, t3 time.Time) (*Request, error) {
-	return t.request(KindList, price, payee, t3).sign(holder)
+	return holderRequest("NewListRequest", holder, t, KindList, price, payee, t3)
 }
 
 // NewDelistRequest asks to take a listing back.
 func NewDelistRequest(holder *ecdsa.PrivateKey, t *Ticket, now time.Time) (*Request, error) {
-	return t.request(KindDelist, 0, ecdsa.Address{}, now).sign(holder)
+	return holderRequest("NewDelistRequest", holder, t, KindDelist, 0, ecdsa.Address{}, now)
 }
 
 // NewTransferRequest is the buyer's step 7 of Algorithm 3: it signs
 // (T*, Price', t3) for the listed ticket t, at its listed price.
 func NewTransferRequest(buyer *ecdsa.PrivateKey, buyerCert *Certificate, t *Ticket, t3 time.Time) (*Request, error) {
+	const fn = "NewTransferRequest"
+	if err := checkPriv(fn, "buyer", buyer); err != nil {
+		return nil, err
+	}
+	if err := t.check(); err != nil {
+		return nil, err
+	}
 	q := t.request(KindTransfer, t.ListPrice, ecdsa.Address{}, t3)
 	q.Cert = buyerCert
-	return q.sign(buyer)
+	return q.sign(fn, "buyer", buyer)
 }
 
 // NewConsumeRequest is the holder's ω of Algorithm 2: it signs
 // (invalidate, ticket, t2).
 func NewConsumeRequest(holder *ecdsa.PrivateKey, t *Ticket, t2 time.Time) (*Request, error) {
-	return t.request(KindConsume, 0, ecdsa.Address{}, t2).sign(holder)
+	return holderRequest("NewConsumeRequest", holder, t, KindConsume, 0, ecdsa.Address{}, t2)
+}
+
+// holderRequest signs a request on t by its holder.
+func holderRequest(fn string, holder *ecdsa.PrivateKey, t *Ticket, kind Kind, price tax.Amount, payee ecdsa.Address, at time.Time) (*Request, error) {
+	if err := checkPriv(fn, "holder", holder); err != nil {
+		return nil, err
+	}
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	return t.request(kind, price, payee, at).sign(fn, "holder", holder)
 }

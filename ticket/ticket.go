@@ -1,29 +1,13 @@
 package ticket
 
 import (
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/multisig"
 	"github.com/cbets/cbets/tax"
-)
-
-// Errors of the transitions and of Replay; test for them with errors.Is.
-var (
-	ErrMalformed     = errors.New("ticket: malformed")
-	ErrSignature     = errors.New("ticket: signature does not verify")
-	ErrCertificate   = errors.New("ticket: certificate not signed by the registrar")
-	ErrForeign       = errors.New("ticket: request or record is for another ticket, merchant or state")
-	ErrState         = errors.New("ticket: transition not allowed in this state")
-	ErrNotHolder     = errors.New("ticket: signer is not the holder")
-	ErrTime          = errors.New("ticket: time goes backwards or lies in the future")
-	ErrLimit         = errors.New("ticket: certificate already holds its limit of tickets for the event")
-	ErrTransferLimit = errors.New("ticket: ticket already transferred the maximum number of times")
-	ErrReputation    = errors.New("ticket: reputation too low to list")
-	ErrPrice         = errors.New("ticket: price does not match the listing")
-	ErrMismatch      = errors.New("ticket: record does not match its request")
 )
 
 // State is the life-cycle state of a ticket (SPEC section 8).
@@ -105,14 +89,29 @@ type Ticket struct {
 	Head [32]byte
 }
 
-// request starts a request on t by its holder.
+// check makes sure t can be acted on: not nil, with a merchant key and a
+// holder certificate. The rest of a ticket is checked by the rules.
+func (t *Ticket) check() error {
+	switch {
+	case t == nil:
+		return errorf(ErrMalformed, "no ticket")
+	case !pubOK(t.Merchant):
+		return errorf(ErrMalformed, "ticket without a merchant key")
+	case !t.Holder.complete():
+		return errorf(ErrMalformed, "ticket without a holder certificate")
+	}
+	return nil
+}
+
+// request starts a request on t by its holder; t passed check.
 func (t *Ticket) request(kind Kind, price tax.Amount, payee ecdsa.Address, at time.Time) *Request {
 	return &Request{Kind: kind, Event: t.Event, Serial: t.Serial, Merchant: t.Merchant, Prev: t.Head,
 		Cert: t.Holder, Price: price, Payee: payee, Time: at}
 }
 
 // Merchant holds what a merchant needs to run the transitions: its key, the
-// registrar's public key, and the policy.
+// registrar's public key, and the policy. Make one with NewMerchant; the
+// transitions of a nil or zero Merchant return ErrKey.
 type Merchant struct {
 	key       *ecdsa.PrivateKey
 	pub       *ecdsa.PublicKey
@@ -120,16 +119,31 @@ type Merchant struct {
 	policy    Policy
 }
 
-// NewMerchant checks the policy and returns a Merchant.
+// NewMerchant checks its arguments and returns a Merchant: key is the
+// merchant's signing key and registrar the key that signs certificates
+// (ErrKey when nil or zero), and policy must be valid (ErrPolicy). A key
+// wiped by PrivateKey.Zero panics, here and in the transitions.
 func NewMerchant(key *ecdsa.PrivateKey, registrar *ecdsa.PublicKey, policy Policy) (*Merchant, error) {
+	if err := checkPriv("NewMerchant", "key", key); err != nil {
+		return nil, err
+	}
+	if err := checkPub("NewMerchant: registrar", registrar); err != nil {
+		return nil, err
+	}
 	if err := policy.validate(); err != nil {
 		return nil, err
 	}
 	return &Merchant{key: key, pub: key.PublicKey(), registrar: registrar, policy: policy}, nil
 }
 
-// PublicKey returns the merchant's public key pk_M.
-func (m *Merchant) PublicKey() *ecdsa.PublicKey { return m.pub }
+// PublicKey returns the merchant's public key pk_M (nil for a nil or zero
+// Merchant).
+func (m *Merchant) PublicKey() *ecdsa.PublicKey {
+	if m == nil {
+		return nil
+	}
+	return m.pub
+}
 
 // Buy runs Algorithm 1 on the merchant's side: it checks the buyer's
 // certificate, the per-certificate limit (facts.Held) and the buyer's
@@ -168,11 +182,23 @@ func (m *Merchant) Consume(cur *Ticket, req *Request, now time.Time) (*Ticket, *
 }
 
 func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts, now time.Time) (*Ticket, *Record, error) {
+	if m == nil || m.key == nil {
+		return nil, nil, errorf(ErrKey, "Merchant not made by NewMerchant")
+	}
+	if wiped(m.key) {
+		panic(prefix + "Merchant." + transitionName(kind) + ": the merchant's key is a wiped private key")
+	}
+	if req == nil {
+		return nil, nil, errorf(ErrMalformed, "no request")
+	}
 	if req.Kind != kind {
-		return nil, nil, fmt.Errorf("%w: a %v request given to %v", ErrMalformed, req.Kind, kind)
+		return nil, nil, errorf(ErrMalformed, "a %v request given to %v", req.Kind, kind)
 	}
 	if !representable(now) {
-		return nil, nil, fmt.Errorf("%w: %v cannot be encoded in a record", ErrTime, now)
+		return nil, nil, errorf(ErrTime, "%v cannot be encoded in a record", now)
+	}
+	if facts.Held < 0 {
+		return nil, nil, errorf(ErrMalformed, "negative held count %d", facts.Held)
 	}
 	if err := m.policy.check(cur, req, m.registrar, m.pub, now, nil); err != nil {
 		return nil, nil, err
@@ -185,16 +211,22 @@ func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts,
 		omega, _ := ecdsa.ParseInverseSSignature(req.Sig) // form checked by check
 		sigma, err := multisig.Complete(m.key, req.Cert.PublicKey(), req.SignedBytes(), omega, nil)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: consume request signed by %q: %w", ErrSignature, req.Cert.ID(), err)
+			return nil, nil, errorf(ErrSignature, "consume request signed by %q: %w", req.Cert.ID(), err)
 		}
 		rec.Consumption = sigma.Bytes()
 	}
 	sig, err := ecdsa.SignRBound(m.key, rec.SignedBytes(), nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("ticket: signing the %v record: %w", kind, err)
 	}
 	rec.MerchantSig = sig.Bytes()
 	return advance(cur, rec), rec, nil
+}
+
+// transitionName is the name of the Merchant method running kind.
+func transitionName(kind Kind) string {
+	name := kind.String()
+	return strings.ToUpper(name[:1]) + name[1:]
 }
 
 // check verifies a request against the current ticket: its form, the
@@ -207,58 +239,61 @@ func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.Pub
 		return err
 	}
 	if !req.Merchant.Equal(merchant) {
-		return fmt.Errorf("%w: request names another merchant", ErrForeign)
+		return errorf(ErrForeign, "request names another merchant")
 	}
 	if err := req.Cert.verify(registrar, b); err != nil {
 		return err
 	}
 	if req.Time.After(now) {
-		return fmt.Errorf("%w: request time %v after %v", ErrTime, req.Time, now)
+		return errorf(ErrTime, "request time %v is after %v", req.Time, now)
 	}
 	if req.Kind == KindBuy {
 		if cur != nil {
-			return fmt.Errorf("%w: the ticket already exists", ErrState)
+			return errorf(ErrState, "the ticket already exists")
 		}
 		return req.verifySig(b)
 	}
 	if cur == nil {
-		return fmt.Errorf("%w: no ticket to %v", ErrState, req.Kind)
+		return errorf(ErrState, "no ticket to %v", req.Kind)
+	}
+	if err := cur.check(); err != nil {
+		return err
 	}
 	if req.Event != cur.Event || req.Serial != cur.Serial || !req.Merchant.Equal(cur.Merchant) || req.Prev != cur.Head {
-		return fmt.Errorf("%w: request is for another ticket or an earlier state", ErrForeign)
+		return errorf(ErrForeign, "request is for another ticket or an earlier state")
 	}
 	if req.Time.Before(cur.Updated) || now.Before(cur.Updated) {
-		return fmt.Errorf("%w: before the ticket's latest record at %v", ErrTime, cur.Updated)
+		return errorf(ErrTime, "request or record time is before the ticket's latest record at %v", cur.Updated)
 	}
 	holderSigns := req.Kind != KindTransfer
 	if holderSigns && (req.Cert.ID() != cur.Holder.ID() || !req.Cert.PublicKey().Equal(cur.Holder.PublicKey())) {
-		return fmt.Errorf("%w: %v signed by %q, held by %q", ErrNotHolder, req.Kind, req.Cert.ID(), cur.Holder.ID())
+		return errorf(ErrNotHolder, "%v signed by %q, but %q holds the ticket", req.Kind, req.Cert.ID(), cur.Holder.ID())
 	}
 	switch req.Kind {
 	case KindList:
 		if cur.State != Valid && cur.State != Transferred {
-			return fmt.Errorf("%w: cannot list a %v ticket", ErrState, cur.State)
+			return errorf(ErrState, "cannot list a %v ticket", cur.State)
 		}
 		if cur.Age >= p.MaxTransfers {
-			return fmt.Errorf("%w: transferred %d of %d times", ErrTransferLimit, cur.Age, p.MaxTransfers)
+			return errorf(ErrTransferLimit, "cannot list a ticket transferred %d of %d times", cur.Age, p.MaxTransfers)
 		}
 	case KindDelist:
 		if cur.State != Listed {
-			return fmt.Errorf("%w: cannot delist a %v ticket", ErrState, cur.State)
+			return errorf(ErrState, "cannot delist a %v ticket", cur.State)
 		}
 	case KindTransfer:
 		if cur.State != Listed {
-			return fmt.Errorf("%w: cannot transfer a %v ticket", ErrState, cur.State)
+			return errorf(ErrState, "cannot transfer a %v ticket", cur.State)
 		}
 		if req.Price != cur.ListPrice {
-			return fmt.Errorf("%w: %d offered, %d listed", ErrPrice, req.Price, cur.ListPrice)
+			return errorf(ErrPrice, "%d offered for a ticket listed at %d", req.Price, cur.ListPrice)
 		}
 		if req.Cert.PublicKey().Equal(cur.Holder.PublicKey()) || req.Cert.ID() == cur.Holder.ID() {
-			return fmt.Errorf("%w: the holder cannot buy its own listing", ErrState)
+			return errorf(ErrState, "the holder cannot buy its own listing")
 		}
 	case KindConsume:
 		if cur.State != Valid && cur.State != Transferred {
-			return fmt.Errorf("%w: cannot consume a %v ticket", ErrState, cur.State)
+			return errorf(ErrState, "cannot consume a %v ticket", cur.State)
 		}
 		// The holder's ω is verified once, as part of the 2-of-2
 		// signature: by multisig.Complete in the merchant's transition
@@ -277,7 +312,8 @@ func (p *Policy) settle(cur *Ticket, rec *Record, facts Facts, live bool) error 
 	switch req.Kind {
 	case KindBuy, KindTransfer:
 		if live && facts.Held >= p.PerCertificateLimit {
-			return fmt.Errorf("%w: %q holds %d of %d", ErrLimit, req.Cert.ID(), facts.Held, p.PerCertificateLimit)
+			return errorf(ErrLimit, "certificate %q already holds %d tickets of event %q, the limit is %d",
+				req.Cert.ID(), facts.Held, req.Event, p.PerCertificateLimit)
 		}
 		rec.SignerReputation = p.PurchaseReward
 	}
@@ -285,7 +321,7 @@ func (p *Policy) settle(cur *Ticket, rec *Record, facts Facts, live bool) error 
 	case KindList:
 		rec.Seller = facts.Seller
 		if facts.Seller.Reputation < p.ListingThreshold {
-			return fmt.Errorf("%w: %d < %d", ErrReputation, facts.Seller.Reputation, p.ListingThreshold)
+			return errorf(ErrReputation, "reputation %d is below the listing threshold %d", facts.Seller.Reputation, p.ListingThreshold)
 		}
 	case KindTransfer:
 		rec.Seller = facts.Seller

@@ -37,6 +37,7 @@ func runRefusals(t *testing.T, cases []refusal) {
 			w := newWorld(t, tc.edits...)
 			got := tc.run(t, w)
 			require.ErrorIs(t, got.err, tc.want)
+			requireMessage(t, got.err)
 			require.Nil(t, got.tk, "a refused transition returns no ticket")
 			require.Nil(t, got.rec, "a refused transition returns no record")
 		})
@@ -429,7 +430,7 @@ func TestTransitionHolder(t *testing.T) {
 		}},
 		{name: "merchant forges a transfer with a certificate it signed", want: ticket.ErrCertificate, run: func(t *testing.T, w *world) outcome {
 			h := w.bought(t).list(t, resalePrice)
-			self, err := ticket.IssueCertificate(w.merchantKey, "alice", w.merchantKey.PublicKey(), w.alice.wid)
+			self, err := ticket.IssueCertificate(w.merchantKey, "alice", w.merchantKey.PublicKey(), w.merchantUser.wid)
 			require.NoError(t, err)
 			req, err := ticket.NewTransferRequest(w.merchantKey, self, h.tk, h.tick())
 			require.NoError(t, err)

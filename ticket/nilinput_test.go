@@ -1,0 +1,530 @@
+package ticket_test
+
+// Every exported function and method of the package, called with nil and
+// zero-value arguments and receivers: nothing panics, and where an error is
+// returned it matches the documented sentinel. TestNilInputCoversAPI checks
+// that every exported identifier appears in this file.
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/tax"
+	"github.com/cbets/cbets/ticket"
+	"github.com/stretchr/testify/require"
+)
+
+// nilCase is one call. want is the sentinel its error must match, or nil
+// when the call must succeed or returns no error.
+type nilCase struct {
+	name string
+	want error
+	call func() error
+}
+
+// e2 and e3 keep the error of a call with two or three results.
+func e2[A any](_ A, err error) error         { return err }
+func e3[A, B any](_ A, _ B, err error) error { return err }
+
+// no runs f, which returns no error.
+func no(f func()) func() error { return func() error { f(); return nil } }
+
+func runNilCases(t *testing.T, cases []nilCase) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, c := range cases {
+		require.False(t, seen[c.name], "case %q twice", c.name)
+		seen[c.name] = true
+		t.Run(c.name, func(t *testing.T) {
+			var err error
+			require.NotPanics(t, func() { err = c.call() })
+			if c.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, c.want)
+			if strings.HasPrefix(err.Error(), "ticket: ") { // not wrapped by encoding/json
+				requireMessage(t, err)
+			}
+		})
+	}
+}
+
+// nilFixture holds valid values to combine with the nil and zero ones.
+type nilFixture struct {
+	w                  *world
+	listed, valid      *hist // a listed ticket, and one bought and not listed
+	buyReq, transfer   *ticket.Request
+	list, delist, cons *ticket.Request
+	regPub             *ecdsa.PublicKey
+	policy             ticket.Policy
+	verifier           *ticket.Verifier
+}
+
+func newNilFixture(t *testing.T) *nilFixture {
+	w := newWorld(t)
+	f := &nilFixture{w: w, regPub: w.registrar.PublicKey(), policy: w.policy, verifier: w.v}
+	f.listed = w.bought(t).list(t, resalePrice)
+	f.valid = w.buy(t, w.m, w.bob, "concert", "B-1")
+	var err error
+	f.buyReq, err = ticket.NewBuyRequest(w.carol.key, w.carol.cert, w.m.PublicKey(), "concert", "C-1", buyPrice, t0)
+	require.NoError(t, err)
+	at := f.listed.now.Add(time.Minute)
+	f.transfer, err = ticket.NewTransferRequest(w.alice.key, w.alice.cert, f.listed.tk, at)
+	require.NoError(t, err)
+	f.delist, err = ticket.NewDelistRequest(w.eve.key, f.listed.tk, at)
+	require.NoError(t, err)
+	f.list, err = ticket.NewListRequest(w.bob.key, f.valid.tk, resalePrice, w.bob.wid, t0.Add(time.Minute))
+	require.NoError(t, err)
+	f.cons, err = ticket.NewConsumeRequest(w.bob.key, f.valid.tk, t0.Add(time.Minute))
+	require.NoError(t, err)
+	return f
+}
+
+func TestNilInput(t *testing.T) {
+	f := newNilFixture(t)
+	w := f.w
+	later := t0.Add(time.Hour)
+	var (
+		zeroPriv    = new(ecdsa.PrivateKey)
+		zeroPub     = new(ecdsa.PublicKey)
+		zeroCert    = new(ticket.Certificate)
+		zeroReq     = new(ticket.Request)
+		zeroRec     = new(ticket.Record)
+		zeroTicket  = new(ticket.Ticket)
+		zeroMerch   = new(ticket.Merchant)
+		zeroVerif   = new(ticket.Verifier)
+		zeroPolicy  ticket.Policy
+		zeroFacts   = ticket.Facts{Seller: ticket.Standing{}}
+		zeroAddr    ecdsa.Address
+		zeroTime    time.Time
+		nilPriv     *ecdsa.PrivateKey
+		nilPub      *ecdsa.PublicKey
+		nilCert     *ticket.Certificate
+		nilReq      *ticket.Request
+		nilRec      *ticket.Record
+		nilTicket   *ticket.Ticket
+		nilMerchant *ticket.Merchant
+		nilVerifier *ticket.Verifier
+		nilErr      *ticket.RecordError
+	)
+	eve, bob := w.eve, w.bob
+	ePub := eve.key.PublicKey()
+	mPub := w.m.PublicKey()
+	recs := f.listed.recs
+
+	// A ticket whose keys are the zero value, and one without a holder.
+	zeroKeyTicket := *f.valid.tk
+	zeroKeyTicket.Merchant = zeroPub
+	noHolder := *f.valid.tk
+	noHolder.Holder = zeroCert
+	// Requests with a zero-value merchant key or certificate inside.
+	withMerchant := func(q *ticket.Request, k *ecdsa.PublicKey) *ticket.Request {
+		c := *q
+		c.Merchant = k
+		return &c
+	}
+	withCert := func(q *ticket.Request, c *ticket.Certificate) *ticket.Request {
+		d := *q
+		d.Cert = c
+		return &d
+	}
+	// A record whose request names the zero key as merchant, given to a
+	// verifier that lists the zero key: the key must never verify.
+	zeroKeyRec := cloneRecord(t, recs[0])
+	zeroKeyRec.Request.Merchant = zeroPub
+	zeroKeyVerifier := *f.verifier
+	zeroKeyVerifier.Merchants = append([]*ecdsa.PublicKey{zeroPub}, f.verifier.Merchants...)
+	noMerchants := *f.verifier
+	noMerchants.Merchants = []*ecdsa.PublicKey{nil, zeroPub}
+	nilRegistrar := *f.verifier
+	nilRegistrar.Registrar = nil
+	zeroRegistrar := *f.verifier
+	zeroRegistrar.Registrar = zeroPub
+	badPolicy := f.policy
+	badPolicy.Schedule = new(tax.Schedule)
+
+	cases := []nilCase{
+		// IssueCertificate
+		{"IssueCertificate nil registrar", ticket.ErrKey, func() error { return e2(ticket.IssueCertificate(nilPriv, "x", ePub, eve.wid)) }},
+		{"IssueCertificate zero registrar", ticket.ErrKey, func() error { return e2(ticket.IssueCertificate(zeroPriv, "x", ePub, eve.wid)) }},
+		{"IssueCertificate empty id", ticket.ErrMalformed, func() error { return e2(ticket.IssueCertificate(w.registrar, "", ePub, eve.wid)) }},
+		{"IssueCertificate nil key", ticket.ErrKey, func() error { return e2(ticket.IssueCertificate(w.registrar, "x", nilPub, eve.wid)) }},
+		{"IssueCertificate zero key", ticket.ErrKey, func() error { return e2(ticket.IssueCertificate(w.registrar, "x", zeroPub, zeroAddr)) }},
+		{"IssueCertificate zero WID", ticket.ErrWID, func() error { return e2(ticket.IssueCertificate(w.registrar, "x", ePub, zeroAddr)) }},
+
+		// Parsers
+		{"ParseCertificate nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseCertificate(nil)) }},
+		{"ParseRequest nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseRequest(nil)) }},
+		{"ParseRecord nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseRecord(nil)) }},
+		{"ParseRecord zero record's bytes", ticket.ErrMalformed, func() error { return e2(ticket.ParseRecord(zeroRec.Bytes())) }},
+		{"ParseRequest zero request's bytes", ticket.ErrMalformed, func() error { return e2(ticket.ParseRequest(zeroReq.Bytes())) }},
+
+		// Certificate methods
+		{"Certificate.Bytes nil", nil, no(func() { require.Nil(t, nilCert.Bytes()) })},
+		{"Certificate.Bytes zero", nil, no(func() { require.Nil(t, zeroCert.Bytes()) })},
+		{"Certificate.Verify nil", ticket.ErrMalformed, func() error { return nilCert.Verify(f.regPub) }},
+		{"Certificate.Verify zero", ticket.ErrMalformed, func() error { return zeroCert.Verify(f.regPub) }},
+		{"Certificate.Verify nil registrar", ticket.ErrKey, func() error { return eve.cert.Verify(nilPub) }},
+		{"Certificate.Verify zero registrar", ticket.ErrKey, func() error { return eve.cert.Verify(zeroPub) }},
+		{"Certificate.ID nil", nil, no(func() { require.Empty(t, nilCert.ID()) })},
+		{"Certificate.ID zero", nil, no(func() { require.Empty(t, zeroCert.ID()) })},
+		{"Certificate.PublicKey nil", nil, no(func() { require.Nil(t, nilCert.PublicKey()) })},
+		{"Certificate.PublicKey zero", nil, no(func() { require.Nil(t, zeroCert.PublicKey()) })},
+		{"Certificate.WID nil", nil, no(func() { require.Equal(t, zeroAddr, nilCert.WID()) })},
+		{"Certificate.WID zero", nil, no(func() { require.Equal(t, zeroAddr, zeroCert.WID()) })},
+		{"Certificate.Equal nil", nil, no(func() { require.False(t, eve.cert.Equal(nilCert)) })},
+		{"Certificate.Equal zero", nil, no(func() { require.False(t, zeroCert.Equal(eve.cert)) })},
+		{"Certificate.Equal nil and zero", nil, no(func() { require.True(t, nilCert.Equal(zeroCert)) })},
+		{"Certificate.MarshalJSON nil", nil, no(func() {
+			b, err := nilCert.MarshalJSON()
+			require.NoError(t, err)
+			require.Equal(t, "null", string(b))
+		})},
+		{"Certificate.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroCert.MarshalJSON()) }},
+		{"json.Marshal zero Certificate", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroCert)) }},
+		{"Certificate.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilCert.UnmarshalJSON([]byte(`{}`)) }},
+		{"Certificate.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Certificate).UnmarshalJSON(nil) }},
+		{"Certificate.UnmarshalJSON empty object", ticket.ErrMalformed, func() error { return new(ticket.Certificate).UnmarshalJSON([]byte(`{}`)) }},
+
+		// Request methods
+		{"Request.SignedBytes nil", nil, no(func() { require.Nil(t, nilReq.SignedBytes()) })},
+		{"Request.SignedBytes zero", nil, no(func() { _ = zeroReq.SignedBytes() })},
+		{"Request.Bytes nil", nil, no(func() { require.Nil(t, nilReq.Bytes()) })},
+		{"Request.Bytes zero", nil, no(func() { _ = zeroReq.Bytes() })},
+		{"Request.MarshalJSON nil", nil, no(func() {
+			b, err := nilReq.MarshalJSON()
+			require.NoError(t, err)
+			require.Equal(t, "null", string(b))
+		})},
+		{"Request.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroReq.MarshalJSON()) }},
+		{"json.Marshal zero Request", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroReq)) }},
+		{"json.Marshal Request with zero merchant", ticket.ErrMalformed, func() error { return e2(json.Marshal(withMerchant(f.buyReq, zeroPub))) }},
+		{"json.Marshal Request with zero certificate", ticket.ErrMalformed, func() error { return e2(json.Marshal(withCert(f.buyReq, zeroCert))) }},
+		{"Request.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilReq.UnmarshalJSON([]byte(`{}`)) }},
+		{"Request.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Request).UnmarshalJSON(nil) }},
+
+		// Record methods
+		{"Record.SignedBytes nil", nil, no(func() { require.Nil(t, nilRec.SignedBytes()) })},
+		{"Record.SignedBytes zero", nil, no(func() { _ = zeroRec.SignedBytes() })},
+		{"Record.Bytes nil", nil, no(func() { require.Nil(t, nilRec.Bytes()) })},
+		{"Record.Bytes zero", nil, no(func() { _ = zeroRec.Bytes() })},
+		{"Record.Bytes zero request", nil, no(func() { _ = (&ticket.Record{Request: zeroReq}).Bytes() })},
+		{"Record.Hash nil", nil, no(func() { _ = nilRec.Hash() })},
+		{"Record.Hash zero", nil, no(func() { _ = zeroRec.Hash() })},
+		{"Record.MarshalJSON nil", nil, no(func() {
+			b, err := nilRec.MarshalJSON()
+			require.NoError(t, err)
+			require.Equal(t, "null", string(b))
+		})},
+		{"Record.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroRec.MarshalJSON()) }},
+		{"json.Marshal zero Record", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroRec)) }},
+		{"json.Marshal Record with zero request", ticket.ErrMalformed, func() error { return e2(json.Marshal(&ticket.Record{Request: zeroReq})) }},
+		{"Record.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilRec.UnmarshalJSON([]byte(`{}`)) }},
+		{"Record.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Record).UnmarshalJSON(nil) }},
+
+		// Ticket
+		{"Ticket.MarshalJSON nil", nil, no(func() {
+			b, err := nilTicket.MarshalJSON()
+			require.NoError(t, err)
+			require.Equal(t, "null", string(b))
+		})},
+		{"Ticket.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroTicket.MarshalJSON()) }},
+		{"json.Marshal zero Ticket", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroTicket)) }},
+		{"json.Marshal Ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(json.Marshal(&zeroKeyTicket)) }},
+
+		// State, Kind, RecordError
+		{"State.String zero", nil, no(func() { require.Equal(t, "State(0)", ticket.State(0).String()) })},
+		{"State.PaperCode zero", nil, no(func() { require.Zero(t, ticket.State(0).PaperCode()) })},
+		{"State names", nil, no(func() {
+			for _, s := range []ticket.State{ticket.Valid, ticket.Listed, ticket.Transferred, ticket.Consumed} {
+				require.NotContains(t, s.String(), "State(")
+			}
+		})},
+		{"Kind.String zero", nil, no(func() { require.Equal(t, "Kind(0)", ticket.Kind(0).String()) })},
+		{"Kind names", nil, no(func() {
+			for _, k := range []ticket.Kind{ticket.KindBuy, ticket.KindList, ticket.KindDelist, ticket.KindTransfer, ticket.KindConsume} {
+				require.NotContains(t, k.String(), "Kind(")
+			}
+		})},
+		{"RecordError.Error nil", nil, no(func() { _ = nilErr.Error() })},
+		{"RecordError.Error zero", nil, no(func() { _ = new(ticket.RecordError).Error() })},
+		{"RecordError.Unwrap nil", nil, no(func() { require.Nil(t, nilErr.Unwrap()) })},
+		{"RecordError.Unwrap zero", nil, no(func() { require.Nil(t, new(ticket.RecordError).Unwrap()) })},
+
+		// NewMerchant, DefaultPolicy
+		{"NewMerchant nil key", ticket.ErrKey, func() error { return e2(ticket.NewMerchant(nilPriv, f.regPub, f.policy)) }},
+		{"NewMerchant zero key", ticket.ErrKey, func() error { return e2(ticket.NewMerchant(zeroPriv, f.regPub, f.policy)) }},
+		{"NewMerchant nil registrar", ticket.ErrKey, func() error { return e2(ticket.NewMerchant(w.merchantKey, nilPub, f.policy)) }},
+		{"NewMerchant zero registrar", ticket.ErrKey, func() error { return e2(ticket.NewMerchant(w.merchantKey, zeroPub, f.policy)) }},
+		{"NewMerchant zero policy", ticket.ErrPolicy, func() error { return e2(ticket.NewMerchant(w.merchantKey, f.regPub, zeroPolicy)) }},
+		{"NewMerchant zero schedule", ticket.ErrPolicy, func() error { return e2(ticket.NewMerchant(w.merchantKey, f.regPub, badPolicy)) }},
+		{"DefaultPolicy zero scale", nil, func() error {
+			return e2(ticket.NewMerchant(w.merchantKey, f.regPub, ticket.DefaultPolicy(tax.Scale{})))
+		}},
+
+		// Merchant methods on nil and zero receivers
+		{"Merchant.PublicKey nil", nil, no(func() { require.Nil(t, nilMerchant.PublicKey()) })},
+		{"Merchant.PublicKey zero", nil, no(func() { require.Nil(t, zeroMerch.PublicKey()) })},
+		{"Merchant.Buy nil", ticket.ErrKey, func() error { return e3(nilMerchant.Buy(f.buyReq, zeroFacts, t0)) }},
+		{"Merchant.Buy zero", ticket.ErrKey, func() error { return e3(zeroMerch.Buy(f.buyReq, zeroFacts, t0)) }},
+		{"Merchant.List nil", ticket.ErrKey, func() error { return e3(nilMerchant.List(f.valid.tk, f.list, goodStanding, later)) }},
+		{"Merchant.List zero", ticket.ErrKey, func() error { return e3(zeroMerch.List(f.valid.tk, f.list, goodStanding, later)) }},
+		{"Merchant.Delist nil", ticket.ErrKey, func() error { return e3(nilMerchant.Delist(f.listed.tk, f.delist, later)) }},
+		{"Merchant.Delist zero", ticket.ErrKey, func() error { return e3(zeroMerch.Delist(f.listed.tk, f.delist, later)) }},
+		{"Merchant.Transfer nil", ticket.ErrKey, func() error { return e3(nilMerchant.Transfer(f.listed.tk, f.transfer, goodStanding, later)) }},
+		{"Merchant.Transfer zero", ticket.ErrKey, func() error { return e3(zeroMerch.Transfer(f.listed.tk, f.transfer, goodStanding, later)) }},
+		{"Merchant.Consume nil", ticket.ErrKey, func() error { return e3(nilMerchant.Consume(f.valid.tk, f.cons, later)) }},
+		{"Merchant.Consume zero", ticket.ErrKey, func() error { return e3(zeroMerch.Consume(f.valid.tk, f.cons, later)) }},
+
+		// Transitions with nil and zero arguments
+		{"Buy nil request", ticket.ErrMalformed, func() error { return e3(w.m.Buy(nilReq, zeroFacts, t0)) }},
+		{"Buy zero request", ticket.ErrMalformed, func() error { return e3(w.m.Buy(zeroReq, zeroFacts, t0)) }},
+		{"Buy zero-kind request of the buy", ticket.ErrMalformed, func() error {
+			q := *f.buyReq
+			q.Kind = 0
+			return e3(w.m.Buy(&q, zeroFacts, t0))
+		}},
+		{"Buy request with zero merchant key", ticket.ErrMalformed, func() error { return e3(w.m.Buy(withMerchant(f.buyReq, zeroPub), zeroFacts, t0)) }},
+		{"Buy request with nil merchant key", ticket.ErrMalformed, func() error { return e3(w.m.Buy(withMerchant(f.buyReq, nilPub), zeroFacts, t0)) }},
+		{"Buy request with zero certificate", ticket.ErrMalformed, func() error { return e3(w.m.Buy(withCert(f.buyReq, zeroCert), zeroFacts, t0)) }},
+		{"Buy request with nil certificate", ticket.ErrMalformed, func() error { return e3(w.m.Buy(withCert(f.buyReq, nilCert), zeroFacts, t0)) }},
+		{"Buy zero time", ticket.ErrTime, func() error { return e3(w.m.Buy(f.buyReq, zeroFacts, zeroTime)) }},
+		{"Buy negative held count", ticket.ErrMalformed, func() error { return e3(w.m.Buy(f.buyReq, ticket.Facts{Held: -1}, t0)) }},
+		{"Buy zero facts", nil, func() error { return e3(w.m.Buy(f.buyReq, zeroFacts, t0)) }},
+		{"List nil ticket", ticket.ErrState, func() error { return e3(w.m.List(nilTicket, f.list, goodStanding, later)) }},
+		{"List zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.List(zeroTicket, f.list, goodStanding, later)) }},
+		{"List ticket with zero merchant key", ticket.ErrMalformed, func() error { return e3(w.m.List(&zeroKeyTicket, f.list, goodStanding, later)) }},
+		{"List ticket with zero holder", ticket.ErrMalformed, func() error { return e3(w.m.List(&noHolder, f.list, goodStanding, later)) }},
+		{"List nil request", ticket.ErrMalformed, func() error { return e3(w.m.List(f.valid.tk, nilReq, goodStanding, later)) }},
+		{"List zero request", ticket.ErrMalformed, func() error { return e3(w.m.List(f.valid.tk, zeroReq, goodStanding, later)) }},
+		{"List zero facts", ticket.ErrReputation, func() error { return e3(w.m.List(f.valid.tk, f.list, zeroFacts, later)) }},
+		{"Delist nil ticket", ticket.ErrState, func() error { return e3(w.m.Delist(nilTicket, f.delist, later)) }},
+		{"Delist zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Delist(zeroTicket, f.delist, later)) }},
+		{"Delist nil request", ticket.ErrMalformed, func() error { return e3(w.m.Delist(f.listed.tk, nilReq, later)) }},
+		{"Delist zero request", ticket.ErrMalformed, func() error { return e3(w.m.Delist(f.listed.tk, zeroReq, later)) }},
+		{"Delist zero time", ticket.ErrTime, func() error { return e3(w.m.Delist(f.listed.tk, f.delist, zeroTime)) }},
+		{"Transfer nil ticket", ticket.ErrState, func() error { return e3(w.m.Transfer(nilTicket, f.transfer, goodStanding, later)) }},
+		{"Transfer zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Transfer(zeroTicket, f.transfer, goodStanding, later)) }},
+		{"Transfer nil request", ticket.ErrMalformed, func() error { return e3(w.m.Transfer(f.listed.tk, nilReq, goodStanding, later)) }},
+		{"Transfer zero request", ticket.ErrMalformed, func() error { return e3(w.m.Transfer(f.listed.tk, zeroReq, goodStanding, later)) }},
+		{"Transfer zero facts", nil, func() error { return e3(w.m.Transfer(f.listed.tk, f.transfer, zeroFacts, later)) }},
+		{"Consume nil ticket", ticket.ErrState, func() error { return e3(w.m.Consume(nilTicket, f.cons, later)) }},
+		{"Consume zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Consume(zeroTicket, f.cons, later)) }},
+		{"Consume ticket with zero holder", ticket.ErrMalformed, func() error { return e3(w.m.Consume(&noHolder, f.cons, later)) }},
+		{"Consume nil request", ticket.ErrMalformed, func() error { return e3(w.m.Consume(f.valid.tk, nilReq, later)) }},
+		{"Consume zero request", ticket.ErrMalformed, func() error { return e3(w.m.Consume(f.valid.tk, zeroReq, later)) }},
+		{"Consume request with zero merchant key", ticket.ErrMalformed, func() error { return e3(w.m.Consume(f.valid.tk, withMerchant(f.cons, zeroPub), later)) }},
+
+		// Request constructors
+		{"NewBuyRequest nil user", ticket.ErrKey, func() error { return e2(ticket.NewBuyRequest(nilPriv, eve.cert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest zero user", ticket.ErrKey, func() error { return e2(ticket.NewBuyRequest(zeroPriv, eve.cert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest nil certificate", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, nilCert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest zero certificate", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, zeroCert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest nil merchant", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, nilPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest zero merchant", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, zeroPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest empty event", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "", "s", 1, t0)) }},
+		{"NewBuyRequest empty serial", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "e", "", 1, t0)) }},
+		{"NewBuyRequest zero time", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "e", "s", 1, zeroTime)) }},
+		{"NewBuyRequest another key", ticket.ErrSignature, func() error { return e2(ticket.NewBuyRequest(bob.key, eve.cert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest zero price", nil, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "e", "s", 0, t0)) }},
+		{"NewListRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewListRequest(nilPriv, f.valid.tk, 1, bob.wid, later)) }},
+		{"NewListRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewListRequest(zeroPriv, f.valid.tk, 1, bob.wid, later)) }},
+		{"NewListRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, nilTicket, 1, bob.wid, later)) }},
+		{"NewListRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, zeroTicket, 1, bob.wid, later)) }},
+		{"NewListRequest ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, &zeroKeyTicket, 1, bob.wid, later)) }},
+		{"NewListRequest zero payee", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, f.valid.tk, 1, zeroAddr, later)) }},
+		{"NewListRequest zero time", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, f.valid.tk, 1, bob.wid, zeroTime)) }},
+		{"NewDelistRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewDelistRequest(nilPriv, f.listed.tk, later)) }},
+		{"NewDelistRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewDelistRequest(zeroPriv, f.listed.tk, later)) }},
+		{"NewDelistRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewDelistRequest(eve.key, nilTicket, later)) }},
+		{"NewDelistRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewDelistRequest(eve.key, zeroTicket, later)) }},
+		{"NewDelistRequest ticket with zero holder", ticket.ErrMalformed, func() error { return e2(ticket.NewDelistRequest(eve.key, &noHolder, later)) }},
+		{"NewTransferRequest nil buyer", ticket.ErrKey, func() error { return e2(ticket.NewTransferRequest(nilPriv, w.alice.cert, f.listed.tk, later)) }},
+		{"NewTransferRequest zero buyer", ticket.ErrKey, func() error { return e2(ticket.NewTransferRequest(zeroPriv, w.alice.cert, f.listed.tk, later)) }},
+		{"NewTransferRequest nil certificate", ticket.ErrMalformed, func() error { return e2(ticket.NewTransferRequest(w.alice.key, nilCert, f.listed.tk, later)) }},
+		{"NewTransferRequest zero certificate", ticket.ErrMalformed, func() error { return e2(ticket.NewTransferRequest(w.alice.key, zeroCert, f.listed.tk, later)) }},
+		{"NewTransferRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewTransferRequest(w.alice.key, w.alice.cert, nilTicket, later)) }},
+		{"NewTransferRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewTransferRequest(w.alice.key, w.alice.cert, zeroTicket, later)) }},
+		{"NewConsumeRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewConsumeRequest(nilPriv, f.valid.tk, later)) }},
+		{"NewConsumeRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewConsumeRequest(zeroPriv, f.valid.tk, later)) }},
+		{"NewConsumeRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, nilTicket, later)) }},
+		{"NewConsumeRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, zeroTicket, later)) }},
+		{"NewConsumeRequest ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, &zeroKeyTicket, later)) }},
+
+		// Replay
+		{"Replay nil verifier", ticket.ErrKey, func() error { return e2(ticket.Replay(recs, nilVerifier)) }},
+		{"Replay nil records and verifier", ticket.ErrKey, func() error { return e2(ticket.Replay(nil, nilVerifier)) }},
+		{"Replay zero verifier", ticket.ErrPolicy, func() error { return e2(ticket.Replay(recs, zeroVerif)) }},
+		{"Replay nil registrar", ticket.ErrKey, func() error { return e2(ticket.Replay(recs, &nilRegistrar)) }},
+		{"Replay zero registrar", ticket.ErrKey, func() error { return e2(ticket.Replay(recs, &zeroRegistrar)) }},
+		{"Replay only nil and zero merchants", ticket.ErrKey, func() error { return e2(ticket.Replay(recs, &noMerchants)) }},
+		{"Replay nil records", ticket.ErrMalformed, func() error { return e2(ticket.Replay(nil, f.verifier)) }},
+		{"Replay nil record", ticket.ErrMalformed, func() error { return e2(ticket.Replay([]*ticket.Record{nilRec}, f.verifier)) }},
+		{"Replay zero record", ticket.ErrMalformed, func() error { return e2(ticket.Replay([]*ticket.Record{zeroRec}, f.verifier)) }},
+		{"Replay record with zero request", ticket.ErrMalformed, func() error {
+			return e2(ticket.Replay([]*ticket.Record{{Request: zeroReq}}, f.verifier))
+		}},
+		{"Replay zero record after a valid one", ticket.ErrMalformed, func() error { return e2(ticket.Replay([]*ticket.Record{recs[0], zeroRec}, f.verifier)) }},
+		{"Replay request with zero merchant key", ticket.ErrMalformed, func() error {
+			return e2(ticket.Replay([]*ticket.Record{zeroKeyRec}, &zeroKeyVerifier))
+		}},
+		{"Replay request with zero certificate", ticket.ErrMalformed, func() error {
+			rec := cloneRecord(t, recs[0])
+			rec.Request.Cert = zeroCert
+			return e2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
+		}},
+		{"Replay record with zero time", ticket.ErrTime, func() error {
+			rec := cloneRecord(t, recs[0])
+			rec.Time = zeroTime
+			return e2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
+		}},
+		{"Replay record with nil signatures", ticket.ErrMalformed, func() error {
+			rec := cloneRecord(t, recs[0])
+			rec.MerchantSig = nil
+			return e2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
+		}},
+		{"Replay a valid history", nil, func() error { return e2(ticket.Replay(recs, f.verifier)) }},
+	}
+	runNilCases(t, cases)
+	t.Logf("%d cases", len(cases))
+}
+
+// A key wiped with PrivateKey.Zero panics at the call, and the message
+// names the argument.
+func TestWipedKeyPanics(t *testing.T) {
+	w := newWorld(t)
+	h := w.bought(t)
+	wipedKey := func() *ecdsa.PrivateKey {
+		k, err := ecdsa.ParsePrivateKey(w.eve.key.Bytes())
+		require.NoError(t, err)
+		k.Zero()
+		return k
+	}
+	wipedMerchant := func() *ticket.Merchant {
+		k, err := ecdsa.ParsePrivateKey(w.merchantKey.Bytes())
+		require.NoError(t, err)
+		m, err := ticket.NewMerchant(k, w.registrar.PublicKey(), w.policy)
+		require.NoError(t, err)
+		k.Zero()
+		return m
+	}
+	buy, err := ticket.NewBuyRequest(w.carol.key, w.carol.cert, w.m.PublicKey(), "concert", "W-1", buyPrice, t0)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name, want string
+		call       func()
+	}{
+		{"IssueCertificate", "IssueCertificate: registrar", func() {
+			_, _ = ticket.IssueCertificate(wipedKey(), "x", w.eve.key.PublicKey(), w.eve.wid)
+		}},
+		{"NewMerchant", "NewMerchant: key", func() { _, _ = ticket.NewMerchant(wipedKey(), w.registrar.PublicKey(), w.policy) }},
+		{"NewBuyRequest", "NewBuyRequest: user", func() {
+			_, _ = ticket.NewBuyRequest(wipedKey(), w.eve.cert, w.m.PublicKey(), "e", "s", 1, t0)
+		}},
+		{"NewListRequest", "NewListRequest: holder", func() { _, _ = ticket.NewListRequest(wipedKey(), h.tk, 1, w.eve.wid, t0) }},
+		{"NewDelistRequest", "NewDelistRequest: holder", func() { _, _ = ticket.NewDelistRequest(wipedKey(), h.tk, t0) }},
+		{"NewTransferRequest", "NewTransferRequest: buyer", func() { _, _ = ticket.NewTransferRequest(wipedKey(), w.eve.cert, h.tk, t0) }},
+		{"NewConsumeRequest", "NewConsumeRequest: holder", func() { _, _ = ticket.NewConsumeRequest(wipedKey(), h.tk, t0) }},
+		// Before anything else is checked: the call is the mistake.
+		{"NewConsumeRequest nil ticket", "NewConsumeRequest: holder", func() { _, _ = ticket.NewConsumeRequest(wipedKey(), nil, t0) }},
+		{"Merchant.Buy", "Merchant.Buy: the merchant's key", func() { _, _, _ = wipedMerchant().Buy(buy, ticket.Facts{}, t0) }},
+		{"Merchant.List", "Merchant.List: the merchant's key", func() { _, _, _ = wipedMerchant().List(h.tk, nil, ticket.Facts{}, t0) }},
+		{"Merchant.Delist", "Merchant.Delist: the merchant's key", func() { _, _, _ = wipedMerchant().Delist(h.tk, nil, t0) }},
+		{"Merchant.Transfer", "Merchant.Transfer: the merchant's key", func() {
+			_, _, _ = wipedMerchant().Transfer(h.tk, nil, ticket.Facts{}, t0)
+		}},
+		{"Merchant.Consume", "Merchant.Consume: the merchant's key", func() { _, _, _ = wipedMerchant().Consume(nil, nil, t0) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				msg, ok := recover().(string)
+				require.True(t, ok, "no panic with a message")
+				require.Contains(t, msg, "ticket: "+tc.want)
+				require.Contains(t, msg, "wiped")
+			}()
+			tc.call()
+		})
+	}
+}
+
+// Every exported identifier of the package appears in this file: a new
+// function, method or type needs its nil and zero-value cases here.
+func TestNilInputCoversAPI(t *testing.T) {
+	requireCovers(t, ".", "nilinput_test.go")
+}
+
+// requireCovers parses the package in dir (tests excluded) and requires
+// every exported top-level name, and every exported method as ".Name(",
+// to occur in the file named test.
+func requireCovers(t *testing.T, dir, test string) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(dir, test))
+	require.NoError(t, err)
+	text := string(src)
+	fset := token.NewFileSet()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	require.NoError(t, err)
+	n := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, decl := range file.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if !d.Name.IsExported() {
+					continue
+				}
+				n++
+				if d.Recv == nil {
+					require.True(t, strings.Contains(text, "."+d.Name.Name+"("), "function %s does not appear in %s", d.Name.Name, test)
+					continue
+				}
+				recv := d.Recv.List[0].Type
+				if s, ok := recv.(*ast.StarExpr); ok {
+					recv = s.X
+				}
+				if id, ok := recv.(*ast.Ident); ok && !id.IsExported() {
+					continue
+				}
+				require.True(t, strings.Contains(text, "."+d.Name.Name+"("), "method %v.%s does not appear in %s", recv, d.Name.Name, test)
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					var names []*ast.Ident
+					switch s := spec.(type) {
+					case *ast.TypeSpec:
+						names = []*ast.Ident{s.Name}
+					case *ast.ValueSpec:
+						names = s.Names
+					}
+					for _, id := range names {
+						if id.IsExported() {
+							n++
+							require.True(t, strings.Contains(text, "."+id.Name), "%s does not appear in %s", id.Name, test)
+						}
+					}
+				}
+			}
+		}
+	}
+	require.Positive(t, n)
+	t.Logf("%d exported identifiers", n)
+}
+
+// sentinels are the package's errors, for the message checks.
+var sentinels = []error{
+	ticket.ErrMalformed, ticket.ErrKey, ticket.ErrWID, ticket.ErrPolicy, ticket.ErrSignature,
+	ticket.ErrCertificate, ticket.ErrForeign, ticket.ErrState, ticket.ErrNotHolder, ticket.ErrTime,
+	ticket.ErrLimit, ticket.ErrTransferLimit, ticket.ErrReputation, ticket.ErrPrice, ticket.ErrMismatch,
+}
