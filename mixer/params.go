@@ -291,7 +291,15 @@ func compareAddress(a, b ecdsa.Address) int {
 
 type keyBytes = [ecdsa.PublicKeySize]byte
 
-func keyOf(pk *ecdsa.PublicKey) keyBytes { return keyBytes(pk.Bytes()) }
+// keyOf returns the compressed encoding of pk as a map key (zero for a nil
+// or zero-value key).
+func keyOf(pk *ecdsa.PublicKey) keyBytes {
+	var k keyBytes
+	if pk != nil {
+		copy(k[:], pk.Bytes())
+	}
+	return k
+}
 
 // checkPrivateKey refuses a nil key and a zero (wiped) one.
 func checkPrivateKey(key *ecdsa.PrivateKey) error {

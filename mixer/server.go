@@ -427,13 +427,17 @@ type CheckedRegistration struct {
 	err error
 }
 
-// Err returns why the registration was refused, or nil.
+// Err returns why the registration was refused, or nil when it may be
+// accepted. A CheckedRegistration that Check did not make gives ErrParams.
 func (c *CheckedRegistration) Err() error {
-	if c == nil {
-		return fmt.Errorf("%w: nil checked registration", ErrParams)
+	if c == nil || (c.reg == nil && c.err == nil) {
+		return errChecked
 	}
 	return c.err
 }
+
+// errChecked is the error of a CheckedRegistration that Check did not make.
+var errChecked = fmt.Errorf("%w: registration not checked by Server.Check", ErrParams)
 
 // Check parses a batch of output registrations and verifies their ring
 // signatures over the session's ring, using up to workers goroutines
@@ -492,14 +496,11 @@ func (s *Server) Accept(c *CheckedRegistration, now time.Time) ([]Message, error
 	if !s.made() {
 		return nil, errServer
 	}
-	if c == nil {
-		return nil, fmt.Errorf("%w: nil checked registration", ErrParams)
+	if err := c.Err(); err != nil {
+		return nil, err
 	}
 	if c.by != s {
 		return nil, fmt.Errorf("%w: checked by another session", ErrWrongSession)
-	}
-	if c.err != nil {
-		return nil, c.err
 	}
 	g := c.reg
 	if err := s.accepting(g.session, PhaseRegistering, s.cfg.Deadlines.Register, now); err != nil {

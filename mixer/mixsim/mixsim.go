@@ -189,9 +189,13 @@ type Attempt struct {
 	Refused []Refused
 }
 
-// Total returns the traffic of the session, all stages together.
+// Total returns the traffic of the session, all stages together (zero for
+// a nil Attempt).
 func (a *Attempt) Total() Traffic {
 	var t Traffic
+	if a == nil {
+		return t
+	}
 	for _, s := range a.Traffic {
 		t.add(s)
 	}
@@ -219,9 +223,13 @@ type Report struct {
 	Clients []ClientResult
 }
 
-// Traffic returns the traffic per stage over all sessions.
+// Traffic returns the traffic per stage over all sessions (zero for a nil
+// Report).
 func (r *Report) Traffic() [NumStages]Traffic {
 	var t [NumStages]Traffic
+	if r == nil {
+		return t
+	}
 	for _, a := range r.Attempts {
 		for s := range t {
 			t[s].add(a.Traffic[s])
@@ -230,11 +238,19 @@ func (r *Report) Traffic() [NumStages]Traffic {
 	return t
 }
 
-// WriteTable prints the traffic per session and stage, and the totals.
+// WriteTable prints the traffic per session and stage, and the totals. A nil
+// Report prints the header and zero totals; a nil w is an error.
 func (r *Report) WriteTable(w io.Writer) error {
+	if w == nil {
+		return errors.New("mixsim: WriteTable to a nil writer")
+	}
+	var attempts []Attempt
+	if r != nil {
+		attempts = r.Attempts
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-8s %-13s %9s %10s\n", "session", "stage", "messages", "bytes")
-	for i, a := range r.Attempts {
+	for i, a := range attempts {
 		for _, s := range Stages() {
 			fmt.Fprintf(&b, "%-8d %-13v %9d %10d\n", i+1, s, a.Traffic[s].Messages, a.Traffic[s].Bytes)
 		}
