@@ -1,0 +1,275 @@
+package tax_test
+
+// Every exported function and method of the package, called with nil and
+// zero-value arguments and receivers: nothing panics, and where an error is
+// returned it matches the documented sentinel. TestNilInputCoversAPI checks
+// that every exported identifier appears in this file.
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cbets/cbets/tax"
+	"github.com/stretchr/testify/require"
+)
+
+// nilCase is one call. want is the sentinel its error must match, or nil
+// when the call must succeed or returns no error.
+type nilCase struct {
+	name string
+	want error
+	call func() error
+}
+
+// e2 keeps the error of a call with two results.
+func e2[A any](_ A, err error) error { return err }
+
+// no runs f, which returns no error.
+func no(f func()) func() error { return func() error { f(); return nil } }
+
+func TestNilInput(t *testing.T) {
+	var (
+		nilSchedule  *tax.Schedule
+		zeroSchedule = new(tax.Schedule)
+		nilMarket    *tax.Market
+		zeroMarket   = new(tax.Market)
+		zeroScale    tax.Scale
+		zeroDiscount tax.Discount
+		zeroParams   tax.Params
+		zeroAmount   tax.Amount
+	)
+	market, err := tax.NewMarket(tax.PaperSetting())
+	require.NoError(t, err)
+	full := tax.Table5(zeroScale)
+	cents, err := tax.NewScale(100)
+	require.NoError(t, err)
+	nan := math.NaN()
+
+	cases := []nilCase{
+		// Scale and amounts
+		{"NewScale 0", tax.ErrScale, func() error { return e2(tax.NewScale(0)) }},
+		{"Scale.UnitsPerCoin zero", nil, no(func() { require.Equal(t, int64(1), zeroScale.UnitsPerCoin()) })},
+		{"Scale.Decimals zero", nil, no(func() { require.Zero(t, zeroScale.Decimals()) })},
+		{"Scale.Coins zero", nil, func() error { return e2(zeroScale.Coins(0)) }},
+		{"Scale.Coins overflow", tax.ErrOverflow, func() error { return e2(cents.Coins(math.MaxInt64)) }},
+		{"Scale.Parse empty", tax.ErrSyntax, func() error { return e2(zeroScale.Parse("")) }},
+		{"Scale.Parse precision", tax.ErrPrecision, func() error { return e2(zeroScale.Parse("0.5")) }},
+		{"Scale.Format zero", nil, no(func() { require.Equal(t, "0", zeroScale.Format(zeroAmount)) })},
+		{"Scale.String zero", nil, no(func() { require.Equal(t, "1 units per coin", zeroScale.String()) })},
+		{"MaxScaleExponent", tax.ErrScale, func() error { return e2(tax.NewScale(int64(math.Pow10(tax.MaxScaleExponent + 1)))) }},
+
+		// Rates, kinds, models
+		{"Rate.String zero", nil, no(func() { require.Equal(t, "0%", tax.Rate(0).String()) })},
+		{"Rate units", nil, no(func() { require.Equal(t, tax.MaxRate, 100*tax.Percent*tax.BasisPoint) })},
+		{"Kind.String zero", nil, no(func() { require.Equal(t, "Kind(0)", tax.Kind(0).String()) })},
+		{"Kind names", nil, no(func() {
+			for _, k := range []tax.Kind{tax.FullRate, tax.Marginal, tax.Quadratic} {
+				require.NotContains(t, k.String(), "Kind(")
+			}
+		})},
+		{"Model.String zero", nil, no(func() { require.Equal(t, "Model(0)", tax.Model(0).String()) })},
+		{"Model names", nil, no(func() {
+			for _, m := range []tax.Model{tax.ModelPrinted, tax.ModelConcave} {
+				require.NotContains(t, m.String(), "Model(")
+			}
+		})},
+
+		// Schedule constructors
+		{"NewFullRate nil brackets", tax.ErrBrackets, func() error { return e2(tax.NewFullRate(zeroScale, nil)) }},
+		{"NewMarginal nil brackets", tax.ErrBrackets, func() error { return e2(tax.NewMarginal(zeroScale, nil)) }},
+		{"NewFullRate zero bracket", nil, func() error { return e2(tax.NewFullRate(zeroScale, []tax.Bracket{{}})) }},
+		{"NewMarginal zero bracket", nil, func() error { return e2(tax.NewMarginal(zeroScale, []tax.Bracket{{}})) }},
+		{"NewFullRate rate above 100%", tax.ErrRate, func() error {
+			return e2(tax.NewFullRate(zeroScale, []tax.Bracket{{Rate: tax.MaxRate + 1}}))
+		}},
+		{"Table5Brackets zero scale", nil, no(func() { require.Len(t, tax.Table5Brackets(zeroScale), 7) })},
+		{"Table5 zero scale", nil, no(func() { require.Equal(t, tax.FullRate, tax.Table5(zeroScale).Kind()) })},
+		{"Table5Marginal zero scale", nil, no(func() { require.Equal(t, tax.Marginal, tax.Table5Marginal(zeroScale).Kind()) })},
+		{"Equation41 zero scale", nil, no(func() { require.Equal(t, tax.Quadratic, tax.Equation41(zeroScale).Kind()) })},
+
+		// Schedule methods on nil and zero receivers
+		{"Schedule.Kind nil", nil, no(func() { require.Zero(t, nilSchedule.Kind()) })},
+		{"Schedule.Kind zero", nil, no(func() { require.Zero(t, zeroSchedule.Kind()) })},
+		{"Schedule.Scale nil", nil, no(func() { require.Equal(t, zeroScale, nilSchedule.Scale()) })},
+		{"Schedule.Scale zero", nil, no(func() { require.Equal(t, zeroScale, zeroSchedule.Scale()) })},
+		{"Schedule.Brackets nil", nil, no(func() { require.Nil(t, nilSchedule.Brackets()) })},
+		{"Schedule.Brackets zero", nil, no(func() { require.Nil(t, zeroSchedule.Brackets()) })},
+		{"Schedule.Tax nil", nil, no(func() { require.Zero(t, nilSchedule.Tax(100)) })},
+		{"Schedule.Tax zero", nil, no(func() { require.Zero(t, zeroSchedule.Tax(100)) })},
+		{"Schedule.Tax zero difference", nil, no(func() { require.Zero(t, full.Tax(zeroAmount)) })},
+		{"Schedule.Notches nil", nil, no(func() { require.Nil(t, nilSchedule.Notches()) })},
+		{"Schedule.Notches zero", nil, no(func() { require.Nil(t, zeroSchedule.Notches()) })},
+		{"Schedule.Settle nil", tax.ErrSchedule, func() error { return e2(nilSchedule.Settle(1, 2)) }},
+		{"Schedule.Settle zero", tax.ErrSchedule, func() error { return e2(zeroSchedule.Settle(1, 2)) }},
+		{"Schedule.Settle zero amounts", nil, func() error { return e2(full.Settle(zeroAmount, zeroAmount)) }},
+		{"Schedule.Settle negative", tax.ErrNegative, func() error { return e2(full.Settle(-1, 0)) }},
+		{"Schedule.SettleDiscounted nil", tax.ErrSchedule, func() error {
+			return e2(nilSchedule.SettleDiscounted(1, 2, 0, zeroDiscount))
+		}},
+		{"Schedule.SettleDiscounted zero", tax.ErrSchedule, func() error {
+			return e2(zeroSchedule.SettleDiscounted(1, 2, 0, zeroDiscount))
+		}},
+		{"Schedule.SettleDiscounted zero discount", nil, func() error {
+			st, err := full.SettleDiscounted(0, 10, math.MaxInt64, zeroDiscount)
+			require.False(t, st.Discounted)
+			return err
+		}},
+
+		// Discount
+		{"NewDiscount zero", nil, func() error { return e2(tax.NewDiscount(0, 0)) }},
+		{"NewDiscount above 100%", tax.ErrRate, func() error { return e2(tax.NewDiscount(0, tax.MaxRate+1)) }},
+		{"PaperDiscount", nil, no(func() { require.True(t, tax.PaperDiscount().Applies(1501)) })},
+		{"Discount.Threshold zero", nil, no(func() { require.Zero(t, zeroDiscount.Threshold()) })},
+		{"Discount.Charged zero", nil, no(func() { require.Equal(t, tax.MaxRate, zeroDiscount.Charged()) })},
+		{"Discount.Applies zero", nil, no(func() { require.False(t, zeroDiscount.Applies(math.MaxInt64)) })},
+
+		// Market constructors
+		{"NewMarket zero params", tax.ErrParams, func() error { return e2(tax.NewMarket(zeroParams)) }},
+		{"NewMarket NaN", tax.ErrParams, func() error {
+			p := tax.PaperSetting()
+			p.Eta = nan
+			return e2(tax.NewMarket(p))
+		}},
+		{"NewMarket too many agents", tax.ErrParams, func() error {
+			p := tax.PaperSetting()
+			p.TransferMax = make([]float64, tax.MaxAgents)
+			return e2(tax.NewMarket(p))
+		}},
+		{"NewMarket too many iterations", tax.ErrParams, func() error {
+			p := tax.PaperSetting()
+			p.MaxIterations = tax.MaxMarketIterations + 1
+			return e2(tax.NewMarket(p))
+		}},
+		{"PaperSetting", nil, func() error { return e2(tax.NewMarket(tax.PaperSetting())) }},
+
+		// Market methods on nil and zero receivers
+		{"Market.Params nil", nil, no(func() { require.Zero(t, nilMarket.Params().Model) })},
+		{"Market.Params zero", nil, no(func() { require.Zero(t, zeroMarket.Params().Model) })},
+		{"Market.Buyers nil", nil, no(func() { require.Zero(t, nilMarket.Buyers()) })},
+		{"Market.Buyers zero", nil, no(func() { require.Zero(t, zeroMarket.Buyers()) })},
+		{"Market.Transferees nil", nil, no(func() { require.Zero(t, nilMarket.Transferees()) })},
+		{"Market.Transferees zero", nil, no(func() { require.Zero(t, zeroMarket.Transferees()) })},
+		{"Market.Satisfaction nil", tax.ErrDomain, func() error { return e2(nilMarket.Satisfaction(0, 0)) }},
+		{"Market.Satisfaction zero", tax.ErrDomain, func() error { return e2(zeroMarket.Satisfaction(0, 0)) }},
+		{"Market.Satisfaction NaN", tax.ErrDomain, func() error { return e2(market.Satisfaction(0, nan)) }},
+		{"Market.Cost nil", tax.ErrDomain, func() error { return e2(nilMarket.Cost(0, 0)) }},
+		{"Market.Cost zero", tax.ErrDomain, func() error { return e2(zeroMarket.Cost(0, 0)) }},
+		{"Market.Cost NaN", tax.ErrDomain, func() error { return e2(market.Cost(0, nan)) }},
+		{"Market.BuyerBid nil", tax.ErrDomain, func() error { return e2(nilMarket.BuyerBid(0, 0, 0)) }},
+		{"Market.BuyerBid zero", tax.ErrDomain, func() error { return e2(zeroMarket.BuyerBid(0, 0, 0)) }},
+		{"Market.BuyerBid NaN", tax.ErrDomain, func() error { return e2(market.BuyerBid(0, nan, 1)) }},
+		{"Market.TransfereeBid nil", tax.ErrDomain, func() error { return e2(nilMarket.TransfereeBid(0, 0)) }},
+		{"Market.TransfereeBid zero", tax.ErrDomain, func() error { return e2(zeroMarket.TransfereeBid(0, 0)) }},
+		{"Market.TransfereeBid zero volume", nil, func() error { return e2(market.TransfereeBid(0, 0)) }},
+		{"Market.Run nil", tax.ErrParams, func() error { return e2(nilMarket.Run()) }},
+		{"Market.Run zero", tax.ErrParams, func() error { return e2(zeroMarket.Run()) }},
+		{"Market.RunSeeded nil", tax.ErrParams, func() error { return e2(nilMarket.RunSeeded(0)) }},
+		{"Market.RunSeeded zero", tax.ErrParams, func() error { return e2(zeroMarket.RunSeeded(0)) }},
+
+		// Result, Step, Settlement, Notch and Bracket are plain values.
+		{"zero Result and Step", nil, no(func() {
+			var r tax.Result
+			var s tax.Step
+			require.Zero(t, r.Iterations+s.Iteration)
+		})},
+		{"zero Settlement and Notch", nil, no(func() {
+			var st tax.Settlement
+			var n tax.Notch
+			require.Zero(t, st.Tax+n.Keep)
+		})},
+	}
+	seen := map[string]bool{}
+	for _, c := range cases {
+		require.False(t, seen[c.name], "case %q twice", c.name)
+		seen[c.name] = true
+		t.Run(c.name, func(t *testing.T) {
+			var err error
+			require.NotPanics(t, func() { err = c.call() })
+			if c.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, c.want)
+			require.Len(t, prefix.FindAllString(err.Error(), -1), 1, "package prefix repeated: %v", err)
+		})
+	}
+	t.Logf("%d cases", len(cases))
+}
+
+// prefix finds the package prefix ("syntax: " is not one).
+var prefix = regexp.MustCompile(`\btax: `)
+
+// The sentinels: every error of the package wraps one of them.
+var sentinels = []error{tax.ErrScale, tax.ErrRate, tax.ErrBrackets, tax.ErrSchedule, tax.ErrNegative,
+	tax.ErrOverflow, tax.ErrSyntax, tax.ErrPrecision, tax.ErrParams, tax.ErrDomain, tax.ErrNumeric}
+
+func TestSentinelsDistinct(t *testing.T) {
+	for i, a := range sentinels {
+		require.True(t, strings.HasPrefix(a.Error(), "tax: "), a.Error())
+		for _, b := range sentinels[i+1:] {
+			require.NotErrorIs(t, a, b)
+		}
+	}
+}
+
+// Every exported identifier of the package appears in this file: a new
+// function, method or type needs its nil and zero-value cases here.
+func TestNilInputCoversAPI(t *testing.T) {
+	src, err := os.ReadFile("nilinput_test.go")
+	require.NoError(t, err)
+	text := string(src)
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	n := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, decl := range file.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if !d.Name.IsExported() {
+					continue
+				}
+				if d.Recv != nil {
+					recv := d.Recv.List[0].Type
+					if s, ok := recv.(*ast.StarExpr); ok {
+						recv = s.X
+					}
+					if id, ok := recv.(*ast.Ident); ok && !id.IsExported() {
+						continue
+					}
+				}
+				n++
+				require.True(t, strings.Contains(text, "."+d.Name.Name+"("), "%s does not appear in nilinput_test.go", d.Name.Name)
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					var names []*ast.Ident
+					switch s := spec.(type) {
+					case *ast.TypeSpec:
+						names = []*ast.Ident{s.Name}
+					case *ast.ValueSpec:
+						names = s.Names
+					}
+					for _, id := range names {
+						if id.IsExported() {
+							n++
+							require.True(t, strings.Contains(text, "."+id.Name), "%s does not appear in nilinput_test.go", id.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d exported identifiers", n)
+}
