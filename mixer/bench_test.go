@@ -1,39 +1,69 @@
 package mixer_test
 
 import (
+	"flag"
 	"fmt"
 	"runtime"
 	"testing"
 	"time"
 
+	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/mixer"
 	"github.com/cbets/cbets/mixer/mixsim"
 	"github.com/cbets/cbets/ringsig"
 )
+
+// large adds the benchmarks of 50- and 100-member sessions, which take
+// about a second per operation (a 100-member round) and several seconds to
+// set up. Without it every benchmark of the package is of 10 members (but
+// BenchmarkRing's, of 10 and 100), and the package's benchmarks take well
+// under two minutes with the default -benchtime or with -benchtime=100x.
+// With it, use the default -benchtime or a small count, and give the
+// packages before the flag (go test hands the flags after the first one it
+// does not know, and what follows, to the test binary):
+//
+//	go test ./mixer/... -run '^$' -bench . -mixer.large
+//	go test ./mixer -run '^$' -bench Round -benchtime=3x -mixer.large
+var large = flag.Bool("mixer.large", false, "also run the mixer benchmarks of 50 and 100 participants")
+
+// sizes returns the session sizes to measure: 10, and with -mixer.large
+// the given larger ones.
+func sizes(larger ...int) []int {
+	if *large {
+		return append([]int{10}, larger...)
+	}
+	return []int{10}
+}
 
 // BenchmarkRound is a whole simulated round with one output per
 // participant: every key derivation, ring signature, R-bound signature and
 // verification of the server and of every client, the encodings and the
 // parsing, all on this machine. The clients audit their own outputs
 // (AuditOwn) and work GOMAXPROCS at a time, as they would on their own
-// machines; the server verifies with GOMAXPROCS workers. The "sequential"
-// case runs the clients one after the other. See BenchmarkClientAudit for
-// what AuditAll adds per client.
+// machines; the server verifies with GOMAXPROCS workers. The
+// "sequential" case runs the clients one after the other. See
+// BenchmarkClientAudit for what AuditAll adds per client.
+//
+// N=10 always runs; N=50, N=100 and N=100/sequential only with
+// -mixer.large.
 func BenchmarkRound(b *testing.B) {
-	for _, n := range []int{10, 50, 100} {
+	for _, n := range sizes(50, 100) {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
 			benchRound(b, mixsim.Config{Participants: n, Audit: mixer.AuditOwn, ClientWorkers: runtime.GOMAXPROCS(0)})
 		})
 	}
-	b.Run("N=100/sequential", func(b *testing.B) {
-		benchRound(b, mixsim.Config{Participants: 100, Audit: mixer.AuditOwn})
-	})
+	if *large {
+		b.Run("N=100/sequential", func(b *testing.B) {
+			benchRound(b, mixsim.Config{Participants: 100, Audit: mixer.AuditOwn})
+		})
+	}
 }
 
 // BenchmarkRoundAuditAll is BenchmarkRound with every client re-verifying
-// every ring signature, all on this machine.
+// every ring signature, all on this machine: N=10 always, N=50 only with
+// -mixer.large.
 func BenchmarkRoundAuditAll(b *testing.B) {
-	for _, n := range []int{10} {
+	for _, n := range sizes(50) {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
 			benchRound(b, mixsim.Config{Participants: n, Audit: mixer.AuditAll, ClientWorkers: runtime.GOMAXPROCS(0)})
 		})
@@ -80,18 +110,54 @@ func atRegistrations(b *testing.B, n int) (*world, [][]byte) {
 }
 
 // BenchmarkServerCheck is the server's verification of the registrations
-// of a 100-member session (100 ring signatures over 100 members).
+// of an N-member session (N ring signatures over N members), with one and
+// two workers: N=10 always, N=100 only with -mixer.large.
 func BenchmarkServerCheck(b *testing.B) {
-	w, batch := atRegistrations(b, 100)
-	for _, workers := range []int{1, 2} {
-		b.Run(fmt.Sprintf("N=100/workers=%d", workers), func(b *testing.B) {
+	for _, n := range sizes(100) {
+		w, batch := atRegistrations(b, n)
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("N=%d/workers=%d", n, workers), func(b *testing.B) {
+				b.ReportAllocs()
+				cpu := cpuTime()
+				for b.Loop() {
+					for _, c := range w.server.Check(batch, workers) {
+						if c.Err() != nil {
+							b.Fatal(c.Err())
+						}
+					}
+				}
+				reportCPU(b, cpu)
+			})
+		}
+	}
+}
+
+// BenchmarkClientAudit is what AuditAll adds to one client of an N-member
+// session: re-verifying the N outputs' ring signatures. N=10 always, N=100
+// only with -mixer.large.
+func BenchmarkClientAudit(b *testing.B) {
+	for _, n := range sizes(100) {
+		w, batch := atRegistrations(b, n)
+		var txb []byte
+		for _, g := range batch {
+			out, err := w.server.Handle(g, w.now)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(out) == 1 {
+				txb = out[0].Data
+			}
+		}
+		tx, err := mixer.ParseTransaction(txb)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("N=%d/workers=1", n), func(b *testing.B) {
 			b.ReportAllocs()
 			cpu := cpuTime()
 			for b.Loop() {
-				for _, c := range w.server.Check(batch, workers) {
-					if c.Err() != nil {
-						b.Fatal(c.Err())
-					}
+				if err := tx.VerifySignatures(1); err != nil {
+					b.Fatal(err)
 				}
 			}
 			reportCPU(b, cpu)
@@ -99,104 +165,85 @@ func BenchmarkServerCheck(b *testing.B) {
 	}
 }
 
-// BenchmarkClientAudit is what AuditAll adds to one client of a
-// 100-member session: re-verifying the 100 outputs' ring signatures.
-func BenchmarkClientAudit(b *testing.B) {
-	w, batch := atRegistrations(b, 100)
-	var txb []byte
-	for _, g := range batch {
-		out, err := w.server.Handle(g, w.now)
+// BenchmarkRing measures the three ringsig operations of an N-member
+// round: NewRing (each party builds the ring once), Sign (each member, once
+// per slot) and Verify (the server, once per output; an auditing client
+// too). Each operation takes milliseconds and the setup is one signature,
+// so N=10 and N=100 both always run.
+func BenchmarkRing(b *testing.B) {
+	for _, n := range []int{10, 100} {
+		keys := make([]*ecdsa.PublicKey, n)
+		signer := keyFrom(b, "participant 0")
+		keys[0] = signer.PublicKey()
+		for i := 1; i < n; i++ {
+			keys[i] = keyFrom(b, fmt.Sprintf("participant %d", i)).PublicKey()
+		}
+		ring, err := ringsig.NewRing(keys)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(out) == 1 {
-			txb = out[0].Data
-		}
-	}
-	tx, err := mixer.ParseTransaction(txb)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Run("N=100/workers=1", func(b *testing.B) {
-		b.ReportAllocs()
-		cpu := cpuTime()
-		for b.Loop() {
-			if err := tx.VerifySignatures(1); err != nil {
-				b.Fatal(err)
-			}
-		}
-		reportCPU(b, cpu)
-	})
-}
-
-// BenchmarkRing measures the three ringsig operations of a 100-member
-// round: NewRing (each party builds the ring once), Sign (each member, once
-// per slot) and Verify (the server, once per output; an auditing client
-// too).
-func BenchmarkRing(b *testing.B) {
-	w, batch := atRegistrations(b, 100)
-	ring, err := ringsig.NewRing(w.server.Roster().Ring())
-	if err != nil {
-		b.Fatal(err)
-	}
-	sid := w.server.Session()
-	scope, err := ringsig.NewScope(append(sid[:], 0, 0, 0, 0))
-	if err != nil {
-		b.Fatal(err)
-	}
-	g := batch[0]
-	size := ringsig.SignatureSize(100)
-	sig, err := ringsig.ParseSignature(g[len(g)-size:])
-	if err != nil {
-		b.Fatal(err)
-	}
-	msg := g[:len(g)-size-4]
-	keys := w.server.Roster().Ring()
-	b.Run("NewRing/N=100", func(b *testing.B) {
-		b.ReportAllocs()
-		cpu := cpuTime()
-		for b.Loop() {
-			if _, err := ringsig.NewRing(keys); err != nil {
-				b.Fatal(err)
-			}
-		}
-		reportCPU(b, cpu)
-	})
-	b.Run("Sign/N=100", func(b *testing.B) {
-		idx := ring.Index(w.keys[0].PublicKey())
-		b.ReportAllocs()
-		cpu := cpuTime()
-		for b.Loop() {
-			if _, err := ringsig.Sign(w.keys[0], ring, idx, scope, msg, nil); err != nil {
-				b.Fatal(err)
-			}
-		}
-		reportCPU(b, cpu)
-	})
-	b.Run("Verify/N=100", func(b *testing.B) {
-		b.ReportAllocs()
-		cpu := cpuTime()
-		for b.Loop() {
-			if _, err := ringsig.Verify(ring, scope, msg, sig); err != nil {
-				b.Fatal(err)
-			}
-		}
-		reportCPU(b, cpu)
-	})
-}
-
-// BenchmarkParseTransaction decodes the transaction of a 100-member round.
-func BenchmarkParseTransaction(b *testing.B) {
-	rep, err := mixsim.Run(mixsim.Config{Participants: 100, Audit: mixer.AuditOwn})
-	if err != nil {
-		b.Fatal(err)
-	}
-	txb := rep.Signed.Transaction().Bytes()
-	b.SetBytes(int64(len(txb)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := mixer.ParseTransaction(txb); err != nil {
+		var sid mixer.SessionID
+		scope, err := ringsig.NewScope(append(sid[:], 0, 0, 0, 0))
+		if err != nil {
 			b.Fatal(err)
 		}
+		msg := []byte("CBETS/mixer/v1/registration")
+		idx := ring.Index(signer.PublicKey())
+		sig, err := ringsig.Sign(signer, ring, idx, scope, msg, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("NewRing/N=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				if _, err := ringsig.NewRing(keys); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+		b.Run(fmt.Sprintf("Sign/N=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				if _, err := ringsig.Sign(signer, ring, idx, scope, msg, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+		b.Run(fmt.Sprintf("Verify/N=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				if _, err := ringsig.Verify(ring, scope, msg, sig); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+	}
+}
+
+// BenchmarkParseTransaction decodes the transaction of an N-member round:
+// N=10 always, N=100 (whose setup is a whole round) only with
+// -mixer.large.
+func BenchmarkParseTransaction(b *testing.B) {
+	for _, n := range sizes(100) {
+		rep, err := mixsim.Run(mixsim.Config{Participants: n, Audit: mixer.AuditOwn})
+		if err != nil {
+			b.Fatal(err)
+		}
+		txb := rep.Signed.Transaction().Bytes()
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(txb)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := mixer.ParseTransaction(txb); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package mixsim_test
 
 import (
+	"flag"
 	"testing"
 
 	"github.com/cbets/cbets/mixer"
@@ -33,3 +34,7 @@ func TestRunCompletes(t *testing.T) {
 	}
 	require.Equal(t, mixsim.DefaultParams(), rep.Params)
 }
+
+// The mixer benchmarks take -mixer.large; mixsim has no large benchmarks,
+// but accepts the flag so that it can be given for ./mixer/... as a whole.
+var _ = flag.Bool("mixer.large", false, "no effect in mixsim (see the mixer benchmarks)")
