@@ -258,7 +258,7 @@ func (c *Client) Handle(data []byte, now time.Time) ([]Message, error) {
 		}
 		return nil, c.handleSigned(st)
 	}
-	return nil, fmt.Errorf("%w: a client does not take a %v", ErrPhase, kind)
+	return nil, fmt.Errorf("%w: a client takes no %v", ErrPhase, kind)
 }
 
 // failWith ends the client with err.

@@ -135,6 +135,7 @@ func TestClientRefuses(t *testing.T) {
 			require.NoError(t, err)
 			msg, err := w.answer(t, tc.victim, evil.Bytes())
 			requireRefusal(t, w, tc.victim, msg, err, tc.want)
+			requireReadable(t, err)
 			f, err := mixer.ParseRefusal(msg.Data)
 			require.NoError(t, err)
 			require.Equal(t, evil.Hash(), f.TxHash())
@@ -220,6 +221,7 @@ func TestClientRoster(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			msgs, err := w.clients[0].Handle(tc.data, w.now)
 			require.ErrorIs(t, err, tc.want)
+			requireReadable(t, err)
 			require.Empty(t, msgs)
 			require.Equal(t, mixer.PhaseRequesting, w.clients[0].Phase())
 		})
@@ -314,6 +316,7 @@ func TestClientAnnouncement(t *testing.T) {
 			require.NoError(t, err)
 			msgs, err := c.Handle(ann(tc.params), tc.now)
 			require.ErrorIs(t, err, tc.want)
+			requireReadable(t, err)
 			require.Empty(t, msgs)
 			require.Equal(t, mixer.PhaseNew, c.Phase())
 		})
@@ -355,6 +358,7 @@ func TestClientConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := mixer.NewClient(tc.cfg)
 			require.ErrorIs(t, err, mixer.ErrParams)
+			requireReadable(t, err)
 		})
 	}
 	_, err := mixer.NewClient(mixer.ClientConfig{Key: key, Inputs: append(one, one...)})

@@ -152,8 +152,12 @@ type wrapped struct {
 	detail       string
 }
 
-// wrap returns inner, with detail (when not empty), under outer.
+// wrap returns inner, with detail (when not empty), under outer; inner
+// itself when it already wraps outer and there is no detail to add.
 func wrap(outer error, detail string, inner error) error {
+	if detail == "" && errors.Is(inner, outer) {
+		return inner
+	}
 	return &wrapped{outer: outer, inner: inner, detail: detail}
 }
 

@@ -31,6 +31,7 @@ func fuzzParser(f *testing.F, kind mixer.Kind) {
 		out, err := parse(b)
 		if err != nil {
 			require.ErrorIs(t, err, mixer.ErrMalformed)
+			requireReadable(t, err)
 			require.Nil(t, out)
 			return
 		}

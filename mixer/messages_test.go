@@ -135,6 +135,7 @@ func TestEncodingRoundTrip(t *testing.T) {
 			for _, bad := range [][]byte{b[:len(b)-1], b[:len(b)/2], b[:3], append(bytes.Clone(b), 0), {}} {
 				_, err := parsers[kind](bad)
 				require.ErrorIs(t, err, mixer.ErrMalformed)
+				requireReadable(t, err)
 			}
 			wrong := bytes.Clone(b)
 			wrong[5] ^= 0x20

@@ -288,7 +288,7 @@ func (s *Server) Handle(data []byte, now time.Time) ([]Message, error) {
 		}
 		return s.handleRefusal(f, now)
 	}
-	return nil, fmt.Errorf("%w: a server does not take a %v", ErrPhase, kind)
+	return nil, fmt.Errorf("%w: a server takes no %v", ErrPhase, kind)
 }
 
 // Tick moves the session on at time now: past the request deadline it

@@ -355,6 +355,7 @@ func TestRegistrationFaults(t *testing.T) {
 			out, err := w.server.Handle(tc.data, tc.now)
 			require.ErrorIs(t, err, tc.want)
 			require.Empty(t, out)
+			requireReadable(t, err)
 		})
 	}
 
@@ -470,6 +471,7 @@ func TestConfirmationFaults(t *testing.T) {
 			_, err := w.server.Handle(tc.data, tc.now)
 			require.ErrorIs(t, err, tc.want)
 			require.Empty(t, w.server.Confirmed())
+			requireReadable(t, err)
 		})
 	}
 	_, err = w.server.Handle(good.Data, w.now)
@@ -648,6 +650,7 @@ func TestServerConfig(t *testing.T) {
 			tc.edit(&c)
 			_, err := mixer.NewServer(c)
 			require.ErrorIs(t, err, mixer.ErrParams)
+			requireReadable(t, err)
 		})
 	}
 	_, err := mixer.NewServer(good)

@@ -198,7 +198,7 @@ func (tx *Transaction) check() error {
 			return fmt.Errorf("outputs not sorted by slot and address")
 		}
 		if o.Amount <= 0 {
-			return fmt.Errorf("output %d amount %d is not positive", i, o.Amount)
+			return fmt.Errorf("output %d: amount %d is not positive", i, o.Amount)
 		}
 		if addrs[o.Address] {
 			return fmt.Errorf("%w: output address %s twice", ErrDuplicateAddress, o.Address)
@@ -219,7 +219,7 @@ func (tx *Transaction) check() error {
 			return fmt.Errorf("change not sorted by owner or an owner twice")
 		}
 		if c.Amount <= 0 {
-			return fmt.Errorf("change %d amount %d is not positive", i, c.Amount)
+			return fmt.Errorf("change %d: amount %d is not positive", i, c.Amount)
 		}
 		if addrs[c.Address] {
 			return fmt.Errorf("%w: change address %s is also an output", ErrDuplicateAddress, c.Address)
@@ -348,7 +348,7 @@ func parseTransaction(b []byte, known []*ecdsa.PublicKey) (*Transaction, error) 
 		o.Amount = r.I64()
 		o.Signature = bytes.Clone(r.Var(ringsig.SignatureSize(MaxParticipants)))
 		if slot >= MaxSlots {
-			r.Fail(fmt.Errorf("slot %d", slot))
+			r.Fail(fmt.Errorf("output slot %d, want below %d", slot, MaxSlots))
 		}
 		o.Slot = int(slot)
 		tx.outputs = append(tx.outputs, o)
