@@ -88,7 +88,7 @@ func requireOnly(t testing.TB, err, want error) {
 	t.Helper()
 	require.Error(t, err)
 	require.ErrorIs(t, err, want)
-	for _, other := range []error{multisig.ErrMalformedSignature, multisig.ErrUserSignature, multisig.ErrMerchantSignature} {
+	for _, other := range []error{multisig.ErrMalformedSignature, multisig.ErrUserSignature, multisig.ErrMerchantSignature, multisig.ErrSameKey, ecdsa.ErrInvalidPublicKey, ecdsa.ErrInvalidPrivateKey} {
 		if other != want {
 			require.NotErrorIs(t, err, other)
 		}
@@ -198,9 +198,21 @@ func refInverseS(t testing.TB, sk []byte, msg []byte, p ecdsa.Profile, tag strin
 	return nil, nil
 }
 
+// refPublicKey is sk·G, compressed, by decred.
+func refPublicKey(sk []byte) []byte {
+	return secp256k1.PrivKeyFromBytes(sk).PubKey().SerializeCompressed()
+}
+
+// refBinding is the message the merchant's half signs (SPEC section 5):
+// B = "CBETS/2OF2/v1" ‖ pk_u (33) ‖ pk_m (33) ‖ ω (64) ‖ msg.
+func refBinding(pkU, pkM, omega, msg []byte) []byte {
+	return concat([]byte("CBETS/2OF2/v1"), pkU, pkM, omega, msg)
+}
+
 // refCombined is an independent implementation of SPEC section 5: the
-// holder's ω under the inverse-s tag, the merchant's (a_m, t) under the
-// merchant tag, Σ = a_u ‖ s_u ‖ a_m ‖ (s_u + t mod n).
+// holder's ω on msg under the inverse-s tag, the merchant's (a_m, t) on B
+// under the merchant tag, Σ = a_u ‖ s_u ‖ a_m ‖ (s_u + t mod n). It does
+// not refuse one key in both roles.
 func refCombined(t testing.TB, skUser, skMerchant, msg []byte, p ecdsa.Profile, extra []byte) []byte {
 	t.Helper()
 	tagU, tagM := tagUserSHA256, tagMerchantSHA256
@@ -208,11 +220,68 @@ func refCombined(t testing.TB, skUser, skMerchant, msg []byte, p ecdsa.Profile, 
 		tagU, tagM = tagUserSHA1, tagMerchantSHA1
 	}
 	au, su := refInverseS(t, skUser, msg, p, tagU, nil)
-	am, tm := refInverseS(t, skMerchant, msg, p, tagM, extra)
+	omega := make([]byte, 64)
+	au.FillBytes(omega[:32])
+	su.FillBytes(omega[32:])
+	b := refBinding(refPublicKey(skUser), refPublicKey(skMerchant), omega, msg)
+	am, tm := refInverseS(t, skMerchant, b, p, tagM, extra)
 	out := make([]byte, multisig.SignatureSize)
-	au.FillBytes(out[0:32])
-	su.FillBytes(out[32:64])
+	copy(out, omega)
 	am.FillBytes(out[64:96])
 	modN(new(big.Int).Add(su, tm)).FillBytes(out[96:128])
 	return out
+}
+
+// binding returns B for the keys, ω = Σ[:64] and msg.
+func binding(pkU, pkM *ecdsa.PublicKey, raw, msg []byte) []byte {
+	return refBinding(pkU.Bytes(), pkM.Bytes(), raw[:64], msg)
+}
+
+// roleSwap returns (a_m, t) ‖ (a_u, s_u + t): the merchant's half as ω and
+// the holder's as σ2, for verification under swapped keys.
+func roleSwap(raw []byte) []byte {
+	tm := merchantScalar(raw)
+	out := make([]byte, multisig.SignatureSize)
+	copy(out[:32], raw[64:96])
+	tm.FillBytes(out[32:64])
+	copy(out[64:96], raw[:32])
+	copy(out[96:], raw[96:])
+	return out
+}
+
+// recoverOtherKey returns a public key other than pk under which the
+// inverse-s signature (a, s) verifies on msg: with R = ±(x = a),
+// Q = a⁻¹(s⁻¹·R − e·G) (decred's point arithmetic; SEC 1 section 4.1.6
+// rewritten for s = b⁻¹). When (a, s) is pk's signature on msg, one of the
+// two candidates is pk and the other is returned: an ECDSA signature does
+// not pin down its key.
+func recoverOtherKey(t testing.TB, pk *ecdsa.PublicKey, msg []byte, a, s *big.Int, p ecdsa.Profile) *ecdsa.PublicKey {
+	t.Helper()
+	scalar := func(v *big.Int) *secp256k1.ModNScalar {
+		var k secp256k1.ModNScalar
+		k.SetByteSlice(modN(v).Bytes())
+		return &k
+	}
+	var eG secp256k1.JacobianPoint
+	secp256k1.ScalarBaseMultNonConst(scalar(refDigest(msg, p)), &eG)
+	eG.ToAffine()
+	eG.Y.Negate(1).Normalize()
+	for _, odd := range []bool{false, true} {
+		var r, sR, sum, q secp256k1.JacobianPoint
+		r.X.SetByteSlice(a.Bytes())
+		require.True(t, secp256k1.DecompressY(&r.X, odd, &r.Y), "x = a is not on the curve")
+		r.Y.Normalize()
+		r.Z.SetInt(1)
+		secp256k1.ScalarMultNonConst(scalar(new(big.Int).ModInverse(s, curveN)), &r, &sR)
+		secp256k1.AddNonConst(&sR, &eG, &sum)
+		secp256k1.ScalarMultNonConst(scalar(new(big.Int).ModInverse(a, curveN)), &sum, &q)
+		q.ToAffine()
+		other, err := ecdsa.ParsePublicKey(secp256k1.NewPublicKey(&q.X, &q.Y).SerializeCompressed())
+		require.NoError(t, err)
+		if !other.Equal(pk) {
+			return other
+		}
+	}
+	t.Fatal("both recovered keys are pk")
+	return nil
 }

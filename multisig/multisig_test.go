@@ -80,10 +80,21 @@ func rejectCases(t testing.TB, f *fixture) []rejectCase {
 	require.NoError(t, err)
 	omegaMsg2, err := ecdsa.SignInverseS(f.user, f.msg2, opts(f.p))
 	require.NoError(t, err)
-	// The merchant alone: it signs ω with its own key and completes it.
-	_, merchantOnly := consume(t, f.merchant, f.merchant, f.msg, f.p)
-	// The user alone: it signs ω and fills σ2 with its own key.
-	_, userOnly := consume(t, f.user, f.user, f.msg, f.p)
+	// The merchant alone: it forges ω with a second key of its own and
+	// completes it.
+	_, merchantOnly := consume(t, f.merchant2, f.merchant, f.msg, f.p)
+	// The user alone: it signs ω and fills σ2 with a second key of its own.
+	_, userOnly := consume(t, f.user, f.user2, f.msg, f.p)
+	// One key in both roles, computed by the reference implementation
+	// (Complete refuses): it would verify but for the distinct-key rule.
+	sameKey := refCombined(t, f.user.Bytes(), f.user.Bytes(), f.msg, f.p, nil)
+	// The keys other than pk_u and pk_m under which ω and (a_m, t) also
+	// verify: ω on msg, (a_m, t) on B.
+	pkUOther := recoverOtherKey(t, pkU, f.msg, field(f.raw, fieldAU), field(f.raw, fieldSU), f.p)
+	pkMOther := recoverOtherKey(t, pkM, binding(pkU, pkM, f.raw, f.msg), field(f.raw, fieldAM), merchantScalar(f.raw), f.p)
+	// The key under which (a_m, t) would verify on msg itself, as σ2 was
+	// signed before B: the merchant half of Σ is not a signature on msg.
+	pkMOnMsg := recoverOtherKey(t, pkM, f.msg, field(f.raw, fieldAM), merchantScalar(f.raw), f.p)
 
 	cases := []rejectCase{
 		c("tampered a_u (byte 31 ^ 0x01)", flipByte(f.raw, 31, 0x01), userErr),
@@ -143,7 +154,24 @@ func rejectCases(t testing.TB, f *fixture) []rejectCase {
 	rebasedMsg := c("σ2 re-based (s_m − s_u + s_u') onto the user's ω of another msg", rebase(f.raw, omegaMsg2.Bytes()), merchErr)
 	rebasedMsg.msg = f.msg2
 
-	return append(cases, tampered, longer, empty, wrongUser, wrongMerchant, swapped, wrongProfile, movedUser, movedMsg, rebasedMsg)
+	// The binding of σ2 to pk_u, pk_m and ω (SPEC section 5).
+	transplant := c("transplanted σ2: t = s_m − s_u of this Σ added to another user's ω of the same msg", rebase(f.raw, omegaUser2.Bytes()), merchErr)
+	transplant.pkU = f.user2.PublicKey()
+	swappedRoles := c("roles swapped: (a_m, s_m − s_u) ‖ (a_u, s_m) under swapped keys", roleSwap(f.raw), userErr)
+	swappedRoles.pkU, swappedRoles.pkM = pkM, pkU
+	sameKeyCase := c("one key in both roles (Σ by the reference computation)", sameKey, multisig.ErrSameKey)
+	sameKeyCase.pkM = pkU
+	otherUser := c("another user key under which ω also verifies (recovered from ω)", f.raw, merchErr)
+	otherUser.pkU = pkUOther
+	otherMerchant := c("another merchant key under which (a_m, s_m − s_u) also verifies on B (recovered from it)", f.raw, merchErr)
+	otherMerchant.pkM = pkMOther
+	otherPair := c("another key pair: both keys recovered as above", f.raw, merchErr)
+	otherPair.pkU, otherPair.pkM = pkUOther, pkMOther
+	merchantOnMsg := c("a merchant key under which (a_m, s_m − s_u) verifies on msg (recovered from it)", f.raw, merchErr)
+	merchantOnMsg.pkM = pkMOnMsg
+
+	return append(cases, tampered, longer, empty, wrongUser, wrongMerchant, swapped, wrongProfile, movedUser, movedMsg, rebasedMsg,
+		transplant, swappedRoles, sameKeyCase, otherUser, otherMerchant, otherPair, merchantOnMsg)
 }
 
 func TestVerifyRejects(t *testing.T) {
@@ -169,19 +197,55 @@ func TestForgeriesVerifyUnderTheirOwnKeys(t *testing.T) {
 			f := newFixture(t, p)
 			pkU, pkM := f.user.PublicKey(), f.merchant.PublicKey()
 
-			_, merchantOnly := consume(t, f.merchant, f.merchant, f.msg, p)
-			require.NoError(t, multisig.Verify(pkM, pkM, f.msg, merchantOnly, p))
+			_, merchantOnly := consume(t, f.merchant2, f.merchant, f.msg, p)
+			require.NoError(t, multisig.Verify(f.merchant2.PublicKey(), pkM, f.msg, merchantOnly, p))
 			requireOnly(t, multisig.Verify(pkU, pkM, f.msg, merchantOnly, p), multisig.ErrUserSignature)
 
-			_, userOnly := consume(t, f.user, f.user, f.msg, p)
-			require.NoError(t, multisig.Verify(pkU, pkU, f.msg, userOnly, p))
+			_, userOnly := consume(t, f.user, f.user2, f.msg, p)
+			require.NoError(t, multisig.Verify(pkU, f.user2.PublicKey(), f.msg, userOnly, p))
 			requireOnly(t, multisig.Verify(pkU, pkM, f.msg, userOnly, p), multisig.ErrMerchantSignature)
-
-			// The same key in both roles draws its two nonces under
-			// different tags.
-			require.NotEqual(t, userOnly.Bytes()[:32], userOnly.Bytes()[64:96])
 		})
 	}
+}
+
+// TestSameKeyRefused: a 2-of-2 signature needs two keys. Complete refuses
+// to complete an ω of its own key, and Verify refuses one key in both
+// roles even for a Σ that is otherwise valid (made by the reference
+// computation, which does not check).
+func TestSameKeyRefused(t *testing.T) {
+	for _, p := range profiles {
+		t.Run(p.String(), func(t *testing.T) {
+			f := newFixture(t, p)
+			pk := f.merchant.PublicKey()
+			omega, err := ecdsa.SignInverseS(f.merchant, f.msg, opts(p))
+			require.NoError(t, err)
+			sig, err := multisig.Complete(f.merchant, pk, f.msg, omega, opts(p))
+			require.Nil(t, sig)
+			requireOnly(t, err, multisig.ErrSameKey)
+
+			// The same key parsed afresh is the same key.
+			samePK, err := ecdsa.ParsePublicKey(pk.UncompressedBytes())
+			require.NoError(t, err)
+			sig, err = multisig.Complete(f.merchant, samePK, f.msg, omega, opts(p))
+			require.Nil(t, sig)
+			requireOnly(t, err, multisig.ErrSameKey)
+
+			raw := refCombined(t, f.merchant.Bytes(), f.merchant.Bytes(), f.msg, p, nil)
+			requireOnly(t, parseVerify(pk, samePK, f.msg, raw, p), multisig.ErrSameKey)
+			// The distinct-key rule is all that refuses it: each half
+			// verifies on its own.
+			require.NoError(t, ecdsa.VerifyInverseS(pk, f.msg, mustInverseS(t, raw[:64]), p))
+			half := concat(raw[64:96], merchantScalar(raw).FillBytes(make([]byte, 32)))
+			require.NoError(t, ecdsa.VerifyInverseS(pk, refBinding(pk.Bytes(), pk.Bytes(), raw[:64], f.msg), mustInverseS(t, half), p))
+		})
+	}
+}
+
+func mustInverseS(t testing.TB, b []byte) *ecdsa.InverseSSignature {
+	t.Helper()
+	sig, err := ecdsa.ParseInverseSSignature(b)
+	require.NoError(t, err)
+	return sig
 }
 
 func TestCompleteRejectsOmega(t *testing.T) {
@@ -219,16 +283,22 @@ func TestCompleteRejectsOmega(t *testing.T) {
 				{"ω forged with the merchant's own key", pkU, sign(f.merchant, f.msg, p)},
 				{"random well-formed ω", pkU, random},
 				{"zero ω", pkU, new(ecdsa.InverseSSignature)},
-				{"genuine ω under the merchant's public key", pkM, f.omega},
+				{"genuine ω under another merchant's public key", f.merchant2.PublicKey(), f.omega},
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
 					sig, err := multisig.Complete(f.merchant, tc.pkU, f.msg, tc.omega, opts(p))
 					require.Nil(t, sig)
 					requireOnly(t, err, multisig.ErrUserSignature)
-					require.ErrorIs(t, err, ecdsa.ErrInvalidSignature)
+					// ecdsa refuses the zero ω as malformed or as not verifying.
+					require.True(t, errors.Is(err, ecdsa.ErrInvalidSignature) || errors.Is(err, ecdsa.ErrMalformedSignature), "%v", err)
 				})
 			}
+			// Under the merchant's own public key, ω is refused before it
+			// is verified.
+			sig, err := multisig.Complete(f.merchant, pkM, f.msg, f.omega, opts(p))
+			require.Nil(t, sig)
+			requireOnly(t, err, multisig.ErrSameKey)
 		})
 	}
 
@@ -244,35 +314,74 @@ func TestCompleteRejectsOmega(t *testing.T) {
 	})
 }
 
-// TestMerchantHalfSignsMsg pins down what σ2 binds. t = s_m − s_u is
-// public, so (a_m, t) is the merchant's inverse-s signature on msg alone:
-// copied byte for byte onto another ω it fails, re-based onto another
-// message's ω it fails, but re-based onto another valid ω of the same msg
-// (s_m' = s_u' + t) it verifies, as SPEC section 5 defines Verify. Σ
-// therefore proves that the holder of pk_u and the holder of pk_m both
-// signed msg; a protocol that needs the merchant to approve one particular
-// holder must put that holder in msg.
-func TestMerchantHalfSignsMsg(t *testing.T) {
+// TestMerchantHalfBinds pins down what σ2 binds (SPEC section 5). The
+// merchant's half signs B = "CBETS/2OF2/v1" ‖ pk_u ‖ pk_m ‖ ω ‖ msg, and
+// t = s_m − s_u is public: Σ must not be transplantable onto another ω,
+// another key pair or swapped roles. Each attack below succeeds against
+// the paper's eq. 21–22, where t signs msg alone.
+func TestMerchantHalfBinds(t *testing.T) {
 	for _, p := range profiles {
 		t.Run(p.String(), func(t *testing.T) {
 			f := newFixture(t, p)
-			pkM := f.merchant.PublicKey()
+			pkU, pkM := f.user.PublicKey(), f.merchant.PublicKey()
 
-			omega2, err := ecdsa.SignInverseS(f.user2, f.msg, opts(p))
-			require.NoError(t, err)
-			err = parseVerify(f.user2.PublicKey(), pkM, f.msg, concat(omega2.Bytes(), f.raw[64:]), p)
-			require.True(t, errors.Is(err, multisig.ErrMerchantSignature) || errors.Is(err, multisig.ErrMalformedSignature), "σ2 copied onto another ω: %v", err)
-			require.NoError(t, parseVerify(f.user2.PublicKey(), pkM, f.msg, rebase(f.raw, omega2.Bytes()), p))
+			t.Run("transplant onto another user's ω of the same msg", func(t *testing.T) {
+				omega2, err := ecdsa.SignInverseS(f.user2, f.msg, opts(p))
+				require.NoError(t, err)
+				forged := rebase(f.raw, omega2.Bytes())
+				requireOnly(t, parseVerify(f.user2.PublicKey(), pkM, f.msg, forged, p), multisig.ErrMerchantSignature)
+				// What the merchant produces for that ω differs in σ2.
+				_, honest := consume(t, f.user2, f.merchant, f.msg, p)
+				require.NotEqual(t, honest.Bytes()[64:], forged[64:])
+				require.NoError(t, multisig.Verify(f.user2.PublicKey(), pkM, f.msg, honest, p))
+			})
 
-			// The rebased Σ is exactly what the merchant would have produced.
-			_, honest := consume(t, f.user2, f.merchant, f.msg, p)
-			require.Equal(t, honest.Bytes(), rebase(f.raw, omega2.Bytes()))
+			t.Run("transplant onto a second ω of the same user and msg", func(t *testing.T) {
+				// A hedged ω: another valid signature by the same key on msg.
+				omega2, err := ecdsa.SignInverseS(f.user, f.msg, &ecdsa.SignOptions{Profile: p, Rand: bytes.NewReader(bytes.Repeat([]byte{0x5a}, 32))})
+				require.NoError(t, err)
+				require.NotEqual(t, f.omega.Bytes(), omega2.Bytes())
+				requireOnly(t, parseVerify(pkU, pkM, f.msg, rebase(f.raw, omega2.Bytes()), p), multisig.ErrMerchantSignature)
+			})
 
-			omegaMsg2, err := ecdsa.SignInverseS(f.user, f.msg2, opts(p))
-			require.NoError(t, err)
-			requireOnly(t, parseVerify(f.user.PublicKey(), pkM, f.msg2, rebase(f.raw, omegaMsg2.Bytes()), p), multisig.ErrMerchantSignature)
+			t.Run("roles swapped", func(t *testing.T) {
+				swapped := roleSwap(f.raw)
+				_, err := multisig.ParseSignature(swapped)
+				require.NoError(t, err, "the swapped Σ is well formed")
+				requireOnly(t, parseVerify(pkM, pkU, f.msg, swapped, p), multisig.ErrUserSignature)
+			})
+
+			t.Run("another key pair", func(t *testing.T) {
+				pkUOther := recoverOtherKey(t, pkU, f.msg, field(f.raw, fieldAU), field(f.raw, fieldSU), p)
+				require.NoError(t, ecdsa.VerifyInverseS(pkUOther, f.msg, f.omega, p), "ω verifies under the recovered key")
+				requireOnly(t, multisig.Verify(pkUOther, pkM, f.msg, mustParse(t, f.raw), p), multisig.ErrMerchantSignature)
+
+				b := binding(pkU, pkM, f.raw, f.msg)
+				half := mustInverseS(t, concat(f.raw[64:96], merchantScalar(f.raw).FillBytes(make([]byte, 32))))
+				pkMOther := recoverOtherKey(t, pkM, b, field(f.raw, fieldAM), merchantScalar(f.raw), p)
+				require.NoError(t, ecdsa.VerifyInverseS(pkMOther, b, half, p), "(a_m, t) verifies on B under the recovered key")
+				requireOnly(t, multisig.Verify(pkU, pkMOther, f.msg, mustParse(t, f.raw), p), multisig.ErrMerchantSignature)
+				requireOnly(t, multisig.Verify(pkUOther, pkMOther, f.msg, mustParse(t, f.raw), p), multisig.ErrMerchantSignature)
+
+				pkMOnMsg := recoverOtherKey(t, pkM, f.msg, field(f.raw, fieldAM), merchantScalar(f.raw), p)
+				require.NoError(t, ecdsa.VerifyInverseS(pkMOnMsg, f.msg, half, p), "(a_m, t) verifies on msg under the recovered key")
+				requireOnly(t, multisig.Verify(pkU, pkMOnMsg, f.msg, mustParse(t, f.raw), p), multisig.ErrMerchantSignature)
+			})
+
+			t.Run("(a_m, t) is the merchant's inverse-s signature on B, not on msg", func(t *testing.T) {
+				half := mustInverseS(t, concat(f.raw[64:96], merchantScalar(f.raw).FillBytes(make([]byte, 32))))
+				require.NoError(t, ecdsa.VerifyInverseS(pkM, binding(pkU, pkM, f.raw, f.msg), half, p))
+				require.ErrorIs(t, ecdsa.VerifyInverseS(pkM, f.msg, half, p), ecdsa.ErrInvalidSignature)
+			})
 		})
 	}
+}
+
+func mustParse(t testing.TB, raw []byte) *multisig.Signature {
+	t.Helper()
+	sig, err := multisig.ParseSignature(raw)
+	require.NoError(t, err)
+	return sig
 }
 
 func TestCompleteVerify(t *testing.T) {
@@ -308,63 +417,74 @@ func TestCompleteVerify(t *testing.T) {
 }
 
 // TestHalvesAreStandardECDSA checks both halves against decred's verifier:
-// (a_u, s_u⁻¹) and (a_m, t⁻¹) are standard ECDSA signatures over H(msg)
-// under pk_u and pk_m, and (a_m, t) is an inverse-s signature that package
-// ecdsa accepts under pk_m.
+// (a_u, s_u⁻¹) is a standard ECDSA signature over H(msg) under pk_u and
+// (a_m, t⁻¹) one over H(B) under pk_m, B being the binding message of SPEC
+// section 5; (a_u, s_u) and (a_m, t) are inverse-s signatures that package
+// ecdsa accepts on msg and B.
 func TestHalvesAreStandardECDSA(t *testing.T) {
+	digest := func(msg []byte, p ecdsa.Profile) []byte {
+		if p == ecdsa.PaperSHA1 {
+			h := sha1.Sum(msg)
+			return h[:]
+		}
+		h := sha256.Sum256(msg)
+		return h[:]
+	}
 	for _, p := range profiles {
 		t.Run(p.String(), func(t *testing.T) {
 			f := newFixture(t, p)
-			var digest []byte
-			if p == ecdsa.PaperSHA1 {
-				h := sha1.Sum(f.msg)
-				digest = h[:]
-			} else {
-				h := sha256.Sum256(f.msg)
-				digest = h[:]
-			}
+			pkU, pkM := f.user.PublicKey(), f.merchant.PublicKey()
+			b := refBinding(refPublicKey(f.user.Bytes()), refPublicKey(f.merchant.Bytes()), f.raw[:64], f.msg)
 			halves := []struct {
 				name string
 				pk   *ecdsa.PublicKey
+				msg  []byte
 				a, s *big.Int
 			}{
-				{"user", f.user.PublicKey(), field(f.raw, fieldAU), field(f.raw, fieldSU)},
-				{"merchant", f.merchant.PublicKey(), field(f.raw, fieldAM), merchantScalar(f.raw)},
+				{"user", pkU, f.msg, field(f.raw, fieldAU), field(f.raw, fieldSU)},
+				{"merchant", pkM, b, field(f.raw, fieldAM), merchantScalar(f.raw)},
 			}
 			for _, h := range halves {
 				t.Run(h.name, func(t *testing.T) {
 					half := make([]byte, 64)
 					h.a.FillBytes(half[:32])
 					h.s.FillBytes(half[32:])
-					inv, err := ecdsa.ParseInverseSSignature(half)
-					require.NoError(t, err)
-					require.NoError(t, ecdsa.VerifyInverseS(h.pk, f.msg, inv, p))
+					require.NoError(t, ecdsa.VerifyInverseS(h.pk, h.msg, mustInverseS(t, half), p))
 
 					var r, s secp256k1.ModNScalar
 					r.SetByteSlice(h.a.Bytes())
 					s.SetByteSlice(new(big.Int).ModInverse(h.s, curveN).Bytes())
 					pub, err := secp256k1.ParsePubKey(h.pk.Bytes())
 					require.NoError(t, err)
-					require.True(t, decred.NewSignature(&r, &s).Verify(digest, pub))
+					require.True(t, decred.NewSignature(&r, &s).Verify(digest(h.msg, p), pub))
 				})
 			}
+			require.Len(t, b, 13+33+33+64+len(f.msg))
 		})
 	}
 }
 
 // TestNonceSeparation checks that the merchant's nonce is drawn under its
-// own tag, per profile. Under both profiles the nonce input is SHA256(msg):
-// one nonce for two different digests e would give away the merchant key.
+// own tag, per profile: the merchant key signing B itself with the plain
+// inverse-s scheme gets another nonce. Under both profiles the nonce input
+// is SHA256(B): one nonce for two different digests e would give away the
+// merchant key.
 func TestNonceSeparation(t *testing.T) {
 	merchant := keyFromLabel(t, labelMerchant1)
 	user := keyFromLabel(t, labelUser1)
 	am := map[ecdsa.Profile][]byte{}
 	for _, p := range profiles {
 		_, sig := consume(t, user, merchant, baseMsg, p)
-		am[p] = sig.Bytes()[64:96]
-		plain, err := ecdsa.SignInverseS(merchant, baseMsg, opts(p))
+		raw := sig.Bytes()
+		am[p] = raw[64:96]
+		b := binding(user.PublicKey(), merchant.PublicKey(), raw, baseMsg)
+		plain, err := ecdsa.SignInverseS(merchant, b, opts(p))
 		require.NoError(t, err)
 		require.NotEqual(t, plain.Bytes()[:32], am[p], "%s: the merchant half reuses the inverse-s nonce", p)
+		// Same digest, another nonce: both verify on B.
+		half := mustInverseS(t, concat(raw[64:96], merchantScalar(raw).FillBytes(make([]byte, 32))))
+		require.NoError(t, ecdsa.VerifyInverseS(merchant.PublicKey(), b, half, p))
+		require.NoError(t, ecdsa.VerifyInverseS(merchant.PublicKey(), b, plain, p))
 	}
 	require.NotEqual(t, am[ecdsa.SHA256], am[ecdsa.PaperSHA1], "the two profiles share the merchant's nonce")
 }
@@ -557,5 +677,7 @@ func TestCompleteZeroedKeyPanics(t *testing.T) {
 	omega, err := ecdsa.SignInverseS(user, msg, nil)
 	require.NoError(t, err)
 	merchant.Zero()
-	require.Panics(t, func() { _, _ = multisig.Complete(merchant, user.PublicKey(), msg, omega, nil) })
+	require.PanicsWithValue(t, "multisig: Complete: merchant key is the zero value or was wiped by Zero", func() {
+		_, _ = multisig.Complete(merchant, user.PublicKey(), msg, omega, nil)
+	})
 }
