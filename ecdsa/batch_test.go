@@ -133,3 +133,18 @@ func TestVerifyRBoundBatchRandomnessFailure(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("no randomness") }
+
+// TestSignatureZeroScalars covers the parts of the zero-value checks that
+// only a signature built inside the package can reach: the check of an
+// inverse-s signature refuses s = 0 even when a is set.
+func TestSignatureZeroScalars(t *testing.T) {
+	key, err := GenerateKey(nil)
+	require.NoError(t, err)
+	sig := &InverseSSignature{}
+	sig.a.SetInt(1)
+	require.ErrorIs(t, VerifyInverseS(key.PublicKey(), []byte("m"), sig, SHA256), ErrMalformedSignature)
+	require.Nil(t, sig.Bytes())
+	sig = &InverseSSignature{}
+	sig.s.SetInt(1)
+	require.ErrorIs(t, VerifyInverseS(key.PublicKey(), []byte("m"), sig, SHA256), ErrMalformedSignature)
+}
