@@ -48,10 +48,11 @@ func BenchmarkBuy(b *testing.B) {
 		}
 		in[i] = req
 	}
+	facts := w.buyFacts(b, w.m, in[0], 0)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, _, err := w.m.Buy(in[i%benchPool], ticket.Facts{}, t0); err != nil {
+		if _, _, err := w.m.Buy(in[i%benchPool], facts, t0); err != nil {
 			b.Fatal(err)
 		}
 		i++

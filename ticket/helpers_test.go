@@ -98,6 +98,10 @@ type world struct {
 	policy ticket.Policy
 	m, m2  *ticket.Merchant
 	v      *ticket.Verifier
+	// events are the published events, by merchant key and id; Buy's
+	// facts and the verifier take them from here.
+	eventsMu sync.Mutex
+	events   map[string]*ticket.Event
 }
 
 // newWorld builds a world under the default policy, edited by each of
@@ -120,6 +124,59 @@ func newWorld(tb testing.TB, edits ...func(*ticket.Policy)) *world {
 		Policy:    w.policy,
 	}
 	return w
+}
+
+// saleEnd closes the test events' sale: late enough for every test time.
+var saleEnd = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// testTerms are the terms of the test events: on sale from an hour before
+// t0, at buyPrice.
+func testTerms(id string) ticket.EventTerms {
+	return ticket.EventTerms{ID: id, Capacity: 1000, FaceValue: buyPrice, SaleStart: t0.Add(-time.Hour),
+		SaleEnd: saleEnd, Start: saleEnd, End: saleEnd.Add(time.Hour)}
+}
+
+// event returns merchant m's event id (testTerms), publishing it into the
+// world's verifier on first use. A merchant the world does not run has no
+// events: nil.
+func (w *world) event(tb testing.TB, m *ticket.Merchant, id string) *ticket.Event {
+	tb.Helper()
+	var key *ecdsa.PrivateKey
+	switch {
+	case m == nil:
+		return nil
+	case m.PublicKey().Equal(w.merchantKey.PublicKey()):
+		key = w.merchantKey
+	case m.PublicKey().Equal(w.merchant2Key.PublicKey()):
+		key = w.merchant2Key
+	default:
+		return nil
+	}
+	w.eventsMu.Lock()
+	defer w.eventsMu.Unlock()
+	k := string(key.PublicKey().Bytes()) + id
+	if e, ok := w.events[k]; ok {
+		return e
+	}
+	e, err := ticket.NewEvent(key, testTerms(id))
+	require.NoError(tb, err)
+	if w.events == nil {
+		w.events = map[string]*ticket.Event{}
+	}
+	w.events[k] = e
+	w.v.Events = append(w.v.Events, e)
+	return e
+}
+
+// buyFacts are the facts of a Buy of req from m: its event, published on
+// first use, and held tickets.
+func (w *world) buyFacts(tb testing.TB, m *ticket.Merchant, req *ticket.Request, held int) ticket.Facts {
+	tb.Helper()
+	f := ticket.Facts{Held: held}
+	if req != nil && req.Event != "" {
+		f.Event = w.event(tb, m, req.Event)
+	}
+	return f
 }
 
 func maxTransfers(n uint32) func(*ticket.Policy) {
@@ -178,7 +235,7 @@ func (w *world) buy(tb testing.TB, m *ticket.Merchant, u *party, event, serial s
 	h := &hist{w: w, m: m, holder: u, now: t0}
 	req, err := ticket.NewBuyRequest(u.key, u.cert, m.PublicKey(), event, serial, buyPrice, h.now)
 	require.NoError(tb, err)
-	return h.accept(tb)(m.Buy(req, ticket.Facts{}, h.now))
+	return h.accept(tb)(m.Buy(req, w.buyFacts(tb, m, req, 0), h.now))
 }
 
 // bought is eve's ticket A-1 of "concert" from the first merchant.

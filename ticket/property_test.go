@@ -251,7 +251,7 @@ func (s *propSeq) nextAction() *propAction {
 	var q *ticket.Request
 	if kind == ticket.KindBuy {
 		q = &ticket.Request{Kind: kind, Event: sl.event, Serial: sl.serial, Merchant: s.merchants[sl.merchant].PublicKey(),
-			Cert: signer.cert, Price: tax.Amount(100 * (50 + rng.IntN(100))), Time: reqTime}
+			Cert: signer.cert, Price: buyPrice, Time: reqTime}
 	} else {
 		q = &ticket.Request{Kind: kind, Event: base.Event, Serial: base.Serial, Merchant: base.Merchant,
 			Prev: base.Head, Cert: signer.cert, Time: reqTime}
@@ -314,6 +314,7 @@ func (s *propSeq) nextAction() *propAction {
 	switch kind {
 	case ticket.KindBuy:
 		a.facts.Held = s.held(signer, sl.event)
+		a.facts.Event = s.w.event(s.t, s.merchants[sl.merchant], sl.event)
 	case ticket.KindTransfer:
 		a.facts.Held = s.held(signer, sl.event)
 	}

@@ -2,7 +2,6 @@ package ticket
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/multisig"
@@ -46,6 +45,9 @@ type Verifier struct {
 	Merchants []*ecdsa.PublicKey
 	// Policy is the policy the merchant applied.
 	Policy Policy
+	// Events are the published events whose tickets are accepted: a Buy
+	// must name one of them, by its merchant.
+	Events []*Event
 }
 
 // Replay rebuilds a ticket from its records alone and verifies every step:
@@ -68,17 +70,8 @@ type Verifier struct {
 // with ErrPolicy (nil and zero entries of Merchants are skipped). An empty
 // history is ErrMalformed.
 func Replay(records []*Record, v *Verifier) (*Ticket, error) {
-	if v == nil {
-		return nil, errorf(ErrKey, "Replay without a Verifier")
-	}
-	if err := v.Policy.validate(); err != nil {
+	if err := v.check(); err != nil {
 		return nil, err
-	}
-	if err := checkPub("verifier's registrar key", v.Registrar); err != nil {
-		return nil, err
-	}
-	if !slices.ContainsFunc(v.Merchants, pubOK) {
-		return nil, errorf(ErrKey, "verifier without a merchant key")
 	}
 	if len(records) == 0 {
 		return nil, errorf(ErrMalformed, "empty history")
@@ -86,14 +79,12 @@ func Replay(records []*Record, v *Verifier) (*Ticket, error) {
 	var cur *Ticket
 	batch := &rbounds{}
 	for i, rec := range records {
-		if rec == nil || rec.Request == nil {
-			return nil, batch.before(records, i, errorf(ErrMalformed, "nil record or request"))
-		}
 		batch.at = i
-		if err := v.verify(cur, rec, batch); err != nil {
+		next, err := v.step(cur, rec, batch)
+		if err != nil {
 			return nil, batch.before(records, i, err)
 		}
-		cur = advance(cur, rec)
+		cur = next
 	}
 	if err := batch.before(records, len(records), nil); err != nil {
 		return nil, err
@@ -122,6 +113,11 @@ func (v *Verifier) verify(cur *Ticket, rec *Record, batch *rbounds) error {
 	}
 	if err := v.Policy.check(cur, req, v.Registrar, merchant, rec.Time, batch); err != nil {
 		return err
+	}
+	if req.Kind == KindBuy {
+		if err := v.event(req.Event, merchant).checkBuy(req, rec.Time, batch); err != nil {
+			return err
+		}
 	}
 	want := &Record{Request: req, Time: rec.Time}
 	if err := v.Policy.settle(cur, want, Facts{Seller: rec.Seller}, false); err != nil {

@@ -66,6 +66,8 @@ type Facts struct {
 	Held int
 	// Seller is the holder's standing (List and Transfer).
 	Seller Standing
+	// Event is the terms of the event a Buy is for, as published.
+	Event *Event
 }
 
 // Ticket is the state of one ticket after its latest record. Transitions
@@ -202,6 +204,11 @@ func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts,
 	}
 	if err := m.policy.check(cur, req, m.registrar, m.pub, now, nil); err != nil {
 		return nil, nil, err
+	}
+	if kind == KindBuy {
+		if err := facts.Event.checkBuy(req, now, nil); err != nil {
+			return nil, nil, err
+		}
 	}
 	rec := &Record{Request: req, Time: now.UTC()}
 	if err := m.policy.settle(cur, rec, facts, true); err != nil {

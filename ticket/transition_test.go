@@ -51,7 +51,7 @@ func TestTransitionWrongKind(t *testing.T) {
 			h := w.bought(t)
 			req, err := ticket.NewListRequest(w.eve.key, h.tk, resalePrice, w.eve.wid, h.tick())
 			require.NoError(t, err)
-			return result(w.m.Buy(req, ticket.Facts{}, h.now))
+			return result(w.m.Buy(req, w.buyFacts(t, w.m, req, 0), h.now))
 		}},
 		{name: "List given a delist request", want: ticket.ErrMalformed, run: func(t *testing.T, w *world) outcome {
 			h := w.bought(t).list(t, resalePrice)
@@ -127,7 +127,7 @@ func TestTransitionMalformedRequest(t *testing.T) {
 				Cert: w.eve.cert, Price: buyPrice, Time: t0}
 			f(q, w)
 			signAs(t, w.eve.key, q)
-			return result(w.m.Buy(q, ticket.Facts{}, t0))
+			return result(w.m.Buy(q, w.buyFacts(t, w.m, q, 0), t0))
 		}
 	}
 	long := string(make([]byte, 65))
@@ -140,12 +140,12 @@ func TestTransitionMalformedRequest(t *testing.T) {
 		{name: "buy without a certificate", want: ticket.ErrMalformed, run: func(t *testing.T, w *world) outcome {
 			q := &ticket.Request{Kind: ticket.KindBuy, Event: "concert", Serial: "A-1", Merchant: w.m.PublicKey(),
 				Price: buyPrice, Time: t0, Sig: make([]byte, 65)}
-			return result(w.m.Buy(q, ticket.Facts{}, t0))
+			return result(w.m.Buy(q, w.buyFacts(t, w.m, q, 0), t0))
 		}},
 		{name: "buy without a merchant", want: ticket.ErrMalformed, run: func(t *testing.T, w *world) outcome {
 			q := &ticket.Request{Kind: ticket.KindBuy, Event: "concert", Serial: "A-1", Cert: w.eve.cert,
 				Price: buyPrice, Time: t0, Sig: make([]byte, 65)}
-			return result(w.m.Buy(q, ticket.Facts{}, t0))
+			return result(w.m.Buy(q, w.buyFacts(t, w.m, q, 0), t0))
 		}},
 		{name: "buy with an inverse-s signature", want: ticket.ErrMalformed, run: func(t *testing.T, w *world) outcome {
 			q := &ticket.Request{Kind: ticket.KindBuy, Event: "concert", Serial: "A-1", Merchant: w.m.PublicKey(),
@@ -153,7 +153,7 @@ func TestTransitionMalformedRequest(t *testing.T) {
 			sig, err := ecdsa.SignInverseS(w.eve.key, q.SignedBytes(), nil)
 			require.NoError(t, err)
 			q.Sig = sig.Bytes()
-			return result(w.m.Buy(q, ticket.Facts{}, t0))
+			return result(w.m.Buy(q, w.buyFacts(t, w.m, q, 0), t0))
 		}},
 		{name: "list without payee", want: ticket.ErrMalformed, run: edit(ticket.KindList, func(q *ticket.Request, _ *world) { q.Payee = ecdsa.Address{} })},
 		{name: "list without prev", want: ticket.ErrMalformed, run: edit(ticket.KindList, func(q *ticket.Request, _ *world) { q.Prev = [32]byte{} })},
@@ -192,7 +192,7 @@ func TestTransitionForeignMerchantAndCertificate(t *testing.T) {
 		{name: "buy naming another merchant", want: ticket.ErrForeign, run: func(t *testing.T, w *world) outcome {
 			req, err := ticket.NewBuyRequest(w.eve.key, w.eve.cert, w.m2.PublicKey(), "concert", "A-1", buyPrice, t0)
 			require.NoError(t, err)
-			return result(w.m.Buy(req, ticket.Facts{}, t0))
+			return result(w.m.Buy(req, w.buyFacts(t, w.m, req, 0), t0))
 		}},
 		{name: "list of another merchant's ticket", want: ticket.ErrForeign, run: func(t *testing.T, w *world) outcome {
 			h := w.buy(t, w.m2, w.eve, "concert", "A-1")
@@ -209,7 +209,7 @@ func TestTransitionForeignMerchantAndCertificate(t *testing.T) {
 		{name: "buy with a certificate of another registrar", want: ticket.ErrCertificate, run: func(t *testing.T, w *world) outcome {
 			req, err := ticket.NewBuyRequest(w.mallory.key, w.mallory.cert, w.m.PublicKey(), "concert", "A-1", buyPrice, t0)
 			require.NoError(t, err)
-			return result(w.m.Buy(req, ticket.Facts{}, t0))
+			return result(w.m.Buy(req, w.buyFacts(t, w.m, req, 0), t0))
 		}},
 		{name: "transfer to a buyer certified by another registrar", want: ticket.ErrCertificate, run: func(t *testing.T, w *world) outcome {
 			h := w.bought(t).list(t, resalePrice)
@@ -234,7 +234,7 @@ func TestTransitionTime(t *testing.T) {
 		{name: "buy request after now", want: ticket.ErrTime, run: func(t *testing.T, w *world) outcome {
 			req, err := ticket.NewBuyRequest(w.eve.key, w.eve.cert, w.m.PublicKey(), "concert", "A-1", buyPrice, t0.Add(time.Nanosecond))
 			require.NoError(t, err)
-			return result(w.m.Buy(req, ticket.Facts{}, t0))
+			return result(w.m.Buy(req, w.buyFacts(t, w.m, req, 0), t0))
 		}},
 		{name: "list request after now", want: ticket.ErrTime, run: func(t *testing.T, w *world) outcome {
 			h := w.bought(t)
@@ -444,7 +444,7 @@ func TestTransitionHolder(t *testing.T) {
 		{name: "merchant forges a buy", want: ticket.ErrSignature, run: func(t *testing.T, w *world) outcome {
 			q := &ticket.Request{Kind: ticket.KindBuy, Event: "concert", Serial: "A-1", Merchant: w.m.PublicKey(),
 				Cert: w.eve.cert, Price: buyPrice, Time: t0}
-			return result(w.m.Buy(signAs(t, w.merchantKey, q), ticket.Facts{}, t0))
+			return result(w.m.Buy(signAs(t, w.merchantKey, q), w.buyFacts(t, w.m, q, 0), t0))
 		}},
 	})
 }
@@ -525,7 +525,7 @@ func TestTransitionFacts(t *testing.T) {
 		return func(t *testing.T, w *world) outcome {
 			req, err := ticket.NewBuyRequest(w.eve.key, w.eve.cert, w.m.PublicKey(), "concert", "A-1", buyPrice, t0)
 			require.NoError(t, err)
-			return result(w.m.Buy(req, ticket.Facts{Held: held}, t0))
+			return result(w.m.Buy(req, w.buyFacts(t, w.m, req, held), t0))
 		}
 	}
 	transferHeld := func(held int) func(*testing.T, *world) outcome {
@@ -588,25 +588,25 @@ func TestTransitionSignature(t *testing.T) {
 		{name: "buy signed by another key", want: ticket.ErrSignature, run: func(t *testing.T, w *world) outcome {
 			q := &ticket.Request{Kind: ticket.KindBuy, Event: "concert", Serial: "A-1", Merchant: w.m.PublicKey(),
 				Cert: w.eve.cert, Price: buyPrice, Time: t0}
-			return result(w.m.Buy(signAs(t, w.alice.key, q), ticket.Facts{}, t0))
+			return result(w.m.Buy(signAs(t, w.alice.key, q), w.buyFacts(t, w.m, q, 0), t0))
 		}},
 		{name: "buy with the price raised after signing", want: ticket.ErrSignature, run: func(t *testing.T, w *world) outcome {
 			req, err := ticket.NewBuyRequest(w.eve.key, w.eve.cert, w.m.PublicKey(), "concert", "A-1", buyPrice, t0)
 			require.NoError(t, err)
 			req.Price++
-			return result(w.m.Buy(req, ticket.Facts{}, t0))
+			return result(w.m.Buy(req, w.buyFacts(t, w.m, req, 0), t0))
 		}},
 		{name: "buy with the serial changed after signing", want: ticket.ErrSignature, run: func(t *testing.T, w *world) outcome {
 			req, err := ticket.NewBuyRequest(w.eve.key, w.eve.cert, w.m.PublicKey(), "concert", "A-1", buyPrice, t0)
 			require.NoError(t, err)
 			req.Serial = "A-2"
-			return result(w.m.Buy(req, ticket.Facts{}, t0))
+			return result(w.m.Buy(req, w.buyFacts(t, w.m, req, 0), t0))
 		}},
 		{name: "buy with a signature bit flipped", want: ticket.ErrSignature, run: func(t *testing.T, w *world) outcome {
 			req, err := ticket.NewBuyRequest(w.eve.key, w.eve.cert, w.m.PublicKey(), "concert", "A-1", buyPrice, t0)
 			require.NoError(t, err)
 			req.Sig[len(req.Sig)-1] ^= 1
-			return result(w.m.Buy(req, ticket.Facts{}, t0))
+			return result(w.m.Buy(req, w.buyFacts(t, w.m, req, 0), t0))
 		}},
 		{name: "list with the price changed after signing", want: ticket.ErrSignature, run: func(t *testing.T, w *world) outcome {
 			h := w.bought(t)
@@ -922,7 +922,7 @@ func TestTransitionNowOutOfRange(t *testing.T) {
 	far := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
 	req, err := ticket.NewBuyRequest(w.eve.key, w.eve.cert, w.m.PublicKey(), "concert", "A-1", buyPrice, t0)
 	require.NoError(t, err)
-	_, rec, err := w.m.Buy(req, ticket.Facts{}, far)
+	_, rec, err := w.m.Buy(req, w.buyFacts(t, w.m, req, 0), far)
 	if err != nil {
 		return
 	}
@@ -960,7 +960,7 @@ func TestConcurrentUse(t *testing.T) {
 				errs[i] = err
 				return
 			}
-			tk, rec, err := w.m.Buy(req, ticket.Facts{}, t0)
+			tk, rec, err := w.m.Buy(req, w.buyFacts(t, w.m, req, 0), t0)
 			steps := []func() (*ticket.Ticket, *ticket.Record, error){
 				func() (*ticket.Ticket, *ticket.Record, error) {
 					q, err := ticket.NewListRequest(w.eve.key, tk, resalePrice, w.eve.wid, st.tick())
