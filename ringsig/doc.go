@@ -14,7 +14,8 @@
 //   - Key image I = k·h.
 //   - Ring digest D = SHA256("CBETS-LSAG-v1/ring" ‖ u32be(N) ‖ pk_0 ‖ … ‖ pk_{N−1}).
 //   - Challenge c(L, R) = int(SHA256("CBETS-LSAG-v1/c" ‖ D ‖ u32be(|scope|) ‖ scope ‖
-//     u32be(|msg|) ‖ msg ‖ I ‖ L ‖ R)) mod n, L and R compressed.
+//     u32be(|msg|) ‖ msg ‖ I ‖ L ‖ R)) mod n, L and R compressed. The point
+//     at infinity has no compressed encoding: no L or R may be infinity.
 //   - Signing from the signer's slot π: L_π = αG, R_π = αh; for the other
 //     members L_i = s_i·G + c_i·pk_i, R_i = s_i·h + c_i·I; s_π = α − c_π·k.
 //   - Signature I ‖ c_0 ‖ s_0 ‖ … ‖ s_{N−1}: 33 + 32·(N+1) bytes.
@@ -23,6 +24,9 @@
 // a Tag (the key image with its scope); Link compares tags, so signatures
 // link only when they were verified in the same scope.
 //
+// Any byte string is a scope, the empty one included (nil and empty are the
+// same scope, hash_to_curve of the empty string).
+//
 // # Checks
 //
 // ParseSignature rejects a length that is not 33 + 32·(N+1) with
@@ -30,16 +34,36 @@
 // canonical compressed point (so never infinity), c_0 = 0, and any scalar
 // not below n (never reduced). NewRing and ParseRing reject duplicate keys
 // and sizes out of range. Verify rejects a signature whose N differs from
-// the ring's and any zero challenge along the chain. Because D, the scope,
-// msg and I enter every challenge, a signature moved to another ring, order
-// of the ring, scope, message or key image fails.
+// the ring's, any zero challenge along the chain, and any L_i or R_i that is
+// the point at infinity (α = 0 at the signer makes L_π = R_π = infinity;
+// s_i = −c_i·k_i makes L_i infinity and s_i = −c_i·k makes R_i infinity,
+// choices open to whoever knows k_i or k): such a chain has no defined
+// challenge, and a verifier that hashed infinity some way would disagree
+// with one that hashed it another. Because D, the scope, msg and I enter
+// every challenge, a signature moved to another ring, order of the ring,
+// scope, message or key image fails.
+//
+// # Nil and zero values
+//
+// Only the constructors make usable values. Sign and Verify refuse a nil or
+// zero-value *Ring, *Scope or *Signature with ErrRingSize, ErrScope or
+// ErrMalformedSignature, and NewRing refuses a nil or zero-value
+// *ecdsa.PublicKey member with ErrRingMember: none of them stands for the
+// point at infinity. Link refuses the zero Tag, which Verify returns with
+// its errors, with ErrZeroTag. Methods on such receivers return empty
+// results (nil, 0, −1, zero arrays). Sign refuses a nil key with
+// ErrSigningKey and panics on a key whose scalar is zero (wiped by Zero, or
+// the zero value of ecdsa.PrivateKey), a programming error.
 //
 // # Nonces and timing
 //
 // α is an RFC 6979 nonce (decred's NonceRFC6979, tag "CBETS/LSAG/NONCE")
 // over the key and a hash of D, scope, msg and the index; the responses s_i
 // of the other members come from a second such nonce, expanded with SHA-256.
-// SignOptions.Rand hedges both. The signer's work is the same whatever its
+// SignOptions.Rand hedges both. Attempt a = 0, 1, …, 63 takes α from
+// iteration 2a and the seed from iteration 2a+1; an attempt that meets a
+// zero challenge or an L_i or R_i at infinity is discarded whole for the
+// next (probability about 2^-256 per member; RFC 6979 never yields α = 0). The signer's work is the same whatever its
 // index. The multiplications k·h, αG and αh use decred's variable-time
 // routines: the time of Sign may leak information about the key and nonce
 // to an attacker who can time it precisely. Verification handles public

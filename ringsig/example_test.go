@@ -96,11 +96,25 @@ func ExampleLink() {
 	other := tag(carol, everyone, "output-slot-0", "address C")
 	nextSlot := tag(bob, everyone, "output-slot-1", "address A")
 
-	fmt.Println("bob twice in slot 0:", ringsig.Link(first, second))
-	fmt.Println("bob and carol in slot 0:", ringsig.Link(first, other))
-	fmt.Println("bob in slots 0 and 1:", ringsig.Link(first, nextSlot))
+	for _, c := range []struct {
+		name string
+		b    ringsig.Tag
+	}{
+		{"bob twice in slot 0", second},
+		{"bob and carol in slot 0", other},
+		{"bob in slots 0 and 1", nextSlot},
+		{"bob and a failed verification", ringsig.Tag{}},
+	} {
+		linked, err := ringsig.Link(first, c.b)
+		if err != nil {
+			fmt.Printf("%s: %v\n", c.name, err)
+			continue
+		}
+		fmt.Printf("%s: %t\n", c.name, linked)
+	}
 	// Output:
 	// bob twice in slot 0: true
 	// bob and carol in slot 0: false
 	// bob in slots 0 and 1: false
+	// bob and a failed verification: ringsig: zero tag: not returned by a successful Verify
 }

@@ -50,6 +50,7 @@ func FuzzParseSignature(f *testing.F) {
 		require.True(t, (sig == nil) != (err == nil), "exactly one of value and error")
 		if err != nil {
 			require.ErrorIs(t, err, ringsig.ErrMalformedSignature)
+			requireOnePrefix(t, err)
 			return
 		}
 		requireSameBytes(t, b, sig.Bytes())
@@ -82,6 +83,7 @@ func FuzzParseRing(f *testing.F) {
 		if err != nil {
 			require.True(t, errors.Is(err, ringsig.ErrRingSize) || errors.Is(err, ringsig.ErrRingMember) ||
 				errors.Is(err, ringsig.ErrDuplicateMember), "unexpected error %v", err)
+			requireOnePrefix(t, err)
 			return
 		}
 		requireSameBytes(t, b, r.Bytes())
@@ -124,6 +126,7 @@ func FuzzVerify(f *testing.F) {
 		if err != nil {
 			require.True(t, errors.Is(err, ringsig.ErrInvalidSignature) || errors.Is(err, ringsig.ErrRingMismatch),
 				"unexpected error %v", err)
+			requireOnePrefix(t, err)
 			return
 		}
 		requireSameBytes(t, want, b, "a mutated signature verifies")

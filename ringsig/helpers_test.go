@@ -7,7 +7,8 @@ package ringsig_test
 // multiplication engine (internal/ecc) and of its encoders. The reference
 // signer takes α and the responses of the other members as arguments, so the
 // tests can build signatures the package's Sign never makes (small
-// responses, challenges that leave a part out).
+// responses, challenges that leave a part out, a point at infinity in the
+// chain).
 
 import (
 	"bytes"
@@ -195,7 +196,8 @@ func addP(a, b *point) point {
 func isInfinity(p *point) bool { return p.Z.IsZero() || (p.X.IsZero() && p.Y.IsZero()) }
 
 // encodePoint is the compressed SEC1 encoding, or 33 zero bytes for the
-// point at infinity (never the encoding of a point).
+// point at infinity (never the encoding of a point). SPEC section 6 gives
+// infinity no encoding: only the lenient variant's challenges hash it.
 func encodePoint(p point) []byte {
 	if isInfinity(&p) {
 		return make([]byte, 33)
@@ -239,8 +241,10 @@ type refInput struct {
 // implementation would hash, and show that a forgery would pass without the
 // part: noDigest leaves D out, sortedDigest hashes the members in sorted
 // order (a digest blind to the ring's order), the other fields leave the
-// scope, the message or the key image out.
-type variant struct{ noDigest, sortedDigest, noScope, noMsg, noImage bool }
+// scope, the message or the key image out. infinity accepts a point at
+// infinity among the L_i, R_i and hashes it as 33 zero bytes, where SPEC
+// section 6 refuses it.
+type variant struct{ noDigest, sortedDigest, noScope, noMsg, noImage, infinity bool }
 
 var spec variant
 
@@ -327,10 +331,19 @@ func refParse(b []byte) (refSig, bool) {
 // c_i·pk_i, s_i·h + c_i·I).
 func refChain(t testing.TB, in refInput, v variant, sig refSig) []*big.Int {
 	t.Helper()
+	c, _ := refChainInfinity(t, in, v, sig)
+	return c
+}
+
+// refChainInfinity is refChain that also names the first of L_0, R_0, L_1,
+// … that is the point at infinity ("L_2"), or returns "".
+func refChainInfinity(t testing.TB, in refInput, v variant, sig refSig) ([]*big.Int, string) {
+	t.Helper()
 	h := refBase(t, in.scope)
 	img, ok := decodePoint(sig.image)
 	require.True(t, ok)
 	c := []*big.Int{sig.c0}
+	inf := ""
 	for i, s := range sig.s {
 		pk, ok := decodePoint(in.ring[i])
 		require.True(t, ok)
@@ -338,14 +351,21 @@ func refChain(t testing.TB, in refInput, v variant, sig refSig) []*big.Int {
 		l := addP(&a, &b)
 		a, b = mulP(s, &h), mulP(c[i], &img)
 		r := addP(&a, &b)
+		switch {
+		case inf != "":
+		case isInfinity(&l):
+			inf = fmt.Sprintf("L_%d", i)
+		case isInfinity(&r):
+			inf = fmt.Sprintf("R_%d", i)
+		}
 		c = append(c, refChallenge(in, v, sig.image, l, r))
 	}
-	return c
+	return c, inf
 }
 
 // refVerify accepts iff the ring has N ≥ 2 distinct valid members, the
-// signature parses with N responses, no challenge is zero and the chain
-// closes.
+// signature parses with N responses, no challenge is zero, no L_i or R_i is
+// the point at infinity (unless v.infinity) and the chain closes.
 func refVerify(t testing.TB, in refInput, v variant, b []byte) bool {
 	t.Helper()
 	seen := map[string]bool{}
@@ -359,7 +379,10 @@ func refVerify(t testing.TB, in refInput, v variant, b []byte) bool {
 	if !ok || len(in.ring) < 2 || len(sig.s) != len(in.ring) {
 		return false
 	}
-	c := refChain(t, in, v, sig)
+	c, inf := refChainInfinity(t, in, v, sig)
+	if inf != "" && !v.infinity {
+		return false
+	}
 	for _, ci := range c {
 		if ci.Sign() == 0 {
 			return false
@@ -380,8 +403,18 @@ func refImage(t testing.TB, k *big.Int, scope []byte) []byte {
 // (s[pi] is ignored).
 func refSign(t testing.TB, in refInput, v variant, k *big.Int, pi int, alpha *big.Int, s []*big.Int) []byte {
 	t.Helper()
+	require.Len(t, s, len(in.ring))
+	return refSignWith(t, in, v, k, pi, alpha, func(i int, _ *big.Int) *big.Int { return s[i] })
+}
+
+// refSignWith is refSign with the response of member i ≠ pi chosen by
+// resp(i, c_i), which knows the challenge it answers: it can make L_i or R_i
+// the point at infinity. So can alpha = 0 at the signer. Infinity is hashed
+// as 33 zero bytes, so such signatures verify under the infinity variant
+// only.
+func refSignWith(t testing.TB, in refInput, v variant, k *big.Int, pi int, alpha *big.Int, resp func(i int, c *big.Int) *big.Int) []byte {
+	t.Helper()
 	n := len(in.ring)
-	require.Len(t, s, n)
 	h := refBase(t, in.scope)
 	imgPt := mulP(k, &h)
 	sig := refSig{image: encodePoint(imgPt), s: make([]*big.Int, n)}
@@ -391,10 +424,10 @@ func refSign(t testing.TB, in refInput, v variant, k *big.Int, pi int, alpha *bi
 		i := (pi + j) % n
 		pk, ok := decodePoint(in.ring[i])
 		require.True(t, ok)
-		sig.s[i] = s[i]
-		a, b := mulG(s[i]), mulP(c[i], &pk)
+		sig.s[i] = modN(resp(i, c[i]))
+		a, b := mulG(sig.s[i]), mulP(c[i], &pk)
 		l := addP(&a, &b)
-		a, b = mulP(s[i], &h), mulP(c[i], &imgPt)
+		a, b = mulP(sig.s[i], &h), mulP(c[i], &imgPt)
 		r := addP(&a, &b)
 		c[(i+1)%n] = refChallenge(in, v, sig.image, l, r)
 	}
@@ -473,5 +506,58 @@ func requireSameBytes(t testing.TB, want, got []byte, msgAndArgs ...any) {
 	t.Helper()
 	if !bytes.Equal(want, got) {
 		require.Equal(t, hexs(want), hexs(got), msgAndArgs...)
+	}
+}
+
+// infinityCase is a signature whose chain passes through the point at
+// infinity: SPEC section 6 refuses it, a verifier that hashes infinity as
+// 33 zero bytes accepts it.
+type infinityCase struct {
+	name string // what was chosen
+	at   string // the first infinite point in Verify's order, "L_1"
+	sig  []byte
+}
+
+// infinityCases builds, over a ring of at least 3 members whose secret keys
+// are secrets, with the signer at pi, the signatures whose chain has a
+// point at infinity: α = 0 at the signer (L_π = R_π = infinity); s_i =
+// −c_i·k for the member i = π+1 after the signer (R_i = (s_i + c_i·k)·h =
+// infinity, k the signer's key); s_j = −c_j·k_j for the member j = π+2
+// after that (L_j = (s_j + c_j·k_j)·G = infinity, k_j member j's key). The
+// other responses are s, α otherwise alpha.
+func infinityCases(t testing.TB, in refInput, secrets []*big.Int, pi int, alpha *big.Int, s []*big.Int) []infinityCase {
+	t.Helper()
+	n := len(in.ring)
+	require.GreaterOrEqual(t, n, 3)
+	k := secrets[pi]
+	neg := func(c, x *big.Int) *big.Int { return modN(new(big.Int).Neg(new(big.Int).Mul(c, x))) }
+	given := func(i int, _ *big.Int) *big.Int { return s[i] }
+	ri, lj := (pi+1)%n, (pi+2)%n
+	return []infinityCase{
+		{
+			name: fmt.Sprintf("α = 0 at the signer (index %d): L_%d = R_%d = infinity", pi, pi, pi),
+			at:   fmt.Sprintf("L_%d", pi),
+			sig:  refSignWith(t, in, spec, k, pi, new(big.Int), given),
+		},
+		{
+			name: fmt.Sprintf("s_%d = −c_%d·k, k the signer's key: R_%d = infinity", ri, ri, ri),
+			at:   fmt.Sprintf("R_%d", ri),
+			sig: refSignWith(t, in, spec, k, pi, alpha, func(i int, c *big.Int) *big.Int {
+				if i == ri {
+					return neg(c, k)
+				}
+				return s[i]
+			}),
+		},
+		{
+			name: fmt.Sprintf("s_%d = −c_%d·k_%d, k_%d the key of member %d: L_%d = infinity", lj, lj, lj, lj, lj, lj),
+			at:   fmt.Sprintf("L_%d", lj),
+			sig: refSignWith(t, in, spec, k, pi, alpha, func(i int, c *big.Int) *big.Int {
+				if i == lj {
+					return neg(c, secrets[lj])
+				}
+				return s[i]
+			}),
+		},
 	}
 }

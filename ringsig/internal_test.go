@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/ecc"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/stretchr/testify/require"
 )
 
@@ -78,6 +80,72 @@ func TestLinkComparesScope(t *testing.T) {
 	moved := tag
 	moved.scope = other.digest
 	require.Equal(t, tag.Image(), moved.Image())
-	require.False(t, Link(tag, moved))
-	require.True(t, Link(tag, tag))
+	linked, err := Link(tag, moved)
+	require.NoError(t, err)
+	require.False(t, linked)
+	linked, err = Link(tag, tag)
+	require.NoError(t, err)
+	require.True(t, linked)
+}
+
+// TestFillRefusesInfinity: a signing attempt whose chain meets the point at
+// infinity is discarded (Sign then takes the next RFC 6979 iterations), as
+// the verifier would refuse it. RFC 6979 never yields α = 0, and a response
+// from the seed hits −c_i·k_i or −c_i·k with probability 2^-256, so the
+// attempts are run here with α and the responses chosen: α = 0 makes
+// L_π = αG and R_π = αh infinity; for the member i = π+1, s_i = −c_i·k
+// makes R_i = (s_i + c_i·k)·h infinity and s_i = −c_i·k_i makes
+// L_i = (s_i + c_i·k_i)·G infinity.
+func TestFillRefusesInfinity(t *testing.T) {
+	const n, pi = 3, 1
+	keys, ring, scope, msg := internalFixture(t, n)
+	scalar := func(key *ecdsa.PrivateKey) secp256k1.ModNScalar {
+		k, ok := ecc.ParseNonZeroScalar(key.Bytes())
+		require.True(t, ok)
+		return k
+	}
+	k, ki := scalar(keys[pi]), scalar(keys[pi+1])
+	var alpha, seed secp256k1.ModNScalar
+	alpha.SetInt(12345)
+	seed.SetInt(67890)
+
+	// c_{π+1} = c(αG, αh), the challenge member π+1 answers.
+	var l, r secp256k1.JacobianPoint
+	secp256k1.ScalarBaseMultNonConst(&alpha, &l)
+	secp256k1.ScalarMultNonConst(&alpha, &scope.h, &r)
+	sig := newSignature(n, scope, &k)
+	c := chain{prefix: challengePrefix(ring, scope, msg, &sig.imageC)}
+	next := c.next(&l, &r)
+	minus := func(x *secp256k1.ModNScalar) *secp256k1.ModNScalar {
+		var v secp256k1.ModNScalar
+		v.Mul2(&next, x).Negate()
+		return &v
+	}
+
+	var zero secp256k1.ModNScalar
+	for _, tc := range []struct {
+		name  string
+		alpha *secp256k1.ModNScalar
+		si    *secp256k1.ModNScalar // response of member π+1, nil: from the seed
+		ok    bool
+	}{
+		{"α and responses from the seed", &alpha, nil, true},
+		{"α = 0", &zero, nil, false},
+		{"s_{π+1} = −c_{π+1}·k: R_{π+1} = infinity", &alpha, minus(&k), false},
+		{"s_{π+1} = −c_{π+1}·k_{π+1}: L_{π+1} = infinity", &alpha, minus(&ki), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sig := newSignature(n, scope, &k)
+			sig.responses(&seed, pi)
+			if tc.si != nil {
+				sig.s[pi+1] = *tc.si
+			}
+			require.Equal(t, tc.ok, sig.fill(ring, scope, &c, pi, tc.alpha, &k))
+			if !tc.ok {
+				return
+			}
+			_, err := Verify(ring, scope, msg, sig)
+			require.NoError(t, err)
+		})
+	}
 }

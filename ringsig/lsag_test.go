@@ -128,6 +128,38 @@ func TestChallengeFollowsSpec(t *testing.T) {
 	}
 }
 
+// TestVerifyRejectsInfinity: no L_i or R_i of the chain may be the point at
+// infinity, which has no compressed encoding for the challenge to hash.
+// Each signature is built by the reference signer with α = 0 or a response
+// chosen against the challenge it answers, for every signer position; it
+// verifies under a verifier that hashes infinity as 33 zero bytes (how the
+// package once did), so two implementations could disagree on it.
+func TestVerifyRejectsInfinity(t *testing.T) {
+	const n = 4
+	f := newFixture(t, n)
+	in := f.ref()
+	secrets := make([]*big.Int, n)
+	for i, k := range f.keys {
+		secrets[i] = secret(k)
+	}
+	alpha := labelScalars("cbets/ringsig/test/infinity/alpha", 1)[0]
+	s := labelScalars("cbets/ringsig/test/infinity/s", n)
+	for pi := range n {
+		for _, c := range infinityCases(t, in, secrets, pi, alpha, s) {
+			t.Run(c.name, func(t *testing.T) {
+				require.True(t, refVerify(t, in, variant{infinity: true}, c.sig), "hashing infinity as zeros accepts it")
+				require.False(t, refVerify(t, in, spec, c.sig))
+				sig, err := ringsig.ParseSignature(c.sig)
+				require.NoError(t, err)
+				requireSameBytes(t, c.sig, sig.Bytes())
+				_, err = ringsig.Verify(f.ring, f.scope, f.msg, sig)
+				require.ErrorIs(t, err, ringsig.ErrInvalidSignature)
+				require.ErrorContains(t, err, c.at+" is the point at infinity")
+			})
+		}
+	}
+}
+
 func TestDeterministicSigning(t *testing.T) {
 	f := newFixture(t, 5)
 	a := f.sign(t, 2).Bytes()
@@ -174,7 +206,7 @@ func TestHedgedSigning(t *testing.T) {
 		tag, err := ringsig.Verify(f.ring, f.scope, f.msg, sig)
 		require.NoError(t, err)
 		require.Equal(t, det.KeyImage(), sig.KeyImage())
-		require.True(t, ringsig.Link(detTag, tag))
+		require.True(t, link(t, detTag, tag))
 		require.True(t, refVerify(t, f.ref(), spec, b))
 	}
 
@@ -190,6 +222,7 @@ func TestHedgedSigning(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			sig, err := ringsig.Sign(f.keys[1], f.ring, 1, f.scope, f.msg, &ringsig.SignOptions{Rand: c.r})
 			require.ErrorIs(t, err, c.want)
+			requireOnePrefix(t, err)
 			require.Nil(t, sig)
 		})
 	}
@@ -640,6 +673,14 @@ func TestScopeBase(t *testing.T) {
 	require.NotEqual(t, base, mustScope(t, raw).Base())
 }
 
+// link is Link for tags that must be Verify's: it requires no error.
+func link(t *testing.T, a, b ringsig.Tag) bool {
+	t.Helper()
+	linked, err := ringsig.Link(a, b)
+	require.NoError(t, err)
+	return linked
+}
+
 // TestLink: same key and scope link, whatever the ring and message; another
 // scope or another key does not.
 func TestLink(t *testing.T) {
@@ -671,19 +712,19 @@ func TestLink(t *testing.T) {
 	b1, _ := verified([]int{0, 1, 2}, 1, scope1, "output A")
 	b2, _ := verified([]int{0, 1, 2}, 1, scope2, "output A")
 
-	require.True(t, ringsig.Link(a1, a2), "same key, same scope")
-	require.True(t, ringsig.Link(a2, a1))
-	require.True(t, ringsig.Link(a1, a1))
+	require.True(t, link(t, a1, a2), "same key, same scope")
+	require.True(t, link(t, a2, a1))
+	require.True(t, link(t, a1, a1))
 	require.Equal(t, a1.Image(), a2.Image())
 
 	require.NotEqual(t, a1.Image(), a3.Image(), "same key, other scope: other key image")
-	require.False(t, ringsig.Link(a1, a3))
-	require.False(t, ringsig.Link(a3, a1))
+	require.False(t, link(t, a1, a3))
+	require.False(t, link(t, a3, a1))
 
-	require.False(t, ringsig.Link(a1, b1), "other key, same scope")
+	require.False(t, link(t, a1, b1), "other key, same scope")
 	require.NotEqual(t, a1.Image(), b1.Image())
-	require.False(t, ringsig.Link(a3, b2))
-	require.False(t, ringsig.Link(a1, b2))
+	require.False(t, link(t, a3, b2))
+	require.False(t, link(t, a1, b2))
 
 	// A hedged signature links like a deterministic one.
 	ring := mustRing(t, []*ecdsa.PublicKey{pubs[4], pubs[0]})
@@ -691,8 +732,18 @@ func TestLink(t *testing.T) {
 	require.NoError(t, err)
 	tag, err := ringsig.Verify(ring, scope2, []byte("output C"), hedged)
 	require.NoError(t, err)
-	require.True(t, ringsig.Link(a3, tag))
+	require.True(t, link(t, a3, tag))
 	require.Equal(t, sigA3.KeyImage(), hedged.KeyImage())
+
+	// The zero Tag, which Verify returns with its errors, links with
+	// nothing, not even with itself.
+	_, err = ringsig.Verify(ring, scope1, []byte("output C"), hedged)
+	require.ErrorIs(t, err, ringsig.ErrInvalidSignature)
+	for _, pair := range [][2]ringsig.Tag{{{}, {}}, {a1, {}}, {{}, a1}} {
+		linked, err := ringsig.Link(pair[0], pair[1])
+		require.ErrorIs(t, err, ringsig.ErrZeroTag)
+		require.False(t, linked)
+	}
 }
 
 // TestSignerIndex: Sign needs the signer's key at the given index.
@@ -729,13 +780,15 @@ func TestSignerIndex(t *testing.T) {
 		require.Nil(t, k)
 	}
 	// A key zeroed after use still carries its public key, which is at the
-	// index; Sign must refuse its zero scalar.
+	// index; signing with it is a programming error, and Sign panics at
+	// the call, naming the argument, rather than sign with the scalar 0.
 	keys, _ := testKeys(t, 0, 3)
 	keys[1].Zero()
-	sig, err := ringsig.Sign(keys[1], f.ring, 1, f.scope, f.msg, nil)
-	require.ErrorIs(t, err, ringsig.ErrSignerIndex)
-	require.Nil(t, sig)
+	require.PanicsWithValue(t, wipedKeyPanic, func() { _, _ = ringsig.Sign(keys[1], f.ring, 1, f.scope, f.msg, nil) })
 }
+
+// wipedKeyPanic is Sign's panic for a key whose scalar is zero.
+const wipedKeyPanic = "ringsig: Sign: key is zero (wiped by Zero, or the zero value of ecdsa.PrivateKey)"
 
 // TestZeroChallenge: c_0 = 0 is rejected when parsing. The check of every
 // challenge in Verify is tested from inside the package

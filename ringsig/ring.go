@@ -27,7 +27,9 @@ const (
 )
 
 // Ring is an ordered list of 2 to MaxRingSize distinct public keys, with its
-// digest D (SPEC section 6).
+// digest D (SPEC section 6). Only NewRing and ParseRing make rings: Sign and
+// Verify refuse a nil *Ring and the zero value with ErrRingSize, and the
+// methods give them empty results.
 type Ring struct {
 	keys   []*ecdsa.PublicKey
 	points []secp256k1.JacobianPoint // affine
@@ -40,6 +42,17 @@ type Ring struct {
 	tables     []*ecc.Table
 }
 
+// check refuses a nil Ring and the zero value, which has no members.
+func (r *Ring) check() error {
+	switch {
+	case r == nil:
+		return fmt.Errorf("%w: nil", ErrRingSize)
+	case len(r.keys) < MinRingSize:
+		return fmt.Errorf("%w: zero value, not made by NewRing or ParseRing", ErrRingSize)
+	}
+	return nil
+}
+
 // memberTables returns the members' tables, building them once.
 func (r *Ring) memberTables() []*ecc.Table {
 	r.tablesOnce.Do(func() { r.tables = ecc.NewAffineTables(r.points, memberWindow, true) })
@@ -47,7 +60,8 @@ func (r *Ring) memberTables() []*ecc.Table {
 }
 
 // NewRing builds a ring from keys in the given order. It rejects fewer than
-// MinRingSize or more than MaxRingSize keys and duplicate keys.
+// MinRingSize or more than MaxRingSize keys, a nil or zero-value key (which
+// must not stand for the point at infinity) and duplicate keys.
 func NewRing(keys []*ecdsa.PublicKey) (*Ring, error) {
 	if len(keys) < MinRingSize || len(keys) > MaxRingSize {
 		return nil, fmt.Errorf("%w: %d members, want %d to %d", ErrRingSize, len(keys), MinRingSize, MaxRingSize)
@@ -63,6 +77,13 @@ func NewRing(keys []*ecdsa.PublicKey) (*Ring, error) {
 		if k == nil {
 			return nil, fmt.Errorf("%w: member %d is nil", ErrRingMember, i)
 		}
+		// An uncompressed round trip hands over the affine point without
+		// a second square root. Only a zero-value ecdsa.PublicKey, which
+		// has no encoding, fails here.
+		p, err := secp256k1.ParsePubKey(k.UncompressedBytes())
+		if err != nil {
+			return nil, fmt.Errorf("%w: member %d is not a valid key (the zero value of ecdsa.PublicKey)", ErrRingMember, i)
+		}
 		b := k.Bytes()
 		if j, dup := seen[string(b)]; dup {
 			return nil, fmt.Errorf("%w: members %d and %d are the same key", ErrDuplicateMember, j, i)
@@ -70,12 +91,6 @@ func NewRing(keys []*ecdsa.PublicKey) (*Ring, error) {
 		seen[string(b)] = i
 		h.Write(b)
 		r.keys[i] = k
-		// An uncompressed round trip hands over the affine point without
-		// a second square root.
-		p, err := secp256k1.ParsePubKey(k.UncompressedBytes())
-		if err != nil { // only a zero-value ecdsa.PublicKey gets here
-			return nil, fmt.Errorf("%w: member %d is not a valid key: %w", ErrRingMember, i, err)
-		}
 		p.AsJacobian(&r.points[i])
 	}
 	h.Sum(r.digest[:0])
@@ -103,8 +118,12 @@ func ParseRing(b []byte) (*Ring, error) {
 	return NewRing(keys)
 }
 
-// Bytes returns the concatenated compressed keys.
+// Bytes returns the concatenated compressed keys; nil for a nil Ring and
+// the zero value.
 func (r *Ring) Bytes() []byte {
+	if r.check() != nil {
+		return nil
+	}
 	out := make([]byte, 0, len(r.keys)*ecdsa.PublicKeySize)
 	for _, k := range r.keys {
 		out = append(out, k.Bytes()...)
@@ -112,21 +131,38 @@ func (r *Ring) Bytes() []byte {
 	return out
 }
 
-// Len returns the number of members.
-func (r *Ring) Len() int { return len(r.keys) }
+// Len returns the number of members; 0 for a nil Ring and the zero value.
+func (r *Ring) Len() int {
+	if r.check() != nil {
+		return 0
+	}
+	return len(r.keys)
+}
 
-// Key returns member i.
-func (r *Ring) Key(i int) *ecdsa.PublicKey { return r.keys[i] }
+// Key returns member i, or nil when i is not in [0, Len()).
+func (r *Ring) Key(i int) *ecdsa.PublicKey {
+	if i < 0 || i >= r.Len() {
+		return nil
+	}
+	return r.keys[i]
+}
 
-// Index returns the position of key in the ring, or −1.
+// Index returns the position of key in the ring, or −1 (also for a nil or
+// zero-value key, which no member equals).
 func (r *Ring) Index(key *ecdsa.PublicKey) int {
-	for i, k := range r.keys {
-		if k.Equal(key) {
+	for i := range r.Len() {
+		if r.keys[i].Equal(key) {
 			return i
 		}
 	}
 	return -1
 }
 
-// Digest returns D = SHA256("CBETS-LSAG-v1/ring" ‖ u32be(N) ‖ pk_0 ‖ … ‖ pk_{N−1}).
-func (r *Ring) Digest() [32]byte { return r.digest }
+// Digest returns D = SHA256("CBETS-LSAG-v1/ring" ‖ u32be(N) ‖ pk_0 ‖ … ‖
+// pk_{N−1}); 32 zero bytes for a nil Ring and the zero value.
+func (r *Ring) Digest() [32]byte {
+	if r.check() != nil {
+		return [32]byte{}
+	}
+	return r.digest
+}

@@ -206,6 +206,19 @@ func genVectors(t testing.TB) vectorFile {
 	flipped := clone(sig)
 	flipped[slot(2)+31] ^= 1
 	badSig(flipped, "tampered signature: lowest bit of s_1 flipped")
+
+	// The point at infinity in the chain, which has no encoding for the
+	// challenge to hash. Built from the signing equations with α and the
+	// responses of the hand-built signature above, infinity hashed as 33
+	// zero bytes: each verifies if a verifier hashes it so.
+	secrets := make([]*big.Int, len(ids))
+	for i, id := range ids {
+		secrets[i] = secret(keys[id])
+	}
+	for _, c := range infinityCases(t, in, secrets, index, alpha, s) {
+		require.True(t, refVerify(t, in, variant{infinity: true}, c.sig))
+		badSig(c.sig, "point at infinity in the chain: "+c.name+" (verifies if infinity is hashed as 33 zero bytes)")
+	}
 	return f
 }
 
@@ -308,4 +321,5 @@ func checkInvalidVector(t *testing.T, c vector) {
 		found = found || errors.Is(err, e)
 	}
 	require.True(t, found, "unexpected error %v", err)
+	requireOnePrefix(t, err)
 }
