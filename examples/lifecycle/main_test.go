@@ -14,7 +14,8 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	text := out.String()
 	require.NotContains(t, text, "unexpected")
-	require.Equal(t, 5, strings.Count(text, "refused: "), text)
+	require.Equal(t, 6, strings.Count(text, "refused: "), text)
+	require.Contains(t, text, "stale ticket → refused: ledger:")
 	require.Contains(t, text, "matches: true")
 	require.Contains(t, text, "confirmations, server complete")
 	names := []string{}

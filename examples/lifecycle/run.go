@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"
 )
@@ -75,7 +77,6 @@ type user struct {
 	name string
 	key  *ecdsa.PrivateKey
 	cert *ticket.Certificate
-	rep  ticket.Standing
 }
 
 func run(w io.Writer, cfg config) (*report, error) {
@@ -89,6 +90,7 @@ func run(w io.Writer, cfg config) (*report, error) {
 		return nil, err
 	}
 	money := scale.Format
+	ctx := context.Background()
 	clock := time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
 	tick := func(d time.Duration) time.Time { clock = clock.Add(d); return clock }
 
@@ -108,6 +110,16 @@ func run(w io.Writer, cfg config) (*report, error) {
 		return nil, err
 	}
 	n.say("merchant", "generates (sk_M, pk_M)", short(merchant.PublicKey().Bytes()))
+	// The backend: a ledger that applies every record atomically with the
+	// checks that span tickets. The paper's reputation gate (500 to list)
+	// needs a history; this deployment starts every user at 620.
+	policy := ticket.DefaultPolicy(scale)
+	book, err := ledger.New(ledger.NewMemStore(), ledger.Config{Registrar: registrar.PublicKey(),
+		Merchants: []*ecdsa.PublicKey{merchant.PublicKey()}, Policy: policy,
+		InitialStanding: ticket.Standing{Reputation: 620}})
+	if err != nil {
+		return nil, err
+	}
 	names := []string{"alice", "eve", "frank"}
 	for i := len(names); i < cfg.users; i++ {
 		names = append(names, fmt.Sprintf("user%d", i+1))
@@ -126,44 +138,64 @@ func run(w io.Writer, cfg config) (*report, error) {
 		users[name] = &user{name: name, key: key, cert: cert}
 		n.say(name, "registers; the registrar signs (id, pk, WID)", "WID "+wid.String())
 	}
-	// The paper's reputation gate (500 to list) needs a history: Eve has
-	// bought and resold before.
-	users["eve"].rep = ticket.Standing{Reputation: 620, Transfers: 1}
-
-	// Buying: Algorithm 1.
-	n.phase("buying", "Buying (Algorithm 1)")
+	// Buying: the event, then Algorithm 1.
+	n.phase("buying", "Buying (the event's terms, then Algorithm 1)")
 	alice, eve, frank := users["alice"], users["eve"], users["frank"]
 	price := tax.Amount(4500)
-	buy, err := ticket.NewBuyRequest(alice.key, alice.cert, merchant.PublicKey(), "concert-2026-12-01", "A-14", price, tick(time.Minute))
+	const eventID = "concert-2026-12-01"
+	event, err := ticket.NewEvent(merchantKey, ticket.EventTerms{ID: eventID, Capacity: 500, FaceValue: price,
+		SaleStart: clock, SaleEnd: clock.Add(20 * 24 * time.Hour), Start: clock.Add(21 * 24 * time.Hour),
+		End: clock.Add(21*24*time.Hour + 4*time.Hour)})
 	if err != nil {
 		return nil, err
 	}
-	n.say("alice", "UserSign over (enroll, cert, pk_M, pk_i, ticket, price, t1)", short(buy.Sig))
-	aliceTicket, aliceRec, err := merchant.Buy(buy, ticket.Facts{Held: 0}, clock)
-	if err != nil {
+	if _, err := book.Publish(ctx, event.Bytes()); err != nil {
 		return nil, err
 	}
-	alice.rep.Reputation += aliceRec.SignerReputation
-	n.say("merchant", "checks cert_alice and UserSign; MerchantSign over the record",
-		fmt.Sprintf("A-14 %s (code %d), %s coins, record %s", aliceTicket.State, aliceTicket.State.PaperCode(), money(price), shortHash(aliceRec.Hash())))
+	n.say("merchant", "signs and publishes the event's terms", fmt.Sprintf("%s: 500 seats at %s coins", eventID, money(price)))
 
-	buyEve, err := ticket.NewBuyRequest(eve.key, eve.cert, merchant.PublicKey(), "concert-2026-12-01", "A-15", price, tick(time.Minute))
+	// buy has u buy the next serial through the ledger.
+	buy := func(u *user) (*ticket.Ticket, *ticket.Record, error) {
+		serial, err := book.AllocateSerial(ctx, eventID)
+		if err != nil {
+			return nil, nil, err
+		}
+		req, err := ticket.NewBuyRequest(u.key, u.cert, merchant.PublicKey(), eventID, serial, price, tick(time.Minute))
+		if err != nil {
+			return nil, nil, err
+		}
+		facts, err := book.Facts(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		_, rec, err := merchant.Buy(req, facts, clock)
+		if err != nil {
+			return nil, nil, err
+		}
+		tk, err := book.Apply(ctx, rec.Bytes())
+		return tk, rec, err
+	}
+	aliceTicket, aliceRec, err := buy(alice)
 	if err != nil {
 		return nil, err
 	}
-	tk, rec, err := merchant.Buy(buyEve, ticket.Facts{Held: 0}, clock)
+	n.say("alice", "UserSign over (enroll, cert, pk_M, pk_i, ticket, price, t1)", short(aliceRec.Request.Sig))
+	n.say("merchant", "checks cert_alice, UserSign and the terms; MerchantSign; the ledger applies it",
+		fmt.Sprintf("serial %s %s (code %d), %s coins, record %s", aliceTicket.Serial, aliceTicket.State,
+			aliceTicket.State.PaperCode(), money(price), shortHash(aliceRec.Hash())))
+
+	tk, rec, err := buy(eve)
 	if err != nil {
 		return nil, err
 	}
-	eve.rep.Reputation += rec.SignerReputation
 	history := []*ticket.Record{rec}
-	n.say("eve", "buys A-15 the same way", fmt.Sprintf("%s, reputation %d", tk.State, eve.rep.Reputation))
-
-	again, err := ticket.NewBuyRequest(eve.key, eve.cert, merchant.PublicKey(), "concert-2026-12-01", "A-16", price, tick(time.Minute))
+	st, err := book.Standing(ctx, eve.cert.ID())
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = merchant.Buy(again, ticket.Facts{Held: 1}, clock)
+	n.say("eve", "buys serial "+tk.Serial+" the same way", fmt.Sprintf("%s, reputation %d", tk.State, st.Reputation))
+
+	_, _, err = buy(eve)
 	n.say("eve", "tries to buy a second ticket of the event", refused(err, ticket.ErrLimit))
 
 	// Paying through the mixer.
@@ -184,8 +216,14 @@ func run(w io.Writer, cfg config) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	tk, rec, err = merchant.List(tk, list, ticket.Facts{Seller: eve.rep}, clock)
+	facts, err := book.Facts(ctx, list)
 	if err != nil {
+		return nil, err
+	}
+	if _, rec, err = merchant.List(tk, list, facts, clock); err != nil {
+		return nil, err
+	}
+	if tk, err = book.Apply(ctx, rec.Bytes()); err != nil {
 		return nil, err
 	}
 	history = append(history, rec)
@@ -194,17 +232,35 @@ func run(w io.Writer, cfg config) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	tk, rec, err = merchant.Transfer(tk, xfer, ticket.Facts{Seller: eve.rep}, clock)
-	if err != nil {
+	if facts, err = book.Facts(ctx, xfer); err != nil {
+		return nil, err
+	}
+	listed := tk
+	if _, rec, err = merchant.Transfer(tk, xfer, facts, clock); err != nil {
+		return nil, err
+	}
+	if tk, err = book.Apply(ctx, rec.Bytes()); err != nil {
 		return nil, err
 	}
 	history = append(history, rec)
-	eve.rep.Reputation += rec.SellerReputation
-	eve.rep.Transfers++
-	frank.rep.Reputation += rec.SignerReputation
-	n.say("frank", "ω over (T*, Price', t3); merchant verifies and MerchantSigns",
+	n.say("frank", "ω over (T*, Price', t3); merchant verifies and MerchantSigns; the ledger applies it",
 		fmt.Sprintf("holder frank, age %d, tax %s, Eve's MID receives %s", tk.Age, money(rec.Tax), money(rec.Payout)))
-	n.say("merchant", "applies Eve's reputation", fmt.Sprintf("Δ %d → %d", rec.SellerReputation, eve.rep.Reputation))
+	if st, err = book.Standing(ctx, eve.cert.ID()); err != nil {
+		return nil, err
+	}
+	n.say("ledger", "applies Eve's reputation", fmt.Sprintf("Δ %d → %d", rec.SellerReputation, st.Reputation))
+	// A second buyer signed for the same listing: the merchant's transition
+	// accepts it against the stale ticket, the ledger does not.
+	xferAlice, err := ticket.NewTransferRequest(alice.key, alice.cert, listed, clock)
+	if err != nil {
+		return nil, err
+	}
+	_, stale, err := merchant.Transfer(listed, xferAlice, ticket.Facts{Seller: facts.Seller}, clock)
+	if err != nil {
+		return nil, err
+	}
+	_, err = book.Apply(ctx, stale.Bytes())
+	n.say("alice", "buys the same listing against the stale ticket", refused(err, ledger.ErrStale))
 	relist, err := ticket.NewListRequest(frank.key, tk, resale+1000, payee, tick(time.Minute))
 	if err != nil {
 		return nil, err
@@ -219,8 +275,10 @@ func run(w io.Writer, cfg config) (*report, error) {
 		return nil, err
 	}
 	n.say("frank", "ω = (a, s) over (invalidate, ticket, t2)", short(use.Sig))
-	tk, rec, err = merchant.Consume(tk, use, clock)
-	if err != nil {
+	if _, rec, err = merchant.Consume(tk, use, clock); err != nil {
+		return nil, err
+	}
+	if tk, err = book.Apply(ctx, rec.Bytes()); err != nil {
 		return nil, err
 	}
 	history = append(history, rec)
@@ -235,18 +293,23 @@ func run(w io.Writer, cfg config) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = merchant.Transfer(tk, xfer2, ticket.Facts{Seller: frank.rep}, clock)
+	_, _, err = merchant.Transfer(tk, xfer2, ticket.Facts{}, clock)
 	n.say("alice", "tries to buy the consumed ticket", refused(err, ticket.ErrState))
 
 	// Replay: anyone with the public keys audits the history offline.
-	n.phase("replay", "Replaying A-15's history from its records alone")
-	wire := make([]*ticket.Record, len(history))
-	for i, r := range history {
-		if wire[i], err = ticket.ParseRecord(r.Bytes()); err != nil {
-			return nil, err
-		}
+	n.phase("replay", "Replaying Eve's ticket from its records alone")
+	_, wire, err := book.Ticket(ctx, eventID, tk.Serial)
+	if err != nil {
+		return nil, err
 	}
-	v := &ticket.Verifier{Registrar: registrar.PublicKey(), Merchants: []*ecdsa.PublicKey{merchant.PublicKey()}, Policy: ticket.DefaultPolicy(scale)}
+	if len(wire) != len(history) {
+		return nil, fmt.Errorf("lifecycle: the ledger holds %d records, %d were applied", len(wire), len(history))
+	}
+	v, err := ticket.NewVerifier(registrar.PublicKey(), []*ecdsa.PublicKey{merchant.PublicKey()}, policy)
+	if err != nil {
+		return nil, err
+	}
+	v.Events = []*ticket.Event{event}
 	replayed, err := ticket.Replay(wire, v)
 	if err != nil {
 		return nil, err
