@@ -339,7 +339,8 @@ func TestProtocolTraffic(t *testing.T) {
 	require.Equal(t, 2, one.sent["consuming"].Messages)
 	require.Equal(t, 5, one.sent["transferring"].Messages)
 	require.Equal(t, 10, two.sent["transferring"].Messages)
-	require.Equal(t, 1+2*2, one.sent["initialisation"].Messages)
+	// pk_M, the event's terms, and per user a registration and a certificate.
+	require.Equal(t, 2+2*2, one.sent["initialisation"].Messages)
 
 	// The report's message-by-message comparison adds up to what the
 	// protocol sends per transfer.

@@ -66,6 +66,12 @@ func runProtocol(registrar *ecdsa.PrivateKey, scale tax.Scale, transfers int) (*
 		return nil, err
 	}
 	init.send(m.PublicKey().Bytes()) // pk_M published
+	event, err := ticket.NewEvent(merchantKey, ticket.EventTerms{ID: "concert", Capacity: 1000, FaceValue: 4500,
+		SaleStart: at, SaleEnd: at.Add(24 * time.Hour), Start: at.Add(48 * time.Hour), End: at.Add(52 * time.Hour)})
+	if err != nil {
+		return nil, err
+	}
+	init.send(event.Bytes()) // the event's terms published
 	type user struct {
 		key  *ecdsa.PrivateKey
 		cert *ticket.Certificate
@@ -95,7 +101,7 @@ func runProtocol(registrar *ecdsa.PrivateKey, scale tax.Scale, transfers int) (*
 		return nil, err
 	}
 	buy.send(req.Bytes()) // request 1 to the merchant
-	tk, rec, err := m.Buy(req, ticket.Facts{}, at)
+	tk, rec, err := m.Buy(req, ticket.Facts{Event: event}, at)
 	if err != nil {
 		return nil, err
 	}

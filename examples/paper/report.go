@@ -471,7 +471,7 @@ func (r *report) table7Markdown(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %s |\n", row.Phase, row.PaperCoC, row.PaperTL, row.OneXfer.Messages, row.OneXfer.Bytes, extra)
 	}
-	fmt.Fprintf(b, "\nInitialisation registers the merchant and every user of the run: one more user per extra transfer.\n")
+	fmt.Fprintf(b, "\nInitialisation publishes the merchant's key and the event's terms and registers every user of the run: one more user per extra transfer.\n")
 	fmt.Fprintf(b, "\nTransferring: cbets sends %d messages per transfer, 5n for n transfers, where the paper has 5+3n. "+
 		"The paper does not list the messages it counts. Algorithm 3 with its step 7.2 sends 8, which is 5+3n with n = 1, "+
 		"and its only group of three is line 5: 5+3n reads as lines 1, 4, 6 and 7 and step 7.2 once and line 5 n times. "+
