@@ -1,0 +1,189 @@
+package ledgertest
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+
+	"github.com/cbets/cbets/ledger"
+	"github.com/cbets/cbets/ticket"
+	"github.com/stretchr/testify/require"
+)
+
+// State is what a ledger shows through its methods about the events
+// published through a Market and the fixture's users. Two States are equal
+// (require.Equal) when nothing the ledger keeps for them changed.
+type State struct {
+	// Events maps an event id to its counters and encoding.
+	Events map[string]EventCounters
+	// Tickets maps "event/serial" to the ticket's head and record count.
+	Tickets map[string]TicketHead
+	// Held maps "event/certificate" to a held count, zero counts left
+	// out.
+	Held map[string]int
+	// Standings maps a certificate id to its standing.
+	Standings map[string]ticket.Standing
+}
+
+// EventCounters are an event's encoding and counters.
+type EventCounters struct {
+	Encoding      string
+	Sold          uint32
+	Serials       uint64
+	TicketsStored int
+}
+
+// TicketHead is a ticket's head, state and number of records.
+type TicketHead struct {
+	Head    [32]byte
+	State   ticket.State
+	Holder  string
+	Records int
+}
+
+// users returns the fixture's users, the foreign one included.
+func (f *Fixture) users() []*User {
+	return append(append([]*User(nil), f.Users...), f.Foreign)
+}
+
+// tickets returns the stored tickets of event (serials 1 to its Serials)
+// with their records.
+func (m *Market) tickets(tb testing.TB, event string, serials uint64) map[string]ticketRecords {
+	tb.Helper()
+	out := map[string]ticketRecords{}
+	ctx := context.Background()
+	for n := uint64(1); n <= serials; n++ {
+		serial := strconv.FormatUint(n, 10)
+		t, recs, err := m.Ledger.Ticket(ctx, event, serial)
+		if errors.Is(err, ledger.ErrNotFound) {
+			continue
+		}
+		require.NoError(tb, err, "ticket %q/%q", event, serial)
+		out[serial] = ticketRecords{t, recs}
+	}
+	return out
+}
+
+type ticketRecords struct {
+	t    *ticket.Ticket
+	recs []*ticket.Record
+}
+
+// State reads the ledger's State.
+func (m *Market) State(tb testing.TB) State {
+	tb.Helper()
+	ctx := context.Background()
+	s := State{Events: map[string]EventCounters{}, Tickets: map[string]TicketHead{},
+		Held: map[string]int{}, Standings: map[string]ticket.Standing{}}
+	for _, ev := range m.Events() {
+		es, err := m.Ledger.Event(ctx, ev.ID())
+		require.NoError(tb, err)
+		tks := m.tickets(tb, ev.ID(), es.Serials)
+		s.Events[ev.ID()] = EventCounters{Encoding: string(es.Event.Bytes()), Sold: es.Sold,
+			Serials: es.Serials, TicketsStored: len(tks)}
+		for serial, tr := range tks {
+			s.Tickets[ev.ID()+"/"+serial] = TicketHead{Head: tr.t.Head, State: tr.t.State,
+				Holder: tr.t.Holder.ID(), Records: len(tr.recs)}
+		}
+		for _, u := range m.users() {
+			n, err := m.Ledger.Held(ctx, ev.ID(), u.ID())
+			require.NoError(tb, err)
+			if n != 0 {
+				s.Held[ev.ID()+"/"+u.ID()] = n
+			}
+		}
+	}
+	for _, u := range m.users() {
+		st, err := m.Ledger.Standing(ctx, u.ID())
+		require.NoError(tb, err)
+		s.Standings[u.ID()] = st
+	}
+	return s
+}
+
+// Audit checks the ledger against its own records, for the events
+// published through the Market: every stored ticket's records replay
+// (ticket.Replay, with those events) to the ticket the ledger stores; an
+// event's Sold counts its tickets, within its capacity; and every user's
+// held counts and standing are what the records imply, starting from
+// Config.InitialStanding (without saturation). It returns the number of
+// tickets.
+func (m *Market) Audit(tb testing.TB) int {
+	tb.Helper()
+	ctx := context.Background()
+	v := m.Verifier(tb)
+	held := map[string]int{}
+	standings := map[string]ticket.Standing{}
+	for _, u := range m.users() {
+		standings[u.ID()] = m.Config.InitialStanding
+	}
+	add := func(cert string, delta int64, sold bool) {
+		s, ok := standings[cert]
+		require.True(tb, ok, "a record names %q, not a user of the fixture", cert)
+		s.Reputation += delta
+		if sold {
+			s.Transfers++
+		}
+		standings[cert] = s
+	}
+	total := 0
+	for _, ev := range m.Events() {
+		es, err := m.Ledger.Event(ctx, ev.ID())
+		require.NoError(tb, err)
+		tks := m.tickets(tb, ev.ID(), es.Serials)
+		require.Len(tb, tks, int(es.Sold), "event %q: Sold and the tickets stored differ", ev.ID())
+		require.LessOrEqual(tb, es.Sold, ev.Terms().Capacity, "event %q sold beyond its capacity", ev.ID())
+		total += len(tks)
+		for serial, tr := range tks {
+			replayed, err := ticket.Replay(tr.recs, v)
+			require.NoError(tb, err, "ticket %q/%q does not replay", ev.ID(), serial)
+			RequireSameTicket(tb, replayed, tr.t, "ticket %q/%q: stored state is not its records' replay", ev.ID(), serial)
+			holder := ""
+			for _, rec := range tr.recs {
+				req := rec.Request
+				switch req.Kind {
+				case ticket.KindBuy:
+					add(req.Cert.ID(), rec.SignerReputation, false)
+				case ticket.KindTransfer:
+					add(holder, rec.SellerReputation, true)
+					add(req.Cert.ID(), rec.SignerReputation, false)
+				}
+				if req.Kind == ticket.KindBuy || req.Kind == ticket.KindTransfer {
+					holder = req.Cert.ID()
+				}
+			}
+			held[ev.ID()+"/"+holder]++
+		}
+		for _, u := range m.users() {
+			n, err := m.Ledger.Held(ctx, ev.ID(), u.ID())
+			require.NoError(tb, err)
+			require.Equal(tb, held[ev.ID()+"/"+u.ID()], n, "held count of %q for %q", u.ID(), ev.ID())
+		}
+	}
+	for id, want := range standings {
+		got, err := m.Ledger.Standing(ctx, id)
+		require.NoError(tb, err)
+		require.Equal(tb, want, got, "standing of %q", id)
+	}
+	return total
+}
+
+// RequireSameTicket requires two tickets to agree in every field.
+func RequireSameTicket(tb testing.TB, want, got *ticket.Ticket, msgAndArgs ...any) {
+	tb.Helper()
+	require.NotNil(tb, want, msgAndArgs...)
+	require.NotNil(tb, got, msgAndArgs...)
+	require.Equal(tb, want.Event, got.Event, msgAndArgs...)
+	require.Equal(tb, want.Serial, got.Serial, msgAndArgs...)
+	require.True(tb, want.Merchant.Equal(got.Merchant), msgAndArgs...)
+	require.True(tb, want.Holder.Equal(got.Holder), msgAndArgs...)
+	require.Equal(tb, want.State, got.State, msgAndArgs...)
+	require.Equal(tb, want.Age, got.Age, msgAndArgs...)
+	require.Equal(tb, want.Price, got.Price, msgAndArgs...)
+	require.Equal(tb, want.ListPrice, got.ListPrice, msgAndArgs...)
+	require.Equal(tb, want.Payee, got.Payee, msgAndArgs...)
+	require.True(tb, want.Issued.Equal(got.Issued), msgAndArgs...)
+	require.True(tb, want.Updated.Equal(got.Updated), msgAndArgs...)
+	require.Equal(tb, want.Head, got.Head, msgAndArgs...)
+}
