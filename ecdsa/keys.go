@@ -24,8 +24,7 @@ const (
 //
 // Only GenerateKey and ParsePrivateKey make usable keys. The zero value, and
 // a key wiped by Zero, hold the scalar 0: the signers panic on them (a
-// programming error, like using a closed file), while a nil *PrivateKey is
-// refused with an error. The methods accept all three without panicking.
+// programming error), while a nil *PrivateKey is refused with an error. The methods accept all three without panicking.
 type PrivateKey struct {
 	k   secp256k1.ModNScalar
 	pub PublicKey
