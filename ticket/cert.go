@@ -63,11 +63,11 @@ func (c *Certificate) checkWID() error {
 	return nil
 }
 
-// complete reports whether c came from IssueCertificate or a parser: not
-// nil, with a key and a signature. Fields are unexported, so any other
-// Certificate is the zero value.
+// complete reports whether c came from IssueCertificate or a parser, which
+// set a valid key and, last, the signature. Fields are unexported, so any
+// other Certificate is the zero value.
 func (c *Certificate) complete() bool {
-	return c != nil && pubOK(c.pub) && c.sig != nil
+	return c != nil && c.sig != nil
 }
 
 // checkID checks an event, serial or certificate id: 1 to 64 bytes of

@@ -84,11 +84,8 @@ func pubOK(p *ecdsa.PublicKey) bool {
 
 // checkPub returns an ErrKey error naming what unless pubOK(p).
 func checkPub(what string, p *ecdsa.PublicKey) error {
-	switch {
-	case p == nil:
-		return errorf(ErrKey, "%s is nil", what)
-	case !pubOK(p):
-		return errorf(ErrKey, "%s is the zero PublicKey", what)
+	if !pubOK(p) {
+		return errorf(ErrKey, "%s is nil or the zero PublicKey", what)
 	}
 	return nil
 }
@@ -98,10 +95,8 @@ func checkPub(what string, p *ecdsa.PublicKey) error {
 // with it is a programming error, not bad input.
 func checkPriv(fn, what string, k *ecdsa.PrivateKey) error {
 	switch {
-	case k == nil:
-		return errorf(ErrKey, "%s: %s is nil", fn, what)
-	case !pubOK(k.PublicKey()):
-		return errorf(ErrKey, "%s: %s is the zero PrivateKey", fn, what)
+	case k == nil || !pubOK(k.PublicKey()):
+		return errorf(ErrKey, "%s: %s is nil or the zero PrivateKey", fn, what)
 	case wiped(k):
 		panic(prefix + fn + ": " + what + " is a wiped private key")
 	}
@@ -115,13 +110,4 @@ func wiped(k *ecdsa.PrivateKey) bool {
 	defer clear(b)
 	var zero [ecdsa.PrivateKeySize]byte
 	return len(b) != ecdsa.PrivateKeySize || subtle.ConstantTimeCompare(b, zero[:]) == 1
-}
-
-// keyBytes returns p's encoding, or 33 zero bytes for a nil or zero key, so
-// that encoders never dereference nil.
-func keyBytes(p *ecdsa.PublicKey) []byte {
-	if !pubOK(p) {
-		return make([]byte, ecdsa.PublicKeySize)
-	}
-	return p.Bytes()
 }

@@ -7,6 +7,7 @@ package ticket_test
 
 import (
 	"encoding/json"
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -63,6 +64,7 @@ type nilFixture struct {
 	w                  *world
 	listed, valid      *hist // a listed ticket, and one bought and not listed
 	buyReq, transfer   *ticket.Request
+	buyFacts           ticket.Facts // buyReq's event
 	list, delist, cons *ticket.Request
 	regPub             *ecdsa.PublicKey
 	policy             ticket.Policy
@@ -77,6 +79,7 @@ func newNilFixture(t *testing.T) *nilFixture {
 	var err error
 	f.buyReq, err = ticket.NewBuyRequest(w.carol.key, w.carol.cert, w.m.PublicKey(), "concert", "C-1", buyPrice, t0)
 	require.NoError(t, err)
+	f.buyFacts = w.buyFacts(t, w.m, f.buyReq, 0)
 	at := f.listed.now.Add(time.Minute)
 	f.transfer, err = ticket.NewTransferRequest(w.alice.key, w.alice.cert, f.listed.tk, at)
 	require.NoError(t, err)
@@ -115,6 +118,9 @@ func TestNilInput(t *testing.T) {
 		nilMerchant *ticket.Merchant
 		nilVerifier *ticket.Verifier
 		nilErr      *ticket.RecordError
+		nilEvent    *ticket.Event
+		zeroEvent   = new(ticket.Event)
+		zeroTerms   ticket.EventTerms
 	)
 	eve, bob := w.eve, w.bob
 	ePub := eve.key.PublicKey()
@@ -299,7 +305,10 @@ func TestNilInput(t *testing.T) {
 		{"Buy request with nil certificate", ticket.ErrMalformed, func() error { return e3(w.m.Buy(withCert(f.buyReq, nilCert), zeroFacts, t0)) }},
 		{"Buy zero time", ticket.ErrTime, func() error { return e3(w.m.Buy(f.buyReq, zeroFacts, zeroTime)) }},
 		{"Buy negative held count", ticket.ErrMalformed, func() error { return e3(w.m.Buy(f.buyReq, ticket.Facts{Held: -1}, t0)) }},
-		{"Buy zero facts", nil, func() error { return e3(w.m.Buy(f.buyReq, zeroFacts, t0)) }},
+		{"Buy zero facts", ticket.ErrEvent, func() error { return e3(w.m.Buy(f.buyReq, zeroFacts, t0)) }},
+		{"Buy nil event", ticket.ErrEvent, func() error { return e3(w.m.Buy(f.buyReq, ticket.Facts{Event: nilEvent}, t0)) }},
+		{"Buy zero event", ticket.ErrMalformed, func() error { return e3(w.m.Buy(f.buyReq, ticket.Facts{Event: zeroEvent}, t0)) }},
+		{"Buy with the event's terms", nil, func() error { return e3(w.m.Buy(f.buyReq, f.buyFacts, t0)) }},
 		{"List nil ticket", ticket.ErrState, func() error { return e3(w.m.List(nilTicket, f.list, goodStanding, later)) }},
 		{"List zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.List(zeroTicket, f.list, goodStanding, later)) }},
 		{"List ticket with zero merchant key", ticket.ErrMalformed, func() error { return e3(w.m.List(&zeroKeyTicket, f.list, goodStanding, later)) }},
@@ -360,6 +369,68 @@ func TestNilInput(t *testing.T) {
 		{"NewConsumeRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, zeroTicket, later)) }},
 		{"NewConsumeRequest ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, &zeroKeyTicket, later)) }},
 
+		// Events
+		{"NewEvent nil merchant", ticket.ErrKey, func() error { return e2(ticket.NewEvent(nilPriv, testTerms("x"))) }},
+		{"NewEvent zero merchant", ticket.ErrKey, func() error { return e2(ticket.NewEvent(zeroPriv, testTerms("x"))) }},
+		{"NewEvent zero terms", ticket.ErrMalformed, func() error { return e2(ticket.NewEvent(w.merchantKey, zeroTerms)) }},
+		{"NewEvent zero capacity", ticket.ErrEvent, func() error {
+			terms := testTerms("x")
+			terms.Capacity = 0
+			return e2(ticket.NewEvent(w.merchantKey, terms))
+		}},
+		{"ParseEvent nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseEvent(nil)) }},
+		{"ParseEvent zero event's bytes", ticket.ErrMalformed, func() error { return e2(ticket.ParseEvent(zeroEvent.Bytes())) }},
+		{"Event.Bytes nil", nil, no(func() { require.Nil(t, nilEvent.Bytes()) })},
+		{"Event.Bytes zero", nil, no(func() { require.Nil(t, zeroEvent.Bytes()) })},
+		{"Event.Hash nil", nil, no(func() { _ = nilEvent.Hash() })},
+		{"Event.Hash zero", nil, no(func() { _ = zeroEvent.Hash() })},
+		{"Event.Verify nil", ticket.ErrMalformed, func() error { return nilEvent.Verify(mPub) }},
+		{"Event.Verify zero", ticket.ErrMalformed, func() error { return zeroEvent.Verify(mPub) }},
+		{"Event.Verify nil merchant", ticket.ErrKey, func() error { return f.buyFacts.Event.Verify(nilPub) }},
+		{"Event.Verify zero merchant", ticket.ErrKey, func() error { return f.buyFacts.Event.Verify(zeroPub) }},
+		{"Event.Terms nil", nil, no(func() { require.Equal(t, zeroTerms, nilEvent.Terms()) })},
+		{"Event.Terms zero", nil, no(func() { require.Equal(t, zeroTerms, zeroEvent.Terms()) })},
+		{"Event.ID nil", nil, no(func() { require.Empty(t, nilEvent.ID()) })},
+		{"Event.ID zero", nil, no(func() { require.Empty(t, zeroEvent.ID()) })},
+		{"Event.Merchant nil", nil, no(func() { require.Nil(t, nilEvent.Merchant()) })},
+		{"Event.Merchant zero", nil, no(func() { require.Nil(t, zeroEvent.Merchant()) })},
+		{"Event.MarshalJSON nil", nil, no(func() {
+			b, err := nilEvent.MarshalJSON()
+			require.NoError(t, err)
+			require.Equal(t, "null", string(b))
+		})},
+		{"Event.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroEvent.MarshalJSON()) }},
+		{"json.Marshal zero Event", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroEvent)) }},
+		{"Event.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilEvent.UnmarshalJSON([]byte(`{}`)) }},
+		{"Event.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Event).UnmarshalJSON(nil) }},
+		{"Buy outside the sale window", ticket.ErrSaleClosed, func() error {
+			early := t0.Add(-2 * time.Hour)
+			q, err := ticket.NewBuyRequest(w.carol.key, w.carol.cert, mPub, "concert", "C-2", buyPrice, early)
+			require.NoError(t, err)
+			return e3(w.m.Buy(q, f.buyFacts, early))
+		}},
+
+		// NewVerifier and Step
+		{"NewVerifier nil registrar", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(nilPub, []*ecdsa.PublicKey{mPub}, f.policy)) }},
+		{"NewVerifier zero registrar", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(zeroPub, []*ecdsa.PublicKey{mPub}, f.policy)) }},
+		{"NewVerifier nil merchants", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(f.regPub, nil, f.policy)) }},
+		{"NewVerifier nil merchant", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{mPub, nilPub}, f.policy)) }},
+		{"NewVerifier zero merchant", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{zeroPub}, f.policy)) }},
+		{"NewVerifier zero policy", ticket.ErrPolicy, func() error { return e2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{mPub}, zeroPolicy)) }},
+		{"NewVerifier", nil, func() error { return e2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{mPub}, f.policy)) }},
+		{"Step nil verifier", ticket.ErrKey, func() error { return e2(ticket.Step(nilTicket, recs[0], nilVerifier)) }},
+		{"Step zero verifier", ticket.ErrPolicy, func() error { return e2(ticket.Step(nilTicket, recs[0], zeroVerif)) }},
+		{"Step nil record", ticket.ErrMalformed, func() error { return e2(ticket.Step(nilTicket, nilRec, f.verifier)) }},
+		{"Step zero record", ticket.ErrMalformed, func() error { return e2(ticket.Step(nilTicket, zeroRec, f.verifier)) }},
+		{"Step zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.Step(zeroTicket, recs[1], f.verifier)) }},
+		{"Step ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(ticket.Step(&zeroKeyTicket, recs[1], f.verifier)) }},
+		{"Step Buy", nil, func() error { return e2(ticket.Step(nilTicket, recs[0], f.verifier)) }},
+		{"Step Buy without the verifier's events", ticket.ErrEvent, func() error {
+			v := *f.verifier
+			v.Events = []*ticket.Event{nilEvent, zeroEvent}
+			return e2(ticket.Step(nilTicket, recs[0], &v))
+		}},
+
 		// Replay
 		{"Replay nil verifier", ticket.ErrKey, func() error { return e2(ticket.Replay(recs, nilVerifier)) }},
 		{"Replay nil records and verifier", ticket.ErrKey, func() error { return e2(ticket.Replay(nil, nilVerifier)) }},
@@ -396,6 +467,30 @@ func TestNilInput(t *testing.T) {
 	}
 	runNilCases(t, cases)
 	t.Logf("%d cases", len(cases))
+}
+
+// A verifier that cannot check anything is refused before the first
+// record: the error names no record.
+func TestReplayChecksVerifierFirst(t *testing.T) {
+	w := newWorld(t)
+	h := w.bought(t)
+	edits := map[string]func(*ticket.Verifier){
+		"nil registrar":  func(v *ticket.Verifier) { v.Registrar = nil },
+		"zero registrar": func(v *ticket.Verifier) { v.Registrar = new(ecdsa.PublicKey) },
+		"no merchants":   func(v *ticket.Verifier) { v.Merchants = nil },
+		"zero merchants": func(v *ticket.Verifier) { v.Merchants = []*ecdsa.PublicKey{nil, new(ecdsa.PublicKey)} },
+		"zero policy":    func(v *ticket.Verifier) { v.Policy = ticket.Policy{} },
+	}
+	for name, edit := range edits {
+		v := *w.v
+		edit(&v)
+		for _, err := range []error{e2(ticket.Replay(h.recs, &v)), e2(ticket.Step(nil, h.recs[0], &v))} {
+			require.Error(t, err, name)
+			var re *ticket.RecordError
+			require.False(t, errors.As(err, &re), "%s: %v", name, err)
+			require.True(t, errors.Is(err, ticket.ErrKey) || errors.Is(err, ticket.ErrPolicy), "%s: %v", name, err)
+		}
+	}
 }
 
 // A key wiped with PrivateKey.Zero panics at the call, and the message
@@ -436,6 +531,8 @@ func TestWipedKeyPanics(t *testing.T) {
 		{"NewConsumeRequest", "NewConsumeRequest: holder", func() { _, _ = ticket.NewConsumeRequest(wipedKey(), h.tk, t0) }},
 		// Before anything else is checked: the call is the mistake.
 		{"NewConsumeRequest nil ticket", "NewConsumeRequest: holder", func() { _, _ = ticket.NewConsumeRequest(wipedKey(), nil, t0) }},
+		{"NewTransferRequest nil ticket", "NewTransferRequest: buyer", func() { _, _ = ticket.NewTransferRequest(wipedKey(), nil, nil, t0) }},
+		{"NewEvent", "NewEvent: merchant", func() { _, _ = ticket.NewEvent(wipedKey(), testTerms("x")) }},
 		{"Merchant.Buy", "Merchant.Buy: the merchant's key", func() { _, _, _ = wipedMerchant().Buy(buy, ticket.Facts{}, t0) }},
 		{"Merchant.List", "Merchant.List: the merchant's key", func() { _, _, _ = wipedMerchant().List(h.tk, nil, ticket.Facts{}, t0) }},
 		{"Merchant.Delist", "Merchant.Delist: the merchant's key", func() { _, _, _ = wipedMerchant().Delist(h.tk, nil, t0) }},
@@ -527,4 +624,5 @@ var sentinels = []error{
 	ticket.ErrMalformed, ticket.ErrKey, ticket.ErrWID, ticket.ErrPolicy, ticket.ErrSignature,
 	ticket.ErrCertificate, ticket.ErrForeign, ticket.ErrState, ticket.ErrNotHolder, ticket.ErrTime,
 	ticket.ErrLimit, ticket.ErrTransferLimit, ticket.ErrReputation, ticket.ErrPrice, ticket.ErrMismatch,
+	ticket.ErrEvent, ticket.ErrSaleClosed,
 }

@@ -81,8 +81,8 @@ type Request struct {
 }
 
 // SignedBytes returns the bytes the user signs. A nil Request has none; a
-// missing merchant key or certificate is encoded as zeros or empty, which
-// no parser accepts.
+// missing merchant key or certificate is encoded empty, which no parser
+// accepts.
 func (q *Request) SignedBytes() []byte {
 	if q == nil {
 		return nil
@@ -91,7 +91,7 @@ func (q *Request) SignedBytes() []byte {
 	w.U8(uint8(q.Kind))
 	w.String(q.Event)
 	w.String(q.Serial)
-	w.Fixed(keyBytes(q.Merchant))
+	w.Fixed(q.Merchant.Bytes())
 	w.Fixed(q.Prev[:])
 	w.Var(q.Cert.Bytes())
 	w.U64(uint64(q.Price))
@@ -184,8 +184,6 @@ func (q *Request) checkForm() error {
 // checkFields is checkForm without the signature.
 func (q *Request) checkFields() error {
 	switch {
-	case q == nil:
-		return errorf(ErrMalformed, "no request")
 	case !pubOK(q.Merchant):
 		return errorf(ErrMalformed, "request without a merchant key")
 	case !q.Cert.complete():
