@@ -9,6 +9,15 @@
 //
 // A registrar (the paper's third party of System initialization) issues each
 // user a Certificate binding an id to the user's key and wallet address WID.
+// The WID must be the address of that key under ecdsa.DefaultAddressVersion:
+// IssueCertificate refuses any other (another key's address, another
+// version, the zero address) and Certificate.Verify refuses a certificate
+// that breaks the rule even if the registrar signed it (ErrWID).
+//
+// A merchant publishes each event it sells (NewEvent): the event id its
+// tickets name, the capacity, the face value every Buy pays and the sale
+// window, signed with MerchantSign.
+//
 // A Ticket is the state after its latest Record: event and serial, the
 // merchant's key pk_M, the holder's certificate, the State, the age
 // (transfers so far), the price the holder paid, the listing while listed,
@@ -32,7 +41,8 @@
 //
 // Only the holder lists, delists or consumes, and every request carries the
 // holder's (or, for Transfer, the buyer's) signature, so a merchant alone can
-// neither consume nor alter a ticket. A Listed ticket can be sold once: the
+// neither consume nor alter a ticket. A Buy pays its event's face value
+// inside the event's sale window. A Listed ticket can be sold once: the
 // transfer moves it out of Listed. Consumption needs a ticket that is not
 // listed, and Consumed is final. A ticket is resold at most
 // Policy.MaxTransfers times (default 1). Request and record times never go
@@ -42,15 +52,56 @@
 // refused for any other. Certificates are checked against the registrar's key
 // at every transition that names one.
 //
-// # Facts the backend supplies
+// # Facts the backend keeps
 //
-// Two rules depend on more than one ticket: how many tickets of the event a
-// certificate holds (Facts.Held, against Policy.PerCertificateLimit, the
-// paper's "if cert_i exists … refused") and the seller's reputation standing
-// (Facts.Seller). The backend knows them from its records. The standing the
-// merchant relied on is written into the record, so Replay can check the
-// listing gate and the settlement; the per-certificate count is not, and
-// Replay cannot check it.
+// Some rules depend on more than one ticket. The backend keeps, from the
+// records it has accepted:
+//
+//   - held(event, certificate id): how many tickets of the event the
+//     certificate holds (the paper's "if cert_i exists … refused");
+//   - standing(certificate id): a Standing, the user's reputation and the
+//     number of transfers the user has made as a seller;
+//   - sold(event): how many tickets of the event were bought, and which
+//     serials exist.
+//
+// A certificate the backend has never seen holds no tickets and starts with
+// the zero Standing — reputation 0, no transfers — unless the deployment
+// grants an initial standing (a consortium may carry reputations over).
+// Under the default policy a new user therefore cannot list: 500 is reached
+// after 100 purchases at +5.
+//
+// The transitions take these facts in Facts, and the backend updates them
+// after it stores each record, by the record's kind (buyer is the request's
+// certificate, seller the holder before the record):
+//
+//	Buy       Facts{Held: held(event, buyer), Event: the event's terms}
+//	          held(event, buyer) += 1
+//	          standing(buyer).Reputation += Record.SignerReputation
+//	          sold(event) += 1
+//	List      Facts{Seller: standing(holder)}
+//	          nothing changes
+//	Delist    (no facts)
+//	          nothing changes
+//	Transfer  Facts{Held: held(event, buyer), Seller: standing(seller)}
+//	          held(event, seller) −= 1, held(event, buyer) += 1
+//	          standing(seller).Reputation += Record.SellerReputation (≤ 0)
+//	          standing(seller).Transfers += 1
+//	          standing(buyer).Reputation += Record.SignerReputation
+//	Consume   (no facts)
+//	          nothing changes: a consumed ticket still counts as held
+//
+// Reputation sums saturate at the int64 range, transfer counts at the
+// uint32 range. The transitions refuse a Buy or Transfer whose buyer's held
+// count has reached Policy.PerCertificateLimit (ErrLimit) and a List whose
+// seller's reputation is below Policy.ListingThreshold (ErrReputation). The
+// event's capacity and the uniqueness of (event, serial) are the backend's
+// to enforce: a merchant's transition sees one ticket.
+//
+// The standing the merchant relied on is written into List and Transfer
+// records, so Replay checks the listing gate and the settlement against it;
+// a backend applying a record must also check that it equals its own
+// standing of the seller. The held count is not recorded, and Replay cannot
+// check it. Package ledger applies these rules to a store.
 //
 // # Reputation and tax (paper step 10, eq. 24)
 //
@@ -65,7 +116,7 @@
 //
 // # Encodings
 //
-// Certificates, requests and records each have one canonical binary
+// Certificates, events, requests and records each have one canonical binary
 // encoding (domain-separated, length-prefixed; the layouts are on the types),
 // which is also what the signatures cover. Parsers are strict: Bytes of a
 // parsed value returns the input. The JSON forms show the fields for people
@@ -75,7 +126,23 @@
 //
 // Replay rebuilds a ticket from its records and re-verifies every
 // signature, certificate, rule and settlement, so anyone with the registrar's
-// and merchants' public keys can audit a ticket offline.
+// and merchants' public keys and the published events can audit a ticket
+// offline. Step is one step of it, for a backend that keeps each ticket's
+// state.
+//
+// # Errors and bad input
+//
+// Every error wraps one of the package's sentinels (ErrMalformed, ErrKey,
+// ErrWID, ErrPolicy, ErrSignature, …); test with errors.Is. A message names
+// the package once and says what was wrong once: "ticket: record 3
+// (transfer): request is for another ticket or an earlier state" matches
+// ErrForeign. Nil and zero values never cause a panic: constructors and
+// verifiers refuse a nil or zero key with ErrKey, a nil or zero certificate,
+// event, request, record or ticket with ErrMalformed, and methods of nil and
+// zero receivers return zero results or errors. A zero-value
+// ecdsa.PublicKey is never used to verify anything. The one panic is a
+// private key wiped with PrivateKey.Zero given to a function that signs: it
+// happens at the call, and the message names the argument.
 //
 // # What this is not
 //

@@ -59,6 +59,13 @@ func runNilCases(t *testing.T, cases []nilCase) {
 	}
 }
 
+// jsonOf returns the JSON form of v, which must have one.
+func jsonOf(t *testing.T, v any) []byte {
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
+
 // nilFixture holds valid values to combine with the nil and zero ones.
 type nilFixture struct {
 	w                  *world
@@ -197,7 +204,7 @@ func TestNilInput(t *testing.T) {
 		})},
 		{"Certificate.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroCert.MarshalJSON()) }},
 		{"json.Marshal zero Certificate", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroCert)) }},
-		{"Certificate.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilCert.UnmarshalJSON([]byte(`{}`)) }},
+		{"Certificate.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilCert.UnmarshalJSON(jsonOf(t, eve.cert)) }},
 		{"Certificate.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Certificate).UnmarshalJSON(nil) }},
 		{"Certificate.UnmarshalJSON empty object", ticket.ErrMalformed, func() error { return new(ticket.Certificate).UnmarshalJSON([]byte(`{}`)) }},
 
@@ -215,7 +222,7 @@ func TestNilInput(t *testing.T) {
 		{"json.Marshal zero Request", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroReq)) }},
 		{"json.Marshal Request with zero merchant", ticket.ErrMalformed, func() error { return e2(json.Marshal(withMerchant(f.buyReq, zeroPub))) }},
 		{"json.Marshal Request with zero certificate", ticket.ErrMalformed, func() error { return e2(json.Marshal(withCert(f.buyReq, zeroCert))) }},
-		{"Request.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilReq.UnmarshalJSON([]byte(`{}`)) }},
+		{"Request.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilReq.UnmarshalJSON(jsonOf(t, f.buyReq)) }},
 		{"Request.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Request).UnmarshalJSON(nil) }},
 
 		// Record methods
@@ -234,7 +241,7 @@ func TestNilInput(t *testing.T) {
 		{"Record.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroRec.MarshalJSON()) }},
 		{"json.Marshal zero Record", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroRec)) }},
 		{"json.Marshal Record with zero request", ticket.ErrMalformed, func() error { return e2(json.Marshal(&ticket.Record{Request: zeroReq})) }},
-		{"Record.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilRec.UnmarshalJSON([]byte(`{}`)) }},
+		{"Record.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilRec.UnmarshalJSON(jsonOf(t, recs[0])) }},
 		{"Record.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Record).UnmarshalJSON(nil) }},
 
 		// Ticket
@@ -401,7 +408,7 @@ func TestNilInput(t *testing.T) {
 		})},
 		{"Event.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroEvent.MarshalJSON()) }},
 		{"json.Marshal zero Event", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroEvent)) }},
-		{"Event.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilEvent.UnmarshalJSON([]byte(`{}`)) }},
+		{"Event.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilEvent.UnmarshalJSON(jsonOf(t, f.buyFacts.Event)) }},
 		{"Event.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Event).UnmarshalJSON(nil) }},
 		{"Buy outside the sale window", ticket.ErrSaleClosed, func() error {
 			early := t0.Add(-2 * time.Hour)
