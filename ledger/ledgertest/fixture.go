@@ -134,6 +134,9 @@ type Market struct {
 	mu     sync.Mutex
 	now    time.Time
 	events []*ticket.Event
+	// bought holds the serials of the Buys signed through the Market,
+	// by event.
+	bought map[string]map[string]bool
 }
 
 // NewMarket returns a Market with a new Ledger over store.
@@ -141,7 +144,7 @@ func (f *Fixture) NewMarket(tb testing.TB, store ledger.Store, cfg ledger.Config
 	tb.Helper()
 	l, err := ledger.New(store, cfg)
 	require.NoError(tb, err)
-	m := &Market{Fixture: f, Store: store, Ledger: l, Config: cfg, now: T0}
+	m := &Market{Fixture: f, Store: store, Ledger: l, Config: cfg, now: T0, bought: map[string]map[string]bool{}}
 	for _, k := range f.Merchants {
 		mm, err := ticket.NewMerchant(k, f.Registrar.PublicKey(), cfg.Policy)
 		require.NoError(tb, err)
@@ -260,6 +263,12 @@ func (m *Market) SignBuy(tb testing.TB, u *User, event, serial string) *ticket.R
 	now := m.Tick()
 	req, err := ticket.NewBuyRequest(u.Key, u.Cert, s.Event.Merchant(), event, serial, s.Event.Terms().FaceValue, now)
 	require.NoError(tb, err)
+	m.mu.Lock()
+	if m.bought[event] == nil {
+		m.bought[event] = map[string]bool{}
+	}
+	m.bought[event][serial] = true
+	m.mu.Unlock()
 	return signed(tb)(m.merchant(tb, s.Event.Merchant()).Buy(req, m.facts(tb, req), now))
 }
 

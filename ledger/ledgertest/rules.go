@@ -297,6 +297,21 @@ func (s *suite) testApply(t *testing.T) {
 		refuse(t, m, m.SignBuy(t, v, "concert", "1").Bytes(), ledger.ErrSerial)
 		refuse(t, m, first.Bytes(), ledger.ErrSerial)
 	})
+	t.Run("MerchantSerials", func(t *testing.T) {
+		m := s.market(t, func(c *ledger.Config) { c.MerchantSerials = true })
+		m.Publish(t, "concert", 2)
+		// A Buy may name any serial not yet sold, none allocated; the
+		// capacity still holds.
+		m.Apply(t, m.SignBuy(t, u, "concert", "A-1"))
+		refuse(t, m, m.SignBuy(t, v, "concert", "A-1").Bytes(), ledger.ErrSerial)
+		m.Apply(t, m.SignBuy(t, v, "concert", "7"))
+		refuse(t, m, m.SignBuy(t, w, "concert", "B-2").Bytes(), ledger.ErrSoldOut)
+		es, err := m.Ledger.Event(ctx, "concert")
+		require.NoError(t, err)
+		require.Equal(t, uint32(2), es.Sold)
+		require.Zero(t, es.Serials)
+		require.Equal(t, 2, m.Audit(t))
+	})
 	t.Run("ErrSoldOut", func(t *testing.T) {
 		m := s.market(t)
 		m.Publish(t, "concert", 1)

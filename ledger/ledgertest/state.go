@@ -3,6 +3,7 @@ package ledgertest
 import (
 	"context"
 	"errors"
+	"maps"
 	"strconv"
 	"testing"
 
@@ -47,14 +48,21 @@ func (f *Fixture) users() []*User {
 	return append(append([]*User(nil), f.Users...), f.Foreign)
 }
 
-// tickets returns the stored tickets of event (serials 1 to its Serials)
-// with their records.
+// tickets returns the stored tickets of event with their records: those of
+// the serials allocated (1 to serials) and of every serial of a Buy signed
+// through the Market.
 func (m *Market) tickets(tb testing.TB, event string, serials uint64) map[string]ticketRecords {
 	tb.Helper()
+	names := map[string]bool{}
+	for n := uint64(1); n <= serials; n++ {
+		names[strconv.FormatUint(n, 10)] = true
+	}
+	m.mu.Lock()
+	maps.Copy(names, m.bought[event])
+	m.mu.Unlock()
 	out := map[string]ticketRecords{}
 	ctx := context.Background()
-	for n := uint64(1); n <= serials; n++ {
-		serial := strconv.FormatUint(n, 10)
+	for serial := range names {
 		t, recs, err := m.Ledger.Ticket(ctx, event, serial)
 		if errors.Is(err, ledger.ErrNotFound) {
 			continue
