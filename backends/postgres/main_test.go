@@ -90,21 +90,25 @@ func newPool(tb testing.TB, schema string, maxConns int32) *pgxpool.Pool {
 }
 
 // openStore returns a Store in a new schema over a pool of maxConns
-// connections, all of them connected.
+// connections.
 func openStore(tb testing.TB, maxConns int32) *postgres.Store {
 	tb.Helper()
-	ctx := context.Background()
-	pool := newPool(tb, newSchema(tb), maxConns)
-	conns := make([]*pgxpool.Conn, maxConns)
+	s, err := postgres.Open(context.Background(), newPool(tb, newSchema(tb), maxConns))
+	require.NoError(tb, err)
+	return s
+}
+
+// connect makes the pool open all its connections, so that a benchmark
+// does not time their setup.
+func connect(tb testing.TB, pool *pgxpool.Pool) {
+	tb.Helper()
+	conns := make([]*pgxpool.Conn, pool.Config().MaxConns)
 	for i := range conns {
-		c, err := pool.Acquire(ctx)
+		c, err := pool.Acquire(context.Background())
 		require.NoError(tb, err)
 		conns[i] = c
 	}
 	for _, c := range conns {
 		c.Release()
 	}
-	s, err := postgres.Open(ctx, pool)
-	require.NoError(tb, err)
-	return s
 }

@@ -73,10 +73,10 @@ type statements struct {
 
 	lock string
 
-	event, putEvent                      string
+	event, putEvent                       string
 	ticket, putTicket, records, putRecord string
-	held, putHeld                        string
-	standing, putStanding                string
+	held, putHeld                         string
+	standing, putStanding                 string
 }
 
 // divisionByZero is the SQLSTATE of a PutEvent that would change a stored
