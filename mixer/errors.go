@@ -174,3 +174,21 @@ func (e *wrapped) Error() string {
 }
 
 func (e *wrapped) Unwrap() []error { return []error{e.outer, e.inner} }
+
+// restated is an error that errors.Is matches against both sentinel and
+// inner, and that reads "mixer: what: inner": for a lower layer's error
+// that already says what sentinel says ("ecdsa: signature does not
+// verify"), to which this layer adds only which one it was.
+type restated struct {
+	sentinel, inner error
+	what            string
+}
+
+// restate returns inner under sentinel, naming what failed.
+func restate(sentinel error, what string, inner error) error {
+	return &restated{sentinel: sentinel, inner: inner, what: what}
+}
+
+func (e *restated) Error() string { return "mixer: " + e.what + ": " + e.inner.Error() }
+
+func (e *restated) Unwrap() []error { return []error{e.sentinel, e.inner} }

@@ -279,10 +279,29 @@ func requireRefusal(t testing.TB, w *world, i int, msg mixer.Message, err error,
 	require.Equal(t, mixer.PhaseFailed, w.clients[i].Phase())
 }
 
-// requireReadable checks that err names this package once: each layer of
-// the error adds its own words, none repeats a prefix.
+// sentinels are the package's errors, for requireReadable.
+var sentinels = []error{
+	mixer.ErrMalformed, mixer.ErrParams, mixer.ErrWrongSession, mixer.ErrPhase,
+	mixer.ErrDeadline, mixer.ErrBadSignature, mixer.ErrUnknownInput,
+	mixer.ErrInputReused, mixer.ErrFunds, mixer.ErrChangeAddress,
+	mixer.ErrDuplicateParticipant, mixer.ErrSessionFull,
+	mixer.ErrTooFewParticipants, mixer.ErrNotParticipant,
+	mixer.ErrBadRingSignature, mixer.ErrKeyImageReused, mixer.ErrWrongAmount,
+	mixer.ErrAddressVersion, mixer.ErrDuplicateAddress, mixer.ErrInputMissing,
+	mixer.ErrOutputMissing, mixer.ErrChangeMismatch, mixer.ErrFee,
+	mixer.ErrRingMismatch, mixer.ErrParamsMismatch, mixer.ErrUnbalanced,
+	mixer.ErrDeclined, mixer.ErrIncomplete,
+}
+
+// requireReadable checks that err names this package once and says each
+// sentinel's words at most once: each layer of the error adds its own.
 func requireReadable(t testing.TB, err error) {
 	t.Helper()
 	require.Error(t, err)
-	require.LessOrEqual(t, strings.Count(err.Error(), "mixer: "), 1, "%q", err)
+	text := err.Error()
+	require.LessOrEqual(t, strings.Count(text, "mixer: "), 1, "%q", text)
+	for _, e := range sentinels {
+		words := strings.TrimPrefix(e.Error(), "mixer: ")
+		require.LessOrEqual(t, strings.Count(text, words), 1, "%q", text)
+	}
 }

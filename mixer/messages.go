@@ -368,7 +368,7 @@ func (q *Request) Verify() error {
 		return empty("request")
 	}
 	if err := ecdsa.VerifyRBound(q.pk, q.signedBytes(), q.sig, ecdsa.SHA256); err != nil {
-		return fmt.Errorf("%w: ownership signature: %w", ErrBadSignature, err)
+		return restate(ErrBadSignature, "ownership signature", err)
 	}
 	return nil
 }
@@ -431,10 +431,7 @@ type Roster struct {
 // outside MinParticipants to MaxParticipants, invalid parameters and
 // deadlines not in order are refused.
 func NewRoster(session, previous SessionID, p Params, register, confirm time.Time, ring []*ecdsa.PublicKey) (*Roster, error) {
-	keys, err := validKeys(ring)
-	if err != nil {
-		return nil, err
-	}
+	keys := slices.Clone(ring)
 	sortKeys(keys)
 	ro := &Roster{session: session, previous: previous, params: p, register: register, confirm: confirm, keys: keys}
 	if err := ro.check(); err != nil {
@@ -556,21 +553,10 @@ func (ro *Roster) Ring() []*ecdsa.PublicKey {
 // RingDigest returns the ring's digest D (SPEC section 6), or zero for a
 // nil or zero roster.
 func (ro *Roster) RingDigest() [32]byte {
-	if !ro.valid() {
+	if ro == nil {
 		return [32]byte{}
 	}
 	return ro.ring.Digest()
-}
-
-// validKeys returns a copy of keys, refusing a nil or invalid key.
-func validKeys(keys []*ecdsa.PublicKey) ([]*ecdsa.PublicKey, error) {
-	out := slices.Clone(keys)
-	for i, k := range out {
-		if !validPublicKey(k) {
-			return nil, fmt.Errorf("%w: key %d is nil or invalid", ErrParams, i)
-		}
-	}
-	return out, nil
 }
 
 // sortKeys sorts keys by their compressed encoding.
@@ -737,7 +723,7 @@ func (g *Registration) Amount() int64 {
 // KeyImage returns the ring signature's key image (zero for a nil or zero
 // registration).
 func (g *Registration) KeyImage() [33]byte {
-	if !g.valid() {
+	if g == nil {
 		return [33]byte{}
 	}
 	return g.sig.KeyImage()
@@ -950,7 +936,7 @@ func (s *signedStatement) verify() error {
 		return empty(s.what())
 	}
 	if err := ecdsa.VerifyRBound(s.pk, s.signedBytes(), s.sig, ecdsa.SHA256); err != nil {
-		return fmt.Errorf("%w: %w", ErrBadSignature, err)
+		return restate(ErrBadSignature, s.what()+" signature", err)
 	}
 	return nil
 }

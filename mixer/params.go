@@ -292,40 +292,22 @@ func compareAddress(a, b ecdsa.Address) int {
 type keyBytes = [ecdsa.PublicKeySize]byte
 
 // keyOf returns the compressed encoding of pk as a map key (zero for a nil
-// or zero-value key).
+// or zero-value key, whose Bytes is nil).
 func keyOf(pk *ecdsa.PublicKey) keyBytes {
 	var k keyBytes
-	if pk != nil {
-		copy(k[:], pk.Bytes())
-	}
+	copy(k[:], pk.Bytes())
 	return k
 }
 
-// checkPrivateKey refuses a nil key and a zero (wiped) one.
+// checkPrivateKey refuses a nil, zero-value or wiped key, whose Bytes is
+// nil.
 func checkPrivateKey(key *ecdsa.PrivateKey) error {
-	if key == nil {
-		return fmt.Errorf("%w: nil private key", ErrParams)
-	}
 	b := key.Bytes()
-	zero := true
-	for _, x := range b {
-		zero = zero && x == 0
+	if b == nil {
+		return fmt.Errorf("%w: nil, zero-value or wiped private key", ErrParams)
 	}
 	clear(b)
-	if zero {
-		return fmt.Errorf("%w: zero private key", ErrParams)
-	}
 	return nil
-}
-
-// validPublicKey reports whether pk is a key that ParsePublicKey accepts,
-// which a nil or zero-value key is not.
-func validPublicKey(pk *ecdsa.PublicKey) bool {
-	if pk == nil {
-		return false
-	}
-	_, err := ecdsa.ParsePublicKey(pk.Bytes())
-	return err == nil
 }
 
 // changeDue returns what inputs holding total leave beyond p.Due(), and

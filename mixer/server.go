@@ -237,7 +237,7 @@ func (s *Server) Excluded() []*ecdsa.PublicKey {
 
 // Refusal returns the reason pk gave for refusing, if it did.
 func (s *Server) Refusal(pk *ecdsa.PublicKey) (Reason, bool) {
-	if s == nil || pk == nil {
+	if s == nil {
 		return 0, false
 	}
 	r, ok := s.refusals[keyOf(pk)]
@@ -297,7 +297,7 @@ func (s *Server) Handle(data []byte, now time.Time) ([]Message, error) {
 // the transaction; past the confirm deadline it fails, and Excluded names
 // those who did not sign.
 func (s *Server) Tick(now time.Time) []Message {
-	if !s.made() {
+	if s == nil {
 		return nil
 	}
 	switch {
@@ -480,7 +480,7 @@ func (s *Server) check(data []byte) *CheckedRegistration {
 		c.err = fmt.Errorf("%w: output address", ErrAddressVersion)
 	default:
 		if _, err := ringsig.Verify(s.roster.ring, s.scopes[g.slot], g.signedBytes(), g.sig); err != nil {
-			c.err = fmt.Errorf("%w: %w", ErrBadRingSignature, err)
+			c.err = restate(ErrBadRingSignature, fmt.Sprintf("registration in slot %d", g.slot), err)
 		}
 	}
 	return c

@@ -553,6 +553,12 @@ func TestRestart(t *testing.T) {
 	require.ErrorIs(t, err, mixer.ErrWrongSession)
 	require.Equal(t, mixer.PhaseRegistering, w.clients[0].Phase())
 
+	// The survivors' change addresses stay out of bounds for outputs.
+	squat, err := mixer.NewRegistration(w.keys[0], ro, 0, *w.configs[1].Change, testParams.Denomination, nil)
+	require.NoError(t, err)
+	_, err = next.Handle(squat.Bytes(), w.now)
+	require.ErrorIs(t, err, mixer.ErrDuplicateAddress)
+
 	tx2 := w.submit(t, regs2)
 	fin := w.confirm(t, tx2, 0, 1, 3)
 	require.Len(t, fin, 1)

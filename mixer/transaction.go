@@ -90,19 +90,9 @@ type Transaction struct {
 // those are the clients' checks.
 func NewTransaction(session SessionID, p Params, inputs []TxInput, outputs []Output, change []Change, fee int64) (*Transaction, error) {
 	tx := &Transaction{session: session, params: p, fee: fee}
-	// Owner keys are checked once each; the encoding and the ring take
-	// them as they are.
-	checked := map[*ecdsa.PublicKey]bool{}
-	validOwner := func(pk *ecdsa.PublicKey) bool {
-		if !checked[pk] {
-			checked[pk] = validPublicKey(pk)
-		}
-		return checked[pk]
-	}
-	for i, in := range inputs {
-		if !validOwner(in.Owner) {
-			return nil, fmt.Errorf("%w: input %d: nil or invalid owner", ErrParams, i)
-		}
+	// A nil or zero-value owner sorts (its Bytes is nil) and is refused
+	// by check, or by ringsig.NewRing.
+	for _, in := range inputs {
 		tx.inputs = append(tx.inputs, TxInput{Owner: in.Owner, ID: bytes.Clone(in.ID), Amount: in.Amount})
 	}
 	sortTxInputs(tx.inputs)
@@ -111,11 +101,6 @@ func NewTransaction(session SessionID, p Params, inputs []TxInput, outputs []Out
 		tx.outputs = append(tx.outputs, o)
 	}
 	sortOutputs(tx.outputs)
-	for i, c := range change {
-		if !validOwner(c.Owner) {
-			return nil, fmt.Errorf("%w: change %d: nil or invalid owner", ErrParams, i)
-		}
-	}
 	tx.change = slices.Clone(change)
 	slices.SortFunc(tx.change, compareChange)
 	if err := tx.check(); err != nil {
@@ -521,7 +506,7 @@ func (tx *Transaction) verifySignatures(ring *ringsig.Ring, scopes []*ringsig.Sc
 		o := tx.outputs[i]
 		msg := registrationMessage(tx.session, o.Slot, o.Address, o.Amount)
 		if _, err := ringsig.Verify(ring, scopes[o.Slot], msg, tx.sigs[i]); err != nil {
-			errs[i] = fmt.Errorf("%w: output %s in slot %d: %w", ErrBadRingSignature, o.Address, o.Slot, err)
+			errs[i] = restate(ErrBadRingSignature, fmt.Sprintf("output %s in slot %d", o.Address, o.Slot), err)
 		}
 	})
 	for _, err := range errs {
