@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"testing"
 	"unicode/utf8"
 
@@ -180,6 +181,30 @@ func FuzzUnmarshalJSON(f *testing.F) {
 			var back ticket.Record
 			require.NoError(t, json.Unmarshal(again, &back))
 			require.Equal(t, r.Bytes(), back.Bytes())
+		}
+	})
+}
+
+func FuzzParseEvent(f *testing.F) {
+	w := newWorld(f)
+	e := w.event(f, w.m, "concert")
+	addSeeds(f, [][]byte{e.Bytes(), w.event(f, w.m2, "opera").Bytes()})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		e, err := ticket.ParseEvent(b)
+		if (e == nil) == (err == nil) {
+			t.Fatalf("ParseEvent returned %v and %v", e, err)
+		}
+		if err != nil {
+			require.True(t, errors.Is(err, ticket.ErrMalformed) || errors.Is(err, ticket.ErrEvent), "%v", err)
+			return
+		}
+		require.Equal(t, b, e.Bytes())
+		if jsonIDsValid(e.ID()) {
+			doc, err := json.Marshal(e)
+			require.NoError(t, err)
+			var back ticket.Event
+			require.NoError(t, json.Unmarshal(doc, &back))
+			require.Equal(t, b, back.Bytes())
 		}
 	})
 }
