@@ -1,7 +1,6 @@
 package ticket
 
 import (
-	"fmt"
 	"unicode/utf8"
 
 	"github.com/cbets/cbets/ecdsa"
@@ -47,7 +46,7 @@ func IssueCertificate(registrar *ecdsa.PrivateKey, id string, pub *ecdsa.PublicK
 	}
 	sig, err := ecdsa.SignRBound(registrar, c.signed(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("ticket: signing certificate %q: %w", id, err)
+		return nil, errorf(ErrKey, "IssueCertificate: signing certificate %q: %w", id, err)
 	}
 	c.sig = sig
 	return c, nil

@@ -279,13 +279,13 @@ func (q *Request) sign(fn, what string, user *ecdsa.PrivateKey) (*Request, error
 	if q.Kind == KindBuy {
 		sig, err := ecdsa.SignRBound(user, msg, nil)
 		if err != nil {
-			return nil, fmt.Errorf("ticket: %s: %w", fn, err)
+			return nil, errorf(ErrKey, "%s: signing: %w", fn, err)
 		}
 		q.Sig = sig.Bytes()
 	} else {
 		sig, err := ecdsa.SignInverseS(user, msg, nil)
 		if err != nil {
-			return nil, fmt.Errorf("ticket: %s: %w", fn, err)
+			return nil, errorf(ErrKey, "%s: signing: %w", fn, err)
 		}
 		q.Sig = sig.Bytes()
 	}

@@ -224,7 +224,7 @@ func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts,
 	}
 	sig, err := ecdsa.SignRBound(m.key, rec.SignedBytes(), nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("ticket: signing the %v record: %w", kind, err)
+		return nil, nil, errorf(ErrKey, "Merchant.%s: signing the record: %w", transitionName(kind), err)
 	}
 	rec.MerchantSig = sig.Bytes()
 	return advance(cur, rec), rec, nil
