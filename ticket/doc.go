@@ -58,7 +58,8 @@
 // records it has accepted:
 //
 //   - held(event, certificate id): how many tickets of the event the
-//     certificate holds (the paper's "if cert_i exists … refused");
+//     certificate holds (the paper's "if cert_i exists … refused"; keyed by
+//     certificate id, so two certificates of one key count apart);
 //   - standing(certificate id): a Standing, the user's reputation and the
 //     number of transfers the user has made as a seller;
 //   - sold(event): how many tickets of the event were bought, and which
@@ -101,7 +102,9 @@
 // records, so Replay checks the listing gate and the settlement against it;
 // a backend applying a record must also check that it equals its own
 // standing of the seller. The held count is not recorded, and Replay cannot
-// check it. Package ledger applies these rules to a store.
+// check it: a backend applying a Buy or Transfer must check that the buyer's
+// held count is still below the limit. Package ledger applies these rules
+// to a store, in one transaction per record.
 //
 // # Reputation and tax (paper step 10, eq. 24)
 //
