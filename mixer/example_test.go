@@ -185,3 +185,34 @@ func Example_traffic() {
 	// 1        confirmation         20      69050
 	// all      all                  70     138841
 }
+
+// ExampleNewRequest shows the change rule: a request names a change address
+// exactly when its inputs hold more than the session asks.
+func ExampleNewRequest() {
+	key, err := ecdsa.ParsePrivateKey(bytes.Repeat([]byte{0x44}, 32))
+	if err != nil {
+		panic(err)
+	}
+	params := mixer.Params{Denomination: 100_000, Slots: 1, Fee: 50, AddressVersion: ecdsa.DefaultAddressVersion}
+	change := key.PublicKey().Address(params.AddressVersion)
+	session := mixer.SessionID{0x5e, 0x55}
+
+	exact := []mixer.Input{{ID: []byte("coin-d"), Amount: 100_050}}
+	_, err = mixer.NewRequest(key, session, params, exact, &change, nil)
+	fmt.Println("exact inputs with a change address:", errors.Is(err, mixer.ErrChangeAddress))
+
+	more := []mixer.Input{{ID: []byte("coin-e"), Amount: 100_550}}
+	_, err = mixer.NewRequest(key, session, params, more, nil, nil)
+	fmt.Println("change without an address:", errors.Is(err, mixer.ErrChangeAddress))
+
+	q, err := mixer.NewRequest(key, session, params, more, &change, nil)
+	if err != nil {
+		panic(err)
+	}
+	c, _ := q.Change()
+	fmt.Println("change:", c.Amount, c.Owner.Equal(key.PublicKey()))
+	// Output:
+	// exact inputs with a change address: true
+	// change without an address: true
+	// change: 500 true
+}
