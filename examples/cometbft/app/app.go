@@ -1,18 +1,21 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
 	dbm "github.com/cometbft/cometbft-db"
 	abci "github.com/cometbft/cometbft/abci/types"
 
+	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/ticket"
 )
 
@@ -25,22 +28,23 @@ const (
 	// an idle spell, so it cannot bound a record's time. A record's time is
 	// the merchant's attestation, as in package ticket.
 	MaxClockSkew = time.Minute
-	// MaxHistory bounds a ticket's records: each transaction replays the
-	// whole history (list and delist may repeat).
-	MaxHistory = 64
 
 	// AppVersion is the application protocol version reported by Info.
-	AppVersion = 1
+	AppVersion = 2
 )
 
-// Errors of the ledger's own rules, beside package ticket's.
-var (
-	ErrStanding   = errors.New("app: record's seller standing differs from the ledger's")
-	ErrHistory    = errors.New("app: ticket history is full")
-	ErrNotStarted = errors.New("app: no genesis yet")
+// The domain strings that begin the two kinds of transaction, each as
+// u32 length ‖ domain (package ticket's encodings, SPEC section 8).
+const (
+	RecordDomain = "CBETS/ticket/v1/record"
+	EventDomain  = "CBETS/ticket/v1/event"
 )
 
-// Result codes of CheckTx and FinalizeBlock. Zero accepts.
+// ErrNotStarted: a transaction before InitChain.
+var ErrNotStarted = errors.New("app: no genesis yet")
+
+// Result codes of CheckTx and FinalizeBlock. Zero accepts. Code 14, the
+// former cap on a ticket's history, is no longer used.
 const (
 	CodeOK            uint32 = 0
 	CodeMalformed     uint32 = 1
@@ -56,22 +60,31 @@ const (
 	CodePrice         uint32 = 11
 	CodeMismatch      uint32 = 12
 	CodeStanding      uint32 = 13
-	CodeHistory       uint32 = 14
 	CodeNotStarted    uint32 = 15
 	CodeRejected      uint32 = 16 // another reason
 	CodeInternal      uint32 = 17 // the store failed
 	CodeUnknownQuery  uint32 = 18
-	CodeNotFound      uint32 = 19
+	CodeNotFound      uint32 = 19 // no such ticket (a record for one, or a query)
 	CodeBadQuery      uint32 = 20
+	CodeUnknownEvent  uint32 = 21
+	CodeEventExists   uint32 = 22
+	CodeSoldOut       uint32 = 23
+	CodeSerial        uint32 = 24
+	CodeStale         uint32 = 25
+	CodeSaleClosed    uint32 = 26
+	CodeEvent         uint32 = 27
 )
 
 var codes = []struct {
 	err  error
 	code uint32
 }{
+	{ledger.ErrStore, CodeInternal},
+	{ledger.ErrConfig, CodeInternal},
 	{ticket.ErrMalformed, CodeMalformed},
 	{ticket.ErrSignature, CodeSignature},
 	{ticket.ErrCertificate, CodeCertificate},
+	{ticket.ErrWID, CodeCertificate},
 	{ticket.ErrForeign, CodeForeign},
 	{ticket.ErrState, CodeState},
 	{ticket.ErrNotHolder, CodeNotHolder},
@@ -81,18 +94,23 @@ var codes = []struct {
 	{ticket.ErrReputation, CodeReputation},
 	{ticket.ErrPrice, CodePrice},
 	{ticket.ErrMismatch, CodeMismatch},
-	{ErrStanding, CodeStanding},
-	{ErrHistory, CodeHistory},
+	{ledger.ErrStanding, CodeStanding},
 	{ErrNotStarted, CodeNotStarted},
+	{ledger.ErrNotFound, CodeNotFound},
+	{ledger.ErrUnknownEvent, CodeUnknownEvent},
+	{ledger.ErrEventExists, CodeEventExists},
+	{ledger.ErrSoldOut, CodeSoldOut},
+	{ledger.ErrSerial, CodeSerial},
+	{ledger.ErrStale, CodeStale},
+	{ticket.ErrSaleClosed, CodeSaleClosed},
+	{ticket.ErrEvent, CodeEvent},
 }
 
-// Code returns the result code for a rejection.
+// Code returns the result code for a rejection: CodeInternal for a failure
+// of the store, whatever else the error matches.
 func Code(err error) uint32 {
 	if err == nil {
 		return CodeOK
-	}
-	if errors.As(err, new(internalError)) {
-		return CodeInternal
 	}
 	for _, c := range codes {
 		if errors.Is(err, c.err) {
@@ -112,15 +130,14 @@ type App struct {
 
 	mu          sync.Mutex
 	db          dbm.DB
-	genesis     *Genesis
 	genesisHash []byte
-	verifier    *ticket.Verifier
+	config      *ledger.Config // nil before InitChain
 
 	height  int64  // last committed height
 	appHash []byte // last committed app hash
 	initial int64  // the chain's first height, from InitChain
 
-	block        *view // writes of the block finalized but not committed
+	block        *Store // the block finalized but not committed
 	blockHeight  int64
 	blockAppHash []byte
 
@@ -166,25 +183,33 @@ func New(db dbm.DB) (*App, error) {
 		return nil, err
 	}
 	if g != nil {
-		if err := a.setGenesis(g); err != nil {
+		if _, err := a.setGenesis(g); err != nil {
 			return nil, err
 		}
 	}
 	return a, nil
 }
 
-func (a *App) setGenesis(raw []byte) error {
+func (a *App) setGenesis(raw []byte) (*Genesis, error) {
 	g, err := ParseGenesis(raw)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	v, err := g.Verifier()
+	cfg, err := g.Config()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sum := sha256.Sum256(raw)
-	a.genesis, a.genesisHash, a.verifier = g, sum[:], v
-	return nil
+	a.genesisHash, a.config = sum[:], &cfg
+	return g, nil
+}
+
+// ledger returns a Ledger over s, or ErrNotStarted before the genesis.
+func (a *App) ledger(s *Store) (*ledger.Ledger, error) {
+	if a.config == nil {
+		return nil, ErrNotStarted
+	}
+	return ledger.New(s, *a.config)
 }
 
 // Close closes the store. Calls after Close fail.
@@ -215,7 +240,7 @@ func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, erro
 	defer a.mu.Unlock()
 	return &abci.ResponseInfo{
 		Data:             "cbets ticket ledger",
-		Version:          "1",
+		Version:          strconv.Itoa(AppVersion),
 		AppVersion:       AppVersion,
 		LastBlockHeight:  a.height,
 		LastBlockAppHash: append([]byte(nil), a.appHash...),
@@ -230,48 +255,53 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if a.db == nil {
 		return nil, errClosed
 	}
-	if err := a.setGenesis(req.AppStateBytes); err != nil {
+	g, err := a.setGenesis(req.AppStateBytes)
+	if err != nil {
 		return nil, err
 	}
 	a.initial = req.InitialHeight
-	b := a.db.NewBatch()
-	defer b.Close()
-	if err := b.Set(keyGenesis, req.AppStateBytes); err != nil {
-		return nil, err
-	}
-	for _, s := range a.genesis.Standings {
-		st := ticket.Standing{Reputation: s.Reputation, Transfers: s.Transfers}
-		if err := b.Set(standingKey(s.Certificate), standingBytes(st)); err != nil {
-			return nil, err
+	s := NewStore(a.db)
+	err = s.Update(context.Background(), func(tx ledger.Tx) error {
+		for _, gs := range g.Standings {
+			st := ticket.Standing{Reputation: gs.Reputation, Transfers: gs.Transfers}
+			if err := tx.SetStanding(gs.Certificate, st); err != nil {
+				return err
+			}
 		}
-	}
-	if err := b.WriteSync(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	h, err := newView(a.db).appHash(a.genesisHash)
+	if err := s.flush(func(b dbm.Batch) error { return b.Set(keyGenesis, req.AppStateBytes) }); err != nil {
+		return nil, err
+	}
+	h, err := s.appHash(a.genesisHash)
 	if err != nil {
 		return nil, err
 	}
 	return &abci.ResponseInitChain{AppHash: h}, nil
 }
 
-// CheckTx runs the ledger's check against the committed state, and the
-// validator's clock against MaxClockSkew.
+// CheckTx runs the transaction against the committed state, with the
+// validator's clock against MaxClockSkew; what it writes is dropped.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.db == nil {
 		return nil, errClosed
 	}
-	if _, err := a.check(newView(a.db), req.Tx, a.now()); err != nil {
+	_, err := a.deliver(NewStore(a.db), req.Tx, a.now())
+	if err != nil {
 		return &abci.ResponseCheckTx{Code: Code(err), Codespace: Codespace, Log: err.Error()}, nil
 	}
 	return &abci.ResponseCheckTx{Code: CodeOK}, nil
 }
 
-// FinalizeBlock re-verifies every transaction of the block against the
-// state so far, applies the accepted ones and returns the resulting app
-// hash. It reads no clock. Nothing is written before Commit.
+// FinalizeBlock applies each transaction of the block in turn to the state
+// so far, through a Store whose pending writes are the block's, and
+// returns the resulting app hash. A refused transaction writes nothing. It
+// reads no clock. Nothing reaches the database before Commit.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -285,14 +315,11 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if req.Height != want {
 		return nil, fmt.Errorf("app: finalizing height %d, want %d", req.Height, want)
 	}
-	v := newView(a.db)
+	s := NewStore(a.db)
 	res := &abci.ResponseFinalizeBlock{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
 	applied := 0
 	for i, tx := range req.Txs {
-		t, err := a.check(v, tx, time.Time{})
-		if err == nil {
-			err = t.apply(v, tx)
-		}
+		ev, err := a.deliver(s, tx, time.Time{})
 		if err != nil {
 			if Code(err) == CodeInternal {
 				return nil, err // the store failed: stop rather than diverge
@@ -301,21 +328,22 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 			continue
 		}
 		applied++
-		res.TxResults[i] = &abci.ExecTxResult{Code: CodeOK, Events: []abci.Event{t.event()}}
+		res.TxResults[i] = &abci.ExecTxResult{Code: CodeOK, Events: []abci.Event{ev}}
 	}
 	h := a.appHash
 	if applied > 0 || len(h) == 0 {
 		var err error
-		if h, err = v.appHash(a.genesisHash); err != nil {
+		if h, err = s.appHash(a.genesisHash); err != nil {
 			return nil, err
 		}
 	}
-	a.block, a.blockHeight, a.blockAppHash = v, req.Height, h
+	a.block, a.blockHeight, a.blockAppHash = s, req.Height, h
 	res.AppHash = h
 	return res, nil
 }
 
-// Commit writes the finalized block's state, height and app hash.
+// Commit writes the finalized block's state, height and app hash in one
+// synchronous batch.
 func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -325,123 +353,80 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if a.block == nil {
 		return nil, errors.New("app: commit without a finalized block")
 	}
-	if err := a.block.commit(a.blockHeight, a.blockAppHash); err != nil {
+	err := a.block.flush(func(b dbm.Batch) error {
+		return errors.Join(
+			b.Set(keyHeight, binary.BigEndian.AppendUint64(nil, uint64(a.blockHeight))),
+			b.Set(keyAppHash, a.blockAppHash))
+	})
+	if err != nil {
 		return nil, err
 	}
 	a.height, a.appHash, a.block = a.blockHeight, a.blockAppHash, nil
 	return &abci.ResponseCommit{}, nil
 }
 
-// transition is a checked record and what it changes.
-type transition struct {
-	rec    *ticket.Record
-	tk     []byte
-	entry  entry // the ticket's entry before the record
-	next   *ticket.Ticket
-	seller string // the seller of a List or Transfer
-}
-
-// check decides whether tx is a record the ledger accepts in the state v.
-// A non-zero now is the validator's clock (CheckTx).
-func (a *App) check(v *view, tx []byte, now time.Time) (*transition, error) {
-	if a.verifier == nil {
-		return nil, ErrNotStarted
-	}
-	rec, err := ticket.ParseRecord(tx)
+// deliver applies one transaction to s: an event publication
+// (Ledger.Publish) or a record (Ledger.Apply, one step of the ticket's
+// history). A non-zero now is the validator's clock (CheckTx). It returns
+// the ABCI event describing the change.
+func (a *App) deliver(s *Store, tx []byte, now time.Time) (abci.Event, error) {
+	l, err := a.ledger(s)
 	if err != nil {
-		return nil, err
+		return abci.Event{}, err
 	}
-	req := rec.Request
-	if !now.IsZero() && rec.Time.After(now.Add(MaxClockSkew)) {
-		return nil, fmt.Errorf("%w: record time %v is after this validator's %v", ticket.ErrTime, rec.Time, now.UTC())
-	}
-	tk := ticketKey(req.Event, req.Serial)
-	e, exists, err := v.entry(tk)
-	if err != nil {
-		return nil, internal(err)
-	}
+	// The ledger's store is the app's, and its results must not depend on
+	// CometBFT's contexts: it runs under one that is never cancelled.
+	ctx := context.Background()
 	switch {
-	case req.Kind == ticket.KindBuy && exists:
-		return nil, fmt.Errorf("%w: ticket %s/%s is already sold", ticket.ErrState, req.Event, req.Serial)
-	case req.Kind != ticket.KindBuy && !exists:
-		return nil, fmt.Errorf("%w: no ticket %s/%s on the ledger", ticket.ErrState, req.Event, req.Serial)
-	case e.count >= MaxHistory:
-		return nil, fmt.Errorf("%w: %d records", ErrHistory, e.count)
-	}
-	history, err := v.records(tk, e.count)
-	if err != nil {
-		return nil, internal(err)
-	}
-	next, err := ticket.Replay(append(history, rec), a.verifier)
-	if err != nil {
-		return nil, err
-	}
-	t := &transition{rec: rec, tk: tk, entry: e, next: next}
-
-	// The facts Replay cannot check.
-	switch req.Kind {
-	case ticket.KindBuy, ticket.KindTransfer:
-		held, err := v.held(req.Event, req.Cert.ID())
+	case hasDomain(tx, EventDomain):
+		ev, err := l.Publish(ctx, tx)
 		if err != nil {
-			return nil, internal(err)
+			return abci.Event{}, err
 		}
-		if int64(held) >= int64(a.verifier.Policy.PerCertificateLimit) {
-			return nil, fmt.Errorf("%w: %q holds %d", ticket.ErrLimit, req.Cert.ID(), held)
-		}
-	}
-	switch req.Kind {
-	case ticket.KindList, ticket.KindTransfer:
-		t.seller = e.holder
-		st, err := v.standing(t.seller)
+		return eventEvent(ev), nil
+	case hasDomain(tx, RecordDomain):
+		rec, err := ticket.ParseRecord(tx)
 		if err != nil {
-			return nil, internal(err)
+			return abci.Event{}, err
 		}
-		if st != rec.Seller {
-			return nil, fmt.Errorf("%w: record says %+v, ledger has %+v for %q", ErrStanding, rec.Seller, st, t.seller)
+		if !now.IsZero() && rec.Time.After(now.Add(MaxClockSkew)) {
+			return abci.Event{}, fmt.Errorf("%w: record time %v is after this validator's %v", ticket.ErrTime, rec.Time, now.UTC())
 		}
+		t, err := l.Apply(ctx, tx)
+		if err != nil {
+			return abci.Event{}, err
+		}
+		return ticketEvent(rec, t), nil
 	}
-	return t, nil
+	return abci.Event{}, fmt.Errorf("%w: app: a transaction is a ticket record or an event, and this is neither", ticket.ErrMalformed)
 }
 
-// apply writes a checked transition into v.
-func (t *transition) apply(v *view, tx []byte) error {
-	req := t.rec.Request
-	v.set(recordKey(t.tk, t.entry.count), append([]byte(nil), tx...))
-	v.set(entryKey(t.tk), entry{count: t.entry.count + 1, head: t.next.Head, holder: t.next.Holder.ID()}.bytes())
-	var err error
-	switch req.Kind {
-	case ticket.KindBuy:
-		err = errors.Join(
-			v.addHeld(req.Event, req.Cert.ID(), 1),
-			v.addStanding(req.Cert.ID(), t.rec.SignerReputation, false))
-	case ticket.KindTransfer:
-		err = errors.Join(
-			v.addHeld(req.Event, t.seller, -1),
-			v.addHeld(req.Event, req.Cert.ID(), 1),
-			v.addStanding(t.seller, t.rec.SellerReputation, true),
-			v.addStanding(req.Cert.ID(), t.rec.SignerReputation, false))
-	}
-	if err != nil {
-		return internal(err)
-	}
-	return nil
+// hasDomain reports whether tx begins with u32 len(domain) ‖ domain.
+func hasDomain(tx []byte, domain string) bool {
+	p := binary.BigEndian.AppendUint32(nil, uint32(len(domain)))
+	return bytes.HasPrefix(tx, append(p, domain...))
 }
 
-func (t *transition) event() abci.Event {
-	req := t.rec.Request
+func ticketEvent(rec *ticket.Record, t *ticket.Ticket) abci.Event {
+	req := rec.Request
 	return abci.Event{Type: "ticket", Attributes: []abci.EventAttribute{
 		{Key: "event", Value: req.Event, Index: true},
 		{Key: "serial", Value: req.Serial, Index: true},
 		{Key: "kind", Value: req.Kind.String()},
-		{Key: "state", Value: t.next.State.String()},
-		{Key: "holder", Value: t.next.Holder.ID()},
-		{Key: "head", Value: hex.EncodeToString(t.next.Head[:])},
+		{Key: "state", Value: t.State.String()},
+		{Key: "holder", Value: t.Holder.ID()},
+		{Key: "head", Value: hex.EncodeToString(t.Head[:])},
 	}}
 }
 
-type internalError struct{ err error }
-
-func (e internalError) Error() string { return "app: store: " + e.err.Error() }
-func (e internalError) Unwrap() error { return e.err }
-
-func internal(err error) error { return internalError{err} }
+func eventEvent(ev *ticket.Event) abci.Event {
+	terms := ev.Terms()
+	hash := ev.Hash()
+	return abci.Event{Type: "event", Attributes: []abci.EventAttribute{
+		{Key: "event", Value: terms.ID, Index: true},
+		{Key: "merchant", Value: hex.EncodeToString(ev.Merchant().Bytes())},
+		{Key: "capacity", Value: strconv.FormatUint(uint64(terms.Capacity), 10)},
+		{Key: "face_value", Value: strconv.FormatInt(int64(terms.FaceValue), 10)},
+		{Key: "hash", Value: hex.EncodeToString(hash[:])},
+	}}
+}

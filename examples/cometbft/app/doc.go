@@ -1,17 +1,24 @@
-// Package app is an ABCI 2.0 application that runs the cbets ticket state
-// machine (package ticket) on every validator of a CometBFT network.
+// Package app is an ABCI 2.0 application that runs the cbets ticket ledger
+// (package ledger, over the ticket state machine of package ticket) on every
+// validator of a CometBFT network.
 //
 // # Transactions
 //
-// A transaction is one merchant-signed ticket.Record in its canonical
-// encoding (Record.Bytes). The record carries the user's encoded request
-// (Request.Bytes) byte for byte, the merchant's settlement and the
-// merchant's signature, so the ledger orders and checks exactly what the
-// paper's algorithms sign. The merchant runs the transition on its side
-// (ticket.Merchant.Buy, List, Delist, Transfer, Consume) with facts read
-// from the ledger, then submits the record. Validators never hold a
-// merchant's secret key: every validator re-verifies every record as an
-// auditor would.
+// A transaction is one of two encodings of package ticket, told apart by
+// the domain string they begin with (u32 length ‖ domain):
+//
+//   - "CBETS/ticket/v1/event": a merchant's signed event terms
+//     (ticket.NewEvent, Event.Bytes), published before any ticket of the
+//     event is sold (ledger.Ledger.Publish);
+//   - "CBETS/ticket/v1/record": a merchant-signed ticket.Record
+//     (Record.Bytes), which carries the user's encoded request byte for
+//     byte, the merchant's settlement and the merchant's signature
+//     (ledger.Ledger.Apply).
+//
+// The merchant runs the transition on its side (ticket.Merchant.Buy, List,
+// Delist, Transfer, Consume) with facts read from the ledger (the "/facts"
+// query), then submits the record. Validators never hold a merchant's
+// secret key: every validator re-verifies every record as an auditor would.
 //
 // The other design, the user's request as the transaction and the
 // validators running the merchant's transition, would put the merchant's
@@ -21,42 +28,47 @@
 //
 // # Checks
 //
-// CheckTx and FinalizeBlock run the same check against the ledger's state:
+// CheckTx and FinalizeBlock run each transaction through a ledger.Ledger
+// configured from the genesis (registrar key, accepted merchants, policy,
+// initial standing; serials are the merchants', Config.MerchantSerials).
+// A record costs one step, not a replay of its ticket's history: it parses
+// strictly; ticket.Step checks it against the ticket's stored state (every
+// certificate, user signature, 2-of-2 Σ, settlement and merchant signature;
+// for a Buy the event's terms, face value and sale window); then the facts
+// that span tickets hold: the ticket's head has not moved, a Buy's serial is
+// not sold and its event has a seat left, the buyer holds fewer than the
+// policy's limit of the event's tickets, and the seller standing a List or
+// Transfer relied on is the ledger's. An event must be signed by an
+// accepted merchant and its id must be new. CheckTx also refuses a record
+// whose time is after the validator's clock by more than MaxClockSkew;
+// FinalizeBlock reads no clock.
 //
-//   - the record parses strictly (and, in CheckTx only, its time is not
-//     after the validator's clock by more than MaxClockSkew: FinalizeBlock
-//     reads no clock);
-//   - a Buy names a ticket that does not exist yet, any other kind one that
-//     does, whose history is shorter than MaxHistory;
-//   - ticket.Replay accepts the stored history followed by the record under
-//     the genesis Verifier (registrar key, accepted merchants, policy): every
-//     certificate, user signature, 2-of-2 consumption signature, settlement
-//     and merchant signature verifies, and the record names the ticket's
-//     current head;
-//   - the facts Replay cannot check hold on the ledger: the signer of a Buy
-//     or Transfer holds fewer than the policy's limit of tickets of the
-//     event, and the seller standing a List or Transfer record relied on is
-//     the standing the ledger keeps for the holder.
-//
-// A rejected transaction changes nothing; its result code (Code) says why.
+// A refused transaction writes nothing; its result code (Code) says why.
 //
 // # State
 //
-// The application keeps, in an embedded key-value store: each ticket's
-// records in order and its head (count, hash of the latest record, holder);
-// per event and certificate, the number of tickets held (a consumed ticket
-// stays held); per certificate, the reputation standing (genesis standings
-// plus the records' reputation changes). The app hash is SHA-256 over the
-// genesis app state's hash and every (ticket, head) pair in key order; the
-// heads commit to the whole histories and everything else is derived from
-// them and the genesis. State is written at Commit in one synchronous batch
-// with the height and app hash, so Info reports where a restarted validator
-// resumes.
+// The state is the ledger's, kept by Store in a cometbft-db database: each
+// event's encoding and counters, each ticket's records and its state after
+// the latest (whose head is the hash of that record), held counts per event
+// and certificate, and standings per certificate (the genesis standings,
+// then the records' reputation changes). FinalizeBlock applies the block's
+// transactions to a Store whose pending writes are the block's; Commit
+// writes them in one synchronous batch with the height and app hash, so
+// Info reports where a restarted validator resumes. CheckTx and Query see
+// the last committed state only.
+//
+// The app hash is SHA-256 over "CBETS/cometbft/v2/app-hash", the genesis
+// app state's hash and every stored event entry and ticket entry in key
+// order (each as u32 length ‖ key ‖ u32 length ‖ value). The ticket heads
+// commit to the whole histories; held counts and standings follow from
+// them and the genesis.
 //
 // # Queries
 //
 // Query paths: "/ticket" with a JSON {"event","serial"} returns a
-// TicketView (the ticket and its records), "/standing" with a certificate
-// id returns a StandingView, "/held" with a JSON {"event","certificate"}
-// returns a HeldView. Queries read the last committed state.
+// TicketView (the ticket and its records); "/event" with an event id an
+// EventView; "/facts" with a request's encoding a FactsView, the facts a
+// merchant's transition needs; "/standing" with a certificate id a
+// StandingView; "/held" with a JSON {"event","certificate"} a HeldView.
+// Queries read the last committed state.
 package app

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"
 )
@@ -27,6 +28,15 @@ type Genesis struct {
 	Rules *Rules `json:"rules,omitempty"`
 	// Standings are the users' reputation standings at genesis.
 	Standings []GenesisStanding `json:"standings,omitempty"`
+	// InitialStanding is the standing of a certificate the ledger has no
+	// standing for; nil means zero.
+	InitialStanding *Standing `json:"initial_standing,omitempty"`
+}
+
+// Standing is a reputation standing (ticket.Standing) in JSON.
+type Standing struct {
+	Reputation int64  `json:"reputation"`
+	Transfers  uint32 `json:"transfers"`
 }
 
 // Rules are the policy's figures (see ticket.Policy). The tax schedule is
@@ -91,7 +101,9 @@ func (g *Genesis) Policy() (ticket.Policy, error) {
 	return p, nil
 }
 
-// Verifier returns the keys and policy every record is replayed against.
+// Verifier returns the keys and policy records are checked against, with
+// no events: a client replaying a ticket adds its event's terms, read from
+// the ledger, to Events.
 func (g *Genesis) Verifier() (*ticket.Verifier, error) {
 	p, err := g.Policy()
 	if err != nil {
@@ -104,24 +116,34 @@ func (g *Genesis) Verifier() (*ticket.Verifier, error) {
 	if len(g.Merchants) == 0 {
 		return nil, errors.New("app: genesis: no merchant")
 	}
-	v := &ticket.Verifier{Registrar: reg, Policy: p}
+	var merchants []*ecdsa.PublicKey
 	for i, s := range g.Merchants {
 		m, err := parseKey(s)
 		if err != nil {
 			return nil, fmt.Errorf("app: genesis: merchant %d: %w", i, err)
 		}
-		v.Merchants = append(v.Merchants, m)
+		merchants = append(merchants, m)
 	}
-	// Replay refuses an invalid policy: find out at genesis. NewMerchant
-	// checks the policy; the key is thrown away.
-	k, err := ecdsa.GenerateKey(nil)
+	v, err := ticket.NewVerifier(reg, merchants, p)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := ticket.NewMerchant(k, reg, p); err != nil {
 		return nil, fmt.Errorf("app: genesis: %w", err)
 	}
 	return v, nil
+}
+
+// Config returns the configuration of the validators' ledger: the keys and
+// policy of Verifier, the initial standing, and serials chosen by the
+// merchants (a Buy may name any serial of its event not yet sold).
+func (g *Genesis) Config() (ledger.Config, error) {
+	v, err := g.Verifier()
+	if err != nil {
+		return ledger.Config{}, err
+	}
+	cfg := ledger.Config{Registrar: v.Registrar, Merchants: v.Merchants, Policy: v.Policy, MerchantSerials: true}
+	if s := g.InitialStanding; s != nil {
+		cfg.InitialStanding = ticket.Standing{Reputation: s.Reputation, Transfers: s.Transfers}
+	}
+	return cfg, nil
 }
 
 func parseKey(s string) (*ecdsa.PublicKey, error) {

@@ -3,16 +3,20 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
+	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/ticket"
 )
 
 // Query paths.
 const (
 	PathTicket   = "/ticket"
+	PathEvent    = "/event"
+	PathFacts    = "/facts"
 	PathStanding = "/standing"
 	PathHeld     = "/held"
 )
@@ -23,12 +27,36 @@ type TicketQuery struct {
 	Serial string `json:"serial"`
 }
 
-// TicketView answers PathTicket: the ticket as Replay rebuilds it from its
-// records, and the records. Clients replay the records themselves to get a
-// ticket.Ticket; Ticket is for people.
+// TicketView answers PathTicket: the ticket's state as the ledger keeps it,
+// and its records. Clients replay the records themselves, with the event's
+// terms (PathEvent), to get a ticket.Ticket; Ticket is for people.
 type TicketView struct {
 	Ticket  json.RawMessage  `json:"ticket"`
 	Records []*ticket.Record `json:"records"`
+}
+
+// EventView answers PathEvent (data: the event id): the published event,
+// signed by its merchant, and the number of its tickets sold.
+type EventView struct {
+	Event *ticket.Event `json:"event"`
+	Sold  uint32        `json:"sold"`
+}
+
+// FactsView answers PathFacts (data: a request's encoding, Request.Bytes):
+// what the merchant's transition needs to know about other tickets, as
+// ledger.Ledger.Facts gives it: for a Buy the event and the buyer's held
+// count, for a Transfer the buyer's held count and the seller's standing,
+// for a List the holder's standing.
+type FactsView struct {
+	Held   int           `json:"held"`
+	Seller Standing      `json:"seller"`
+	Event  *ticket.Event `json:"event,omitempty"`
+}
+
+// Facts returns the view as ticket.Facts.
+func (f *FactsView) Facts() ticket.Facts {
+	return ticket.Facts{Held: f.Held, Event: f.Event,
+		Seller: ticket.Standing{Reputation: f.Seller.Reputation, Transfers: f.Seller.Transfers}}
 }
 
 // StandingView answers PathStanding (data: the certificate id).
@@ -48,7 +76,7 @@ type HeldQuery struct {
 type HeldView struct {
 	Event       string `json:"event"`
 	Certificate string `json:"certificate"`
-	Held        uint32 `json:"held"`
+	Held        int    `json:"held"`
 }
 
 // Query answers from the last committed state; only the latest height is
@@ -67,53 +95,13 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 	if req.Height != 0 && req.Height != a.height {
 		return fail(CodeBadQuery, fmt.Errorf("app: only the latest height %d is kept", a.height))
 	}
-	v := newView(a.db)
-	var out any
-	switch req.Path {
-	case PathTicket:
-		var q TicketQuery
-		if err := json.Unmarshal(req.Data, &q); err != nil {
-			return fail(CodeBadQuery, err)
-		}
-		tk := ticketKey(q.Event, q.Serial)
-		e, ok, err := v.entry(tk)
-		if err != nil {
-			return fail(CodeInternal, err)
-		}
-		if !ok {
-			return fail(CodeNotFound, fmt.Errorf("app: no ticket %s/%s", q.Event, q.Serial))
-		}
-		recs, err := v.records(tk, e.count)
-		if err != nil {
-			return fail(CodeInternal, err)
-		}
-		t, err := ticket.Replay(recs, a.verifier)
-		if err != nil {
-			return fail(CodeInternal, err)
-		}
-		tj, err := json.Marshal(t)
-		if err != nil {
-			return fail(CodeInternal, err)
-		}
-		out = TicketView{Ticket: tj, Records: recs}
-	case PathStanding:
-		s, err := v.standing(string(req.Data))
-		if err != nil {
-			return fail(CodeInternal, err)
-		}
-		out = StandingView{Certificate: string(req.Data), Reputation: s.Reputation, Transfers: s.Transfers}
-	case PathHeld:
-		var q HeldQuery
-		if err := json.Unmarshal(req.Data, &q); err != nil {
-			return fail(CodeBadQuery, err)
-		}
-		n, err := v.held(q.Event, q.Certificate)
-		if err != nil {
-			return fail(CodeInternal, err)
-		}
-		out = HeldView{Event: q.Event, Certificate: q.Certificate, Held: n}
-	default:
-		return fail(CodeUnknownQuery, fmt.Errorf("app: unknown query path %q", req.Path))
+	l, err := a.ledger(NewStore(a.db))
+	if err != nil {
+		return fail(Code(err), err)
+	}
+	out, code, err := query(l, req.Path, req.Data)
+	if err != nil {
+		return fail(code, err)
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -121,4 +109,69 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 	}
 	res.Value = b
 	return res, nil
+}
+
+// query answers a query path from l, or returns a result code and error.
+func query(l *ledger.Ledger, path string, data []byte) (any, uint32, error) {
+	ctx := context.Background()
+	failed := func(err error) (any, uint32, error) {
+		code := Code(err)
+		if code == CodeRejected || code == CodeMalformed {
+			code = CodeBadQuery
+		}
+		return nil, code, err
+	}
+	switch path {
+	case PathTicket:
+		var q TicketQuery
+		if err := json.Unmarshal(data, &q); err != nil {
+			return failed(err)
+		}
+		t, recs, err := l.Ticket(ctx, q.Event, q.Serial)
+		if err != nil {
+			return failed(err)
+		}
+		tj, err := json.Marshal(t)
+		if err != nil {
+			return nil, CodeInternal, err
+		}
+		return TicketView{Ticket: tj, Records: recs}, CodeOK, nil
+	case PathEvent:
+		s, err := l.Event(ctx, string(data))
+		if errors.Is(err, ledger.ErrUnknownEvent) {
+			return nil, CodeNotFound, err
+		}
+		if err != nil {
+			return failed(err)
+		}
+		return EventView{Event: s.Event, Sold: s.Sold}, CodeOK, nil
+	case PathFacts:
+		req, err := ticket.ParseRequest(data)
+		if err != nil {
+			return failed(err)
+		}
+		f, err := l.Facts(ctx, req)
+		if err != nil {
+			return failed(err)
+		}
+		return FactsView{Held: f.Held, Event: f.Event,
+			Seller: Standing{Reputation: f.Seller.Reputation, Transfers: f.Seller.Transfers}}, CodeOK, nil
+	case PathStanding:
+		s, err := l.Standing(ctx, string(data))
+		if err != nil {
+			return failed(err)
+		}
+		return StandingView{Certificate: string(data), Reputation: s.Reputation, Transfers: s.Transfers}, CodeOK, nil
+	case PathHeld:
+		var q HeldQuery
+		if err := json.Unmarshal(data, &q); err != nil {
+			return failed(err)
+		}
+		n, err := l.Held(ctx, q.Event, q.Certificate)
+		if err != nil {
+			return failed(err)
+		}
+		return HeldView{Event: q.Event, Certificate: q.Certificate, Held: n}, CodeOK, nil
+	}
+	return nil, CodeUnknownQuery, fmt.Errorf("app: unknown query path %q", path)
 }

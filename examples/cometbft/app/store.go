@@ -1,263 +1,524 @@
 package app
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
+	"strings"
+	"sync"
+	"time"
 
 	dbm "github.com/cometbft/cometbft-db"
 
+	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/ledger"
+	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"
 )
 
-// Keys of the store. Ticket and held keys use one-byte length prefixes
-// (ids are at most 64 bytes), so distinct ids give distinct keys.
+// Keys of the database. Keys of two parts write each part with a uvarint
+// length prefix, so distinct parts give distinct keys.
 var (
-	keyHeight  = []byte("m/height")
-	keyAppHash = []byte("m/apphash")
-	keyGenesis = []byte("m/genesis")
+	keyHeight  = []byte("m/height")  // u64 last committed height
+	keyAppHash = []byte("m/apphash") // last committed app hash
+	keyGenesis = []byte("m/genesis") // genesis app state
 
-	prefixEntry    = []byte("t/") // ticket key → entry
-	prefixRecord   = []byte("r/") // ticket key ‖ u32 index → record
-	prefixHeld     = []byte("h/") // event ‖ certificate → u32
-	prefixStanding = []byte("s/") // certificate → standing
+	prefixEvent    = []byte("e/") // event id → u32 sold ‖ u64 serials ‖ event encoding
+	prefixTicket   = []byte("t/") // ticket key → u32 records ‖ ticket state
+	prefixRecord   = []byte("r/") // ticket key ‖ u32 index → record encoding
+	prefixHeld     = []byte("h/") // lp(event) ‖ lp(certificate) → u64 count
+	prefixStanding = []byte("s/") // certificate → i64 reputation ‖ u32 transfers
 )
 
-const appHashDomain = "CBETS/cometbft/v1/app-hash"
-
-func lp(dst []byte, s string) []byte { return append(append(dst, byte(len(s))), s...) }
-
-func ticketKey(event, serial string) []byte { return lp(lp(nil, event), serial) }
-
-func entryKey(tk []byte) []byte { return append(append([]byte{}, prefixEntry...), tk...) }
-
-func recordKey(tk []byte, i uint32) []byte {
-	k := append(append([]byte{}, prefixRecord...), tk...)
-	return binary.BigEndian.AppendUint32(k, i)
+func lp(dst []byte, s string) []byte {
+	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
 }
 
-func heldKey(event, cert string) []byte {
-	return lp(lp(append([]byte{}, prefixHeld...), event), cert)
-}
-
-func standingKey(cert string) []byte { return append(append([]byte{}, prefixStanding...), cert...) }
-
-// entry is a ticket's head on the ledger.
-type entry struct {
-	count  uint32   // records in the history
-	head   [32]byte // hash of the latest record
-	holder string   // certificate id of the holder
-}
-
-func (e entry) bytes() []byte {
-	b := binary.BigEndian.AppendUint32(nil, e.count)
-	b = append(b, e.head[:]...)
-	return append(b, e.holder...)
-}
-
-func parseEntry(b []byte) (entry, error) {
-	if len(b) < 4+32 {
-		return entry{}, errors.New("app: corrupt ticket entry")
+func key(prefix []byte, parts ...string) []byte {
+	k := slices.Clone(prefix)
+	if len(parts) == 1 {
+		return append(k, parts[0]...)
 	}
-	e := entry{count: binary.BigEndian.Uint32(b), holder: string(b[36:])}
-	copy(e.head[:], b[4:36])
-	return e, nil
-}
-
-func standingBytes(s ticket.Standing) []byte {
-	b := binary.BigEndian.AppendUint64(nil, uint64(s.Reputation))
-	return binary.BigEndian.AppendUint32(b, s.Transfers)
-}
-
-func parseStanding(b []byte) (ticket.Standing, error) {
-	if len(b) != 12 {
-		return ticket.Standing{}, errors.New("app: corrupt standing")
+	for _, p := range parts {
+		k = lp(k, p)
 	}
-	return ticket.Standing{Reputation: int64(binary.BigEndian.Uint64(b)), Transfers: binary.BigEndian.Uint32(b[8:])}, nil
+	return k
 }
 
-// view reads the committed store through the writes of the block being
-// executed (or of nothing, for CheckTx and Query).
-type view struct {
-	db     dbm.DB
-	writes map[string][]byte
+func recordKey(event, serial string, i uint32) []byte {
+	return binary.BigEndian.AppendUint32(key(prefixRecord, event, serial), i)
 }
 
-func newView(db dbm.DB) *view { return &view{db: db, writes: map[string][]byte{}} }
+// Store is the application's state as a ledger.Store: a cometbft-db
+// database seen through the writes pending in the Store. Update adds what
+// its function wrote to the pending writes, or nothing if the function
+// fails; View reads; Flush moves the pending writes into the database.
+// During a block the application keeps one Store whose pending writes are
+// the block's, and Commit flushes them with the height and app hash; CheckTx
+// and Query use a Store with nothing pending, the committed state.
+//
+// Updates run one at a time and Views see the state between two Updates,
+// so the Store is serializable and safe for concurrent use. Values are
+// stored as encodings: nothing a caller passes in or gets back is shared
+// with the Store.
+type Store struct {
+	mu      sync.RWMutex
+	db      dbm.DB
+	pending map[string][]byte
+}
 
-func (v *view) get(k []byte) ([]byte, error) {
-	if b, ok := v.writes[string(k)]; ok {
-		return b, nil
+var _ ledger.Store = (*Store)(nil)
+
+// NewStore returns a Store over db with nothing pending.
+func NewStore(db dbm.DB) *Store { return &Store{db: db, pending: map[string][]byte{}} }
+
+func (s *Store) check(ctx context.Context) error {
+	if s == nil || s.db == nil {
+		return fmt.Errorf("%w: app: Store not made by NewStore", ledger.ErrStore)
 	}
-	return v.db.Get(k)
+	if ctx == nil {
+		return fmt.Errorf("%w: app: nil context", ledger.ErrStore)
+	}
+	return ctx.Err()
 }
 
-func (v *view) set(k, b []byte) { v.writes[string(k)] = b }
-
-func (v *view) entry(tk []byte) (entry, bool, error) {
-	b, err := v.get(entryKey(tk))
-	if err != nil || b == nil {
-		return entry{}, false, err
-	}
-	e, err := parseEntry(b)
-	return e, err == nil, err
-}
-
-func (v *view) records(tk []byte, n uint32) ([]*ticket.Record, error) {
-	out := make([]*ticket.Record, 0, n+1)
-	for i := range n {
-		b, err := v.get(recordKey(tk, i))
-		if err != nil {
-			return nil, err
-		}
-		rec, err := ticket.ParseRecord(b)
-		if err != nil {
-			return nil, fmt.Errorf("app: stored record %d: %w", i, err)
-		}
-		out = append(out, rec)
-	}
-	return out, nil
-}
-
-func (v *view) held(event, cert string) (uint32, error) {
-	b, err := v.get(heldKey(event, cert))
-	if err != nil || b == nil {
-		return 0, err
-	}
-	if len(b) != 4 {
-		return 0, errors.New("app: corrupt held count")
-	}
-	return binary.BigEndian.Uint32(b), nil
-}
-
-func (v *view) addHeld(event, cert string, d int) error {
-	n, err := v.held(event, cert)
-	if err != nil {
+// Update implements ledger.Store.
+func (s *Store) Update(ctx context.Context, fn func(ledger.Tx) error) error {
+	if err := s.check(ctx); err != nil {
 		return err
 	}
-	m := int64(n) + int64(d)
-	if m < 0 || m > math.MaxUint32 {
-		return errors.New("app: held count out of range")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tx := &storeTx{s: s, writes: map[string][]byte{}, writable: true}
+	if err := fn(tx); err != nil {
+		return err
 	}
-	v.set(heldKey(event, cert), binary.BigEndian.AppendUint32(nil, uint32(m)))
+	maps.Copy(s.pending, tx.writes)
 	return nil
 }
 
-func (v *view) standing(cert string) (ticket.Standing, error) {
-	b, err := v.get(standingKey(cert))
-	if err != nil || b == nil {
-		return ticket.Standing{}, err
-	}
-	return parseStanding(b)
-}
-
-// addStanding applies a reputation change, saturating at the int64 range,
-// and counts a transfer made as a seller.
-func (v *view) addStanding(cert string, delta int64, transfer bool) error {
-	s, err := v.standing(cert)
-	if err != nil {
+// View implements ledger.Store.
+func (s *Store) View(ctx context.Context, fn func(ledger.Tx) error) error {
+	if err := s.check(ctx); err != nil {
 		return err
 	}
-	switch {
-	case delta > 0 && s.Reputation > math.MaxInt64-delta:
-		s.Reputation = math.MaxInt64
-	case delta < 0 && s.Reputation < math.MinInt64-delta:
-		s.Reputation = math.MinInt64
-	default:
-		s.Reputation += delta
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return fn(&storeTx{s: s})
+}
+
+// Flush writes the pending writes to the database in one synchronous batch
+// and forgets them.
+func (s *Store) Flush() error { return s.flush(nil) }
+
+// flush writes the pending writes, and what extra adds, in one synchronous
+// batch; on success nothing is pending.
+func (s *Store) flush(extra func(dbm.Batch) error) error {
+	if err := s.check(context.Background()); err != nil {
+		return err
 	}
-	if transfer && s.Transfers < math.MaxUint32 {
-		s.Transfers++
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.db.NewBatch()
+	defer b.Close()
+	for _, k := range slices.Sorted(maps.Keys(s.pending)) {
+		if err := b.Set([]byte(k), s.pending[k]); err != nil {
+			return storeErr("writing", err)
+		}
 	}
-	v.set(standingKey(cert), standingBytes(s))
+	if extra != nil {
+		if err := extra(b); err != nil {
+			return storeErr("writing", err)
+		}
+	}
+	if err := b.WriteSync(); err != nil {
+		return storeErr("writing", err)
+	}
+	clear(s.pending)
 	return nil
 }
 
-// appHash hashes the genesis hash and every (ticket key, head) pair in key
-// order, merging the block's writes into the committed entries.
-func (v *view) appHash(genesisHash []byte) ([]byte, error) {
+const appHashDomain = "CBETS/cometbft/v2/app-hash"
+
+// appHash returns the app hash of the state: SHA-256 over the domain, the
+// genesis hash and every stored event and ticket entry, keys in order, each
+// as u32 len ‖ key ‖ u32 len ‖ value. An event's entry is its encoding and
+// counters; a ticket's is its state, whose head commits to its records.
+// Held counts and standings follow from the genesis and the records.
+func (s *Store) appHash(genesisHash []byte) ([]byte, error) {
+	if err := s.check(context.Background()); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	h := sha256.New()
 	h.Write([]byte(appHashDomain))
 	h.Write(genesisHash)
-	put := func(k, b []byte) error {
-		e, err := parseEntry(b)
-		if err != nil {
-			return err
-		}
-		tk := k[len(prefixEntry):]
-		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(tk))))
-		h.Write(tk)
-		h.Write(e.head[:])
-		return nil
+	put := func(k, v []byte) {
+		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(k))))
+		h.Write(k)
+		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(v))))
+		h.Write(v)
 	}
-	var pending []string
-	for k := range v.writes {
-		if len(k) > len(prefixEntry) && k[:len(prefixEntry)] == string(prefixEntry) {
-			pending = append(pending, k)
-		}
-	}
-	sort.Strings(pending)
-	it, err := v.db.Iterator(prefixEntry, prefixEnd(prefixEntry))
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	i := 0
-	for ; it.Valid(); it.Next() {
-		k := string(it.Key())
-		for i < len(pending) && pending[i] < k {
-			if err := put([]byte(pending[i]), v.writes[pending[i]]); err != nil {
-				return nil, err
-			}
-			i++
-		}
-		if i < len(pending) && pending[i] == k {
-			continue // the block's write replaces it, hashed in its turn
-		}
-		if err := put(it.Key(), it.Value()); err != nil {
-			return nil, err
-		}
-	}
-	if err := it.Error(); err != nil {
-		return nil, err
-	}
-	for ; i < len(pending); i++ {
-		if err := put([]byte(pending[i]), v.writes[pending[i]]); err != nil {
-			return nil, err
+	for _, p := range [][]byte{prefixEvent, prefixTicket} {
+		if err := s.each(p, put); err != nil {
+			return nil, storeErr("hashing", err)
 		}
 	}
 	return h.Sum(nil), nil
 }
 
-func prefixEnd(p []byte) []byte {
-	end := append([]byte{}, p...)
-	end[len(end)-1]++
-	return end
-}
-
-// commit writes the block's writes, the height and the app hash in one
-// synchronous batch.
-func (v *view) commit(height int64, appHash []byte) error {
-	b := v.db.NewBatch()
-	defer b.Close()
-	keys := make([]string, 0, len(v.writes))
-	for k := range v.writes {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if err := b.Set([]byte(k), v.writes[k]); err != nil {
-			return err
+// each calls fn with every key under prefix and its value, in key order,
+// the pending writes replacing the database's.
+func (s *Store) each(prefix []byte, fn func(k, v []byte)) error {
+	var pend []string
+	for k := range s.pending {
+		if strings.HasPrefix(k, string(prefix)) {
+			pend = append(pend, k)
 		}
 	}
-	if err := b.Set(keyHeight, binary.BigEndian.AppendUint64(nil, uint64(height))); err != nil {
+	slices.Sort(pend)
+	end := slices.Clone(prefix)
+	end[len(end)-1]++
+	it, err := s.db.Iterator(prefix, end)
+	if err != nil {
 		return err
 	}
-	if err := b.Set(keyAppHash, appHash); err != nil {
+	defer it.Close()
+	i := 0
+	for ; it.Valid(); it.Next() {
+		k := string(it.Key())
+		for ; i < len(pend) && pend[i] < k; i++ {
+			fn([]byte(pend[i]), s.pending[pend[i]])
+		}
+		if i < len(pend) && pend[i] == k {
+			continue // pending, hashed in its turn
+		}
+		fn(it.Key(), it.Value())
+	}
+	if err := it.Error(); err != nil {
 		return err
 	}
-	return b.WriteSync()
+	for ; i < len(pend); i++ {
+		fn([]byte(pend[i]), s.pending[pend[i]])
+	}
+	return nil
+}
+
+func storeErr(doing string, err error) error {
+	return fmt.Errorf("%w: app: %s: %w", ledger.ErrStore, doing, err)
+}
+
+func corrupt(what string, err error) error {
+	return fmt.Errorf("%w: app: corrupt %s: %w", ledger.ErrStore, what, err)
+}
+
+// storeTx reads through its writes, the Store's pending writes and the
+// database.
+type storeTx struct {
+	s        *Store
+	writes   map[string][]byte
+	writable bool
+}
+
+var _ ledger.Tx = (*storeTx)(nil)
+
+func (tx *storeTx) get(k []byte) ([]byte, error) {
+	if v, ok := tx.writes[string(k)]; ok {
+		return v, nil
+	}
+	if v, ok := tx.s.pending[string(k)]; ok {
+		return v, nil
+	}
+	v, err := tx.s.db.Get(k)
+	if err != nil {
+		return nil, storeErr("reading", err)
+	}
+	return v, nil
+}
+
+func (tx *storeTx) set(k, v []byte) error {
+	if !tx.writable {
+		return fmt.Errorf("%w: app: write in a read-only transaction", ledger.ErrStore)
+	}
+	tx.writes[string(k)] = v
+	return nil
+}
+
+// Event implements ledger.Tx.
+func (tx *storeTx) Event(id string) (ledger.EventState, error) {
+	b, err := tx.get(key(prefixEvent, id))
+	if err != nil {
+		return ledger.EventState{}, err
+	}
+	if b == nil {
+		return ledger.EventState{}, fmt.Errorf("%w: event %q", ledger.ErrNotFound, id)
+	}
+	s, err := decodeEvent(b)
+	if err != nil {
+		return ledger.EventState{}, corrupt(fmt.Sprintf("event %q", id), err)
+	}
+	return s, nil
+}
+
+// PutEvent implements ledger.Tx.
+func (tx *storeTx) PutEvent(s ledger.EventState) error {
+	enc := s.Event.Bytes()
+	if enc == nil {
+		return fmt.Errorf("%w: app: PutEvent without an event", ledger.ErrStore)
+	}
+	k := key(prefixEvent, s.Event.ID())
+	old, err := tx.get(k)
+	if err != nil {
+		return err
+	}
+	if old != nil && (len(old) < 12 || string(old[12:]) != string(enc)) {
+		return fmt.Errorf("%w: app: PutEvent of another event with the stored one's id %q", ledger.ErrStore, s.Event.ID())
+	}
+	b := binary.BigEndian.AppendUint32(nil, s.Sold)
+	b = binary.BigEndian.AppendUint64(b, s.Serials)
+	return tx.set(k, append(b, enc...))
+}
+
+func decodeEvent(b []byte) (ledger.EventState, error) {
+	if len(b) < 12 {
+		return ledger.EventState{}, errShort
+	}
+	ev, err := ticket.ParseEvent(b[12:])
+	if err != nil {
+		return ledger.EventState{}, err
+	}
+	return ledger.EventState{Event: ev, Sold: binary.BigEndian.Uint32(b), Serials: binary.BigEndian.Uint64(b[4:])}, nil
+}
+
+// entry reads a ticket's entry: its record count and state.
+func (tx *storeTx) entry(event, serial string) (uint32, *ticket.Ticket, error) {
+	b, err := tx.get(key(prefixTicket, event, serial))
+	if err != nil || b == nil {
+		return 0, nil, err
+	}
+	n, t, err := decodeTicket(b)
+	if err == nil && (t.Event != event || t.Serial != serial) {
+		err = errors.New("stored under another ticket's key")
+	}
+	if err != nil {
+		return 0, nil, corrupt(fmt.Sprintf("ticket %q/%q", event, serial), err)
+	}
+	return n, t, nil
+}
+
+// Ticket implements ledger.Tx.
+func (tx *storeTx) Ticket(event, serial string) (*ticket.Ticket, error) {
+	_, t, err := tx.entry(event, serial)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, fmt.Errorf("%w: ticket %q/%q", ledger.ErrNotFound, event, serial)
+	}
+	return t, nil
+}
+
+// Records implements ledger.Tx.
+func (tx *storeTx) Records(event, serial string) ([]*ticket.Record, error) {
+	n, _, err := tx.entry(event, serial)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]*ticket.Record, 0, n)
+	for i := range n {
+		b, err := tx.get(recordKey(event, serial, i))
+		if err != nil {
+			return nil, err
+		}
+		rec, err := ticket.ParseRecord(b)
+		if err != nil {
+			return nil, corrupt(fmt.Sprintf("record %d of %q/%q", i, event, serial), err)
+		}
+		recs = append(recs, rec)
+	}
+	return recs, nil
+}
+
+// Append implements ledger.Tx.
+func (tx *storeTx) Append(t *ticket.Ticket, rec *ticket.Record) error {
+	if t == nil || rec == nil || rec.Request == nil {
+		return fmt.Errorf("%w: app: Append of a nil ticket, record or request", ledger.ErrStore)
+	}
+	if rec.Request.Event != t.Event || rec.Request.Serial != t.Serial {
+		return fmt.Errorf("%w: app: Append of a record of %q/%q to %q/%q", ledger.ErrStore,
+			rec.Request.Event, rec.Request.Serial, t.Event, t.Serial)
+	}
+	enc := rec.Bytes()
+	if enc == nil {
+		return fmt.Errorf("%w: app: Append of a record without an encoding", ledger.ErrStore)
+	}
+	n, _, err := tx.entry(t.Event, t.Serial)
+	if err != nil {
+		return err
+	}
+	if n == math.MaxUint32 {
+		return fmt.Errorf("%w: app: ticket %q/%q has no room for another record", ledger.ErrStore, t.Event, t.Serial)
+	}
+	state, err := encodeTicket(n+1, t)
+	if err != nil {
+		return fmt.Errorf("%w: app: ticket %q/%q: %w", ledger.ErrStore, t.Event, t.Serial, err)
+	}
+	if err := tx.set(recordKey(t.Event, t.Serial, n), enc); err != nil {
+		return err
+	}
+	return tx.set(key(prefixTicket, t.Event, t.Serial), state)
+}
+
+// Held implements ledger.Tx.
+func (tx *storeTx) Held(event, cert string) (int, error) {
+	b, err := tx.get(key(prefixHeld, event, cert))
+	if err != nil || b == nil {
+		return 0, err
+	}
+	if len(b) != 8 || binary.BigEndian.Uint64(b) > math.MaxInt32 {
+		return 0, corrupt(fmt.Sprintf("held count of %q for %q", cert, event), errors.New("bad length or range"))
+	}
+	return int(binary.BigEndian.Uint64(b)), nil
+}
+
+// SetHeld implements ledger.Tx.
+func (tx *storeTx) SetHeld(event, cert string, n int) error {
+	if n < 0 || n > math.MaxInt32 {
+		return fmt.Errorf("%w: app: held count %d out of range", ledger.ErrStore, n)
+	}
+	return tx.set(key(prefixHeld, event, cert), binary.BigEndian.AppendUint64(nil, uint64(n)))
+}
+
+// Standing implements ledger.Tx.
+func (tx *storeTx) Standing(cert string) (ticket.Standing, bool, error) {
+	b, err := tx.get(key(prefixStanding, cert))
+	if err != nil || b == nil {
+		return ticket.Standing{}, false, err
+	}
+	if len(b) != 12 {
+		return ticket.Standing{}, false, corrupt(fmt.Sprintf("standing of %q", cert), errShort)
+	}
+	return ticket.Standing{Reputation: int64(binary.BigEndian.Uint64(b)), Transfers: binary.BigEndian.Uint32(b[8:])}, true, nil
+}
+
+// SetStanding implements ledger.Tx.
+func (tx *storeTx) SetStanding(cert string, s ticket.Standing) error {
+	b := binary.BigEndian.AppendUint64(nil, uint64(s.Reputation))
+	return tx.set(key(prefixStanding, cert), binary.BigEndian.AppendUint32(b, s.Transfers))
+}
+
+// A ticket's entry:
+//
+//	u32 records ‖ u32 len ‖ event ‖ u32 len ‖ serial ‖ merchant key (33) ‖
+//	u32 len ‖ holder certificate ‖ u8 state ‖ u32 age ‖ i64 price ‖
+//	i64 list price ‖ u8 payee version ‖ payee hash (20) ‖ i64 issued ‖
+//	i64 updated (Unix ns) ‖ head (32)
+func encodeTicket(records uint32, t *ticket.Ticket) ([]byte, error) {
+	merchant, holder := t.Merchant.Bytes(), t.Holder.Bytes()
+	if merchant == nil || holder == nil {
+		return nil, errors.New("no merchant key or holder certificate")
+	}
+	times := []time.Time{t.Issued, t.Updated}
+	for _, at := range times {
+		if at.IsZero() || !time.Unix(0, at.UnixNano()).Equal(at) {
+			return nil, fmt.Errorf("time %v is not within the range of Unix nanoseconds", at)
+		}
+	}
+	b := binary.BigEndian.AppendUint32(nil, records)
+	b = appendVar(b, []byte(t.Event))
+	b = appendVar(b, []byte(t.Serial))
+	b = append(b, merchant...)
+	b = appendVar(b, holder)
+	b = append(b, byte(t.State))
+	b = binary.BigEndian.AppendUint32(b, t.Age)
+	b = binary.BigEndian.AppendUint64(b, uint64(t.Price))
+	b = binary.BigEndian.AppendUint64(b, uint64(t.ListPrice))
+	hash := t.Payee.Hash()
+	b = append(append(b, t.Payee.Version()), hash[:]...)
+	for _, at := range times {
+		b = binary.BigEndian.AppendUint64(b, uint64(at.UnixNano()))
+	}
+	return append(b, t.Head[:]...), nil
+}
+
+func decodeTicket(b []byte) (uint32, *ticket.Ticket, error) {
+	r := &reader{b: b}
+	n := r.u32()
+	t := &ticket.Ticket{Event: string(r.varBytes()), Serial: string(r.varBytes())}
+	merchant := r.take(ecdsa.PublicKeySize)
+	holder := r.varBytes()
+	t.State = ticket.State(r.u8())
+	t.Age = r.u32()
+	t.Price, t.ListPrice = tax.Amount(r.u64()), tax.Amount(r.u64())
+	version := r.u8()
+	hash := r.take(20)
+	issued, updated := int64(r.u64()), int64(r.u64())
+	head := r.take(32)
+	if err := r.done(); err != nil {
+		return 0, nil, err
+	}
+	var err error
+	if t.Merchant, err = ecdsa.ParsePublicKey(merchant); err != nil {
+		return 0, nil, err
+	}
+	if t.Holder, err = ticket.ParseCertificate(holder); err != nil {
+		return 0, nil, err
+	}
+	t.Payee = ecdsa.AddressFromHash(version, [20]byte(hash))
+	t.Issued, t.Updated = time.Unix(0, issued).UTC(), time.Unix(0, updated).UTC()
+	t.Head = [32]byte(head)
+	return n, t, nil
+}
+
+func appendVar(b, p []byte) []byte {
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(p))), p...)
+}
+
+var errShort = errors.New("value too short")
+
+// reader takes fields off a stored value; the first error sticks.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) take(n int) []byte {
+	if r.err != nil {
+		return make([]byte, n)
+	}
+	if n < 0 || len(r.b) < n {
+		r.err = errShort
+		return make([]byte, max(n, 0))
+	}
+	p := r.b[:n]
+	r.b = r.b[n:]
+	return p
+}
+
+func (r *reader) u8() byte    { return r.take(1)[0] }
+func (r *reader) u32() uint32 { return binary.BigEndian.Uint32(r.take(4)) }
+func (r *reader) u64() uint64 { return binary.BigEndian.Uint64(r.take(8)) }
+
+func (r *reader) varBytes() []byte {
+	n := r.u32()
+	if r.err == nil && uint64(n) > uint64(len(r.b)) {
+		r.err = errShort
+	}
+	if r.err != nil {
+		return nil
+	}
+	return r.take(int(n))
+}
+
+func (r *reader) done() error {
+	if r.err == nil && len(r.b) > 0 {
+		r.err = errors.New("trailing bytes")
+	}
+	return r.err
 }

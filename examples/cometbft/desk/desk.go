@@ -1,6 +1,7 @@
-// Package desk is a merchant's front end on the ledger: it reads a ticket
-// and the facts from a node, runs the merchant's transition (package
-// ticket) and submits the signed record as a transaction. The validators
+// Package desk is a merchant's front end on the ledger: it publishes the
+// merchant's events, reads a ticket and the facts from a node, runs the
+// merchant's transition (package ticket) and submits the signed record as a
+// transaction. The validators
 // then re-verify the record; the desk is the only place the merchant's
 // secret key is used.
 package desk
@@ -9,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cometbft/cometbft/libs/bytes"
@@ -39,7 +41,7 @@ func (e *RejectedError) Error() string {
 	if e.InBlock {
 		where = "block"
 	}
-	return fmt.Sprintf("desk: ledger refused the record (%s, code %d): %s", where, e.Code, e.Log)
+	return fmt.Sprintf("desk: ledger refused the transaction (%s, code %d): %s", where, e.Code, e.Log)
 }
 
 // Committed is a record the ledger committed.
@@ -52,7 +54,10 @@ type Committed struct {
 // Desk runs one merchant's transitions against a ledger.
 type Desk struct {
 	Merchant *ticket.Merchant
-	Verifier *ticket.Verifier // to replay what the ledger returns
+	// Verifier holds the ledger's keys and policy (app.Genesis.Verifier),
+	// to replay what the ledger returns; the desk adds each ticket's
+	// event, read from the ledger.
+	Verifier *ticket.Verifier
 	Ledger   Ledger
 	// Now is the merchant's clock; nil means time.Now.
 	Now func() time.Time
@@ -65,10 +70,10 @@ func (d *Desk) now() time.Time {
 	return time.Now()
 }
 
-// Submit broadcasts rec and waits until it is committed or refused. It
-// returns the height of the block that holds it.
-func Submit(ctx context.Context, l Ledger, rec *ticket.Record) (int64, error) {
-	res, err := l.BroadcastTxCommit(ctx, rec.Bytes())
+// SubmitTx broadcasts a transaction and waits until it is committed or
+// refused. It returns the height of the block that holds it.
+func SubmitTx(ctx context.Context, l Ledger, tx []byte) (int64, error) {
+	res, err := l.BroadcastTxCommit(ctx, tx)
 	if err != nil {
 		return 0, err
 	}
@@ -79,6 +84,11 @@ func Submit(ctx context.Context, l Ledger, rec *ticket.Record) (int64, error) {
 		return res.Height, &RejectedError{InBlock: true, Code: res.TxResult.Code, Log: res.TxResult.Log}
 	}
 	return res.Height, nil
+}
+
+// Submit submits a record (SubmitTx).
+func Submit(ctx context.Context, l Ledger, rec *ticket.Record) (int64, error) {
+	return SubmitTx(ctx, l, rec.Bytes())
 }
 
 func query[T any](ctx context.Context, l Ledger, path string, data []byte) (*T, error) {
@@ -96,15 +106,47 @@ func query[T any](ctx context.Context, l Ledger, path string, data []byte) (*T, 
 	return &v, nil
 }
 
+// Event returns a published event. Its signature is checked by whoever
+// relies on it: Merchant.Buy and Replay verify it against the ticket's
+// merchant.
+func Event(ctx context.Context, l Ledger, id string) (*ticket.Event, error) {
+	v, err := query[app.EventView](ctx, l, app.PathEvent, []byte(id))
+	if err != nil {
+		return nil, err
+	}
+	if v.Event == nil || v.Event.ID() != id {
+		return nil, fmt.Errorf("desk: query %s: the ledger returned another event than %q", app.PathEvent, id)
+	}
+	return v.Event, nil
+}
+
+// Facts returns the facts the ledger gives for a request, as the
+// validators will check them.
+func Facts(ctx context.Context, l Ledger, req *ticket.Request) (ticket.Facts, error) {
+	v, err := query[app.FactsView](ctx, l, app.PathFacts, req.Bytes())
+	if err != nil {
+		return ticket.Facts{}, err
+	}
+	return v.Facts(), nil
+}
+
 // History returns a ticket's records as the ledger holds them, and the
-// ticket Replay rebuilds from them (so the desk trusts no node blindly).
+// ticket Replay rebuilds from them under v and the ticket's event as the
+// ledger holds it (so the desk trusts no node blindly: Replay checks every
+// signature, the event's included).
 func History(ctx context.Context, l Ledger, v *ticket.Verifier, event, serial string) (*ticket.Ticket, []*ticket.Record, error) {
+	ev, err := Event(ctx, l, event)
+	if err != nil {
+		return nil, nil, err
+	}
 	q, _ := json.Marshal(app.TicketQuery{Event: event, Serial: serial})
 	view, err := query[app.TicketView](ctx, l, app.PathTicket, q)
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := ticket.Replay(view.Records, v)
+	withEvent := *v
+	withEvent.Events = append(slices.Clone(v.Events), ev)
+	t, err := ticket.Replay(view.Records, &withEvent)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -127,7 +169,17 @@ func Held(ctx context.Context, l Ledger, event, cert string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return int(h.Held), nil
+	return h.Held, nil
+}
+
+// Publish publishes an event the merchant signed (ticket.NewEvent) and
+// waits until it is committed. Tickets of the event can be sold from the
+// next block on.
+func (d *Desk) Publish(ctx context.Context, ev *ticket.Event) (int64, error) {
+	if ev == nil || ev.Bytes() == nil {
+		return 0, fmt.Errorf("desk: Publish of a nil or zero event")
+	}
+	return SubmitTx(ctx, d.Ledger, ev.Bytes())
 }
 
 // Ticket returns the ticket's current state on the ledger.
@@ -136,13 +188,14 @@ func (d *Desk) Ticket(ctx context.Context, event, serial string) (*ticket.Ticket
 	return t, err
 }
 
-// Buy runs Algorithm 1 with the ledger's count of the buyer's tickets.
+// Buy runs Algorithm 1 with the ledger's facts: the event's terms and the
+// buyer's count of its tickets.
 func (d *Desk) Buy(ctx context.Context, req *ticket.Request) (*Committed, error) {
-	held, err := Held(ctx, d.Ledger, req.Event, req.Cert.ID())
+	f, err := Facts(ctx, d.Ledger, req)
 	if err != nil {
 		return nil, err
 	}
-	t, rec, err := d.Merchant.Buy(req, ticket.Facts{Held: held}, d.now())
+	t, rec, err := d.Merchant.Buy(req, f, d.now())
 	return d.submit(ctx, t, rec, err)
 }
 
@@ -153,11 +206,11 @@ func (d *Desk) List(ctx context.Context, req *ticket.Request) (*Committed, error
 	if err != nil {
 		return nil, err
 	}
-	st, err := Standing(ctx, d.Ledger, cur.Holder.ID())
+	f, err := Facts(ctx, d.Ledger, req)
 	if err != nil {
 		return nil, err
 	}
-	t, rec, err := d.Merchant.List(cur, req, ticket.Facts{Seller: st}, d.now())
+	t, rec, err := d.Merchant.List(cur, req, f, d.now())
 	return d.submit(ctx, t, rec, err)
 }
 
@@ -171,22 +224,18 @@ func (d *Desk) Delist(ctx context.Context, req *ticket.Request) (*Committed, err
 	return d.submit(ctx, t, rec, err)
 }
 
-// Transfer runs Algorithm 3 with the buyer's count of tickets and the
-// seller's standing on the ledger.
+// Transfer runs Algorithm 3 with the ledger's facts: the buyer's count of
+// tickets and the seller's standing.
 func (d *Desk) Transfer(ctx context.Context, req *ticket.Request) (*Committed, error) {
 	cur, err := d.Ticket(ctx, req.Event, req.Serial)
 	if err != nil {
 		return nil, err
 	}
-	held, err := Held(ctx, d.Ledger, req.Event, req.Cert.ID())
+	f, err := Facts(ctx, d.Ledger, req)
 	if err != nil {
 		return nil, err
 	}
-	st, err := Standing(ctx, d.Ledger, cur.Holder.ID())
-	if err != nil {
-		return nil, err
-	}
-	t, rec, err := d.Merchant.Transfer(cur, req, ticket.Facts{Held: held, Seller: st}, d.now())
+	t, rec, err := d.Merchant.Transfer(cur, req, f, d.now())
 	return d.submit(ctx, t, rec, err)
 }
 

@@ -1,9 +1,10 @@
 // Package scenario runs a ticket's life cycle through a local CometBFT
-// network (package localnet): buy, list, transfer and consume commit on
-// every validator; a second transfer of the same listing and forged
-// consumptions are refused; a validator is stopped while the others go on,
-// then restarted and caught up. The command ticketnode prints it and the
-// package's test checks it.
+// network (package localnet): the merchant publishes the event (a second
+// publication under its id is refused); buy, list, transfer and consume
+// commit on every validator; a second transfer of the same listing and
+// forged consumptions are refused; a validator is stopped while the others
+// go on, then restarted and caught up. The command ticketnode prints it and
+// the package's test checks it.
 package scenario
 
 import (
@@ -27,6 +28,9 @@ import (
 // Event is the event of the scenario's tickets.
 const Event = "concert-2026-12-01"
 
+// FaceValue is the price of the event's tickets (in cents).
+const FaceValue tax.Amount = 4500
+
 // User is a registered user: a key and the registrar's certificate.
 type User struct {
 	Name string
@@ -40,8 +44,11 @@ type Cast struct {
 	MerchantKey *ecdsa.PrivateKey
 	Merchant    *ticket.Merchant
 	Verifier    *ticket.Verifier
-	Users       map[string]*User
-	Scale       tax.Scale
+	// Concert is the merchant's signed terms of Event: 500 seats at
+	// FaceValue, on sale from an hour before NewCast for 30 days.
+	Concert *ticket.Event
+	Users   map[string]*User
+	Scale   tax.Scale
 	// Genesis is the app state: the registrar's and merchant's keys, the
 	// paper's policy, and Eve's standing from before the ledger (the
 	// paper's listing gate needs a reputation of 500).
@@ -84,7 +91,18 @@ func NewCast() (*Cast, error) {
 	if c.Merchant, err = ticket.NewMerchant(c.MerchantKey, c.Registrar.PublicKey(), c.Verifier.Policy); err != nil {
 		return nil, err
 	}
+	if c.Concert, err = ticket.NewEvent(c.MerchantKey, concertTerms(500)); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// concertTerms returns terms of Event with the given capacity.
+func concertTerms(capacity uint32) ticket.EventTerms {
+	now := time.Now().UTC()
+	start := now.Add(30 * 24 * time.Hour)
+	return ticket.EventTerms{ID: Event, Capacity: capacity, FaceValue: FaceValue,
+		SaleStart: now.Add(-time.Hour), SaleEnd: start, Start: start, End: start.Add(4 * time.Hour)}
 }
 
 // Step is one transaction of the scenario and its outcome.
@@ -133,6 +151,8 @@ func (r *Report) Step(name string) *Step {
 
 // Step names.
 const (
+	StepPublish        = "publish the event"
+	StepRepublish      = "publish another event under its id"
 	StepBuy            = "buy"
 	StepList           = "list"
 	StepTransfer       = "transfer"
@@ -224,12 +244,32 @@ func (r *runner) run() error {
 	merchant := c.Merchant.PublicKey()
 	const serial = "A-15"
 
-	// Buy (Algorithm 1), through validator 0.
-	req, err := ticket.NewBuyRequest(eve.Key, eve.Cert, merchant, Event, serial, 4500, time.Now())
+	// The merchant publishes the event's terms, through validator 0; a
+	// second publication under the same id is refused.
+	v := r.via(0)
+	h, err := r.desk(v).Publish(ctx, c.Concert)
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	if err := r.committed(StepPublish, v, h); err != nil {
+		return err
+	}
+	again, err := ticket.NewEvent(c.MerchantKey, concertTerms(1000))
 	if err != nil {
 		return err
 	}
-	v := r.via(0)
+	v = r.via(1)
+	_, err = r.desk(v).Publish(ctx, again)
+	if err := r.refused(StepRepublish, v, err, app.CodeEventExists); err != nil {
+		return err
+	}
+
+	// Buy (Algorithm 1) at the event's face value, through validator 0.
+	req, err := ticket.NewBuyRequest(eve.Key, eve.Cert, merchant, Event, serial, FaceValue, time.Now())
+	if err != nil {
+		return err
+	}
+	v = r.via(0)
 	got, err := r.desk(v).Buy(ctx, req)
 	if err != nil {
 		return fmt.Errorf("buy: %w", err)
@@ -280,7 +320,7 @@ func (r *runner) run() error {
 	}
 	v = r.via(3)
 	_, err = desk.Submit(ctx, r.net.Validator(v).Client(), rec)
-	if err := r.refused(StepSecondTransfer, v, err, app.CodeForeign); err != nil {
+	if err := r.refused(StepSecondTransfer, v, err, app.CodeStale); err != nil {
 		return err
 	}
 
@@ -328,7 +368,7 @@ func (r *runner) run() error {
 	}
 
 	// Another purchase while the validator is down.
-	if req, err = ticket.NewBuyRequest(alice.Key, alice.Cert, merchant, Event, "A-16", 4500, time.Now()); err != nil {
+	if req, err = ticket.NewBuyRequest(alice.Key, alice.Cert, merchant, Event, "A-16", FaceValue, time.Now()); err != nil {
 		return err
 	}
 	v = r.via(1)
@@ -365,7 +405,7 @@ func (r *runner) run() error {
 			fmt.Sprintf("in %v", r.rep.CatchUp.Round(time.Millisecond)), h, short(hash), names(r.running()))
 
 		// The restarted validator takes part again.
-		if req, err = ticket.NewBuyRequest(grace.Key, grace.Cert, merchant, Event, "A-17", 4500, time.Now()); err != nil {
+		if req, err = ticket.NewBuyRequest(grace.Key, grace.Cert, merchant, Event, "A-17", FaceValue, time.Now()); err != nil {
 			return err
 		}
 		if got, err = r.desk(s).Buy(ctx, req); err != nil {

@@ -14,7 +14,8 @@ import (
 )
 
 // TestFourValidators runs the life cycle on four validators on free
-// loopback ports: buy → list → transfer → consume commit; a second transfer
+// loopback ports: the event's publication, then buy → list → transfer →
+// consume commit; a second publication under the event's id, a second transfer
 // and forged consumptions are refused; with one validator stopped the
 // others keep committing with equal app hashes; the stopped one restarts
 // and catches up to the same app hash, then commits again with the others.
@@ -69,14 +70,15 @@ func TestFourValidators(t *testing.T) {
 	}
 
 	var prev *Step
-	for _, name := range []string{StepBuy, StepList, StepTransfer} {
+	for _, name := range []string{StepPublish, StepBuy, StepList, StepTransfer} {
 		s := committed(name, all)
 		if prev != nil && (s.Height <= prev.Height || bytes.Equal(s.AppHash, prev.AppHash)) {
 			t.Fatalf("%s: height %d, hash %x after %d, %x", name, s.Height, s.AppHash, prev.Height, prev.AppHash)
 		}
 		prev = s
 	}
-	refused(StepSecondTransfer, app.CodeForeign)
+	refused(StepRepublish, app.CodeEventExists)
+	refused(StepSecondTransfer, app.CodeStale)
 	refused(StepForgedHolder, app.CodeNotHolder)
 	refused(StepForgedOmega, app.CodeSignature)
 

@@ -1,10 +1,11 @@
 // Command ticketnode starts a CometBFT network of N validators on loopback
 // in one process, each running the cbets ticket application, and runs a
 // ticket's life cycle through it, printing the heights and app hashes the
-// validators agree on: buy, list, transfer and consume commit; a second
-// transfer of the same listing and forged consumptions are refused; with 4
-// or more validators, one is stopped, the others go on, and it is
-// restarted and catches up.
+// validators agree on: the merchant publishes the event; buy, list,
+// transfer and consume commit; a second publication under the event's id,
+// a second transfer of the same listing and forged consumptions are
+// refused; with 4 or more validators, one is stopped, the others go on,
+// and it is restarted and catches up.
 //
 // The example is its own Go module; from the repository root:
 //
