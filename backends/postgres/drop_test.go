@@ -282,11 +282,12 @@ func TestDrop(t *testing.T) {
 
 // BenchmarkDrop runs a drop of TestDrop's full size against PostgreSQL and
 // against ledger.MemStore, the baseline. A drop takes seconds, so each
-// sub-benchmark runs exactly one drop whatever b.N is: the first call
-// runs it and later calls (the framework's ramp-up under a longer
-// -benchtime) report the same drop again. The metrics are per drop:
-// ns/op is the drop's wall time, buys/s the committed purchases per
-// second, and p50-ms and p99-ms the latency of an attempt (allocation,
+// sub-benchmark runs exactly one drop whatever b.N is: the framework's
+// first call of each -count round (b.N = 1) runs it, and the calls of its
+// ramp-up under a longer -benchtime (b.N > 1) report that drop again. The
+// metrics are per drop: ns/op is the drop's wall time, buys/s the
+// committed purchases per second of it, sellout-s when the last seat was
+// sold, and p50-ms and p99-ms the latency of an attempt (allocation,
 // signatures, facts, merchant, apply), refused attempts included.
 func BenchmarkDrop(b *testing.B) {
 	d := fullDrop
@@ -301,7 +302,7 @@ func BenchmarkDrop(b *testing.B) {
 	for _, s := range stores {
 		var r *dropResult
 		b.Run("store="+s.name, func(b *testing.B) {
-			if r == nil {
+			if b.N == 1 || r == nil {
 				b.StopTimer()
 				store := s.open(b)
 				b.StartTimer()
@@ -310,10 +311,12 @@ func BenchmarkDrop(b *testing.B) {
 				b.StopTimer()
 				checkDrop(b, d, m, r)
 			}
+			ms := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 			b.ReportMetric(float64(r.Wall.Nanoseconds()), "ns/op")
 			b.ReportMetric(r.BuysPerSecond(), "buys/s")
-			b.ReportMetric(float64(percentile(r.Latency, 0.50).Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(percentile(r.Latency, 0.99).Microseconds())/1000, "p99-ms")
+			b.ReportMetric(r.SoldOut.Seconds(), "sellout-s")
+			b.ReportMetric(ms(percentile(r.Latency, 0.50)), "p50-ms")
+			b.ReportMetric(ms(percentile(r.Latency, 0.99)), "p99-ms")
 		})
 	}
 }

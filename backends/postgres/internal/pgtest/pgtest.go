@@ -105,7 +105,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		// The server's user must reach its directory.
 		base = "/tmp"
 	}
-	if s.dir, err = os.MkdirTemp(base, "cbets-pgtest-"); err != nil {
+	removeStale(base)
+	if s.dir, err = os.MkdirTemp(base, dirPrefix); err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
 	ok := false
@@ -286,6 +287,31 @@ func unprivileged() (*syscall.Credential, error) {
 		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 	}
 	return nil, fmt.Errorf("pgtest: running as root, and no unprivileged user to run PostgreSQL as: %w", errors.Join(errs...))
+}
+
+const dirPrefix = "cbets-pgtest-"
+
+// removeStale removes the directories of servers whose test process died
+// without stopping them (the server itself gets SIGQUIT when that
+// happens): those whose postmaster is gone, and those without a
+// postmaster.pid that are more than ten minutes old. A directory of a
+// server still running, or still being made, is left alone.
+func removeStale(base string) {
+	dirs, _ := filepath.Glob(filepath.Join(base, dirPrefix+"*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
+		if err != nil {
+			if fi, err := os.Stat(dir); err == nil && time.Since(fi.ModTime()) > 10*time.Minute {
+				_ = os.RemoveAll(dir)
+			}
+			continue
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		pid, err := strconv.Atoi(strings.TrimSpace(line))
+		if err == nil && pid > 0 && errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+			_ = os.RemoveAll(dir)
+		}
+	}
 }
 
 // searchable reports whether every user may pass through dir and each of
