@@ -1,0 +1,133 @@
+package gate
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/ticket"
+)
+
+// Reconciliation is the outcome of Reconcile.
+type Reconciliation struct {
+	// Admitted holds one admission per ticket, by event and serial: the
+	// merchant hands each admission's Request to ticket.Merchant.Consume.
+	Admitted []*Admission
+	// Duplicates are the other valid admissions of a ticket in Admitted,
+	// each with the one kept: evidence that one ticket entered twice.
+	// They are never consumed.
+	Duplicates []Duplicate
+	// Refused are the admissions that cannot be consumed, each with the
+	// reason.
+	Refused []Refusal
+}
+
+// Duplicate is a second valid admission of a ticket: Kept is the admission
+// Reconcile chose, Other the one it set aside. Both passes (Pass) carry
+// the holder's signature.
+type Duplicate struct {
+	Kept, Other *Admission
+}
+
+// Refusal is an admission Reconcile refused, and why: Err matches
+// ErrUnknown, ErrStale, ErrState, ErrSlot or ErrSignature.
+type Refusal struct {
+	Admission *Admission
+	Err       error
+}
+
+// Reconcile merges the admissions of any number of gates, made offline
+// against snapshots, with the tickets as the ledger has them now
+// (current). For each admission, in turn:
+//
+//  1. the ledger has the ticket, else it is refused (ErrUnknown);
+//  2. the request names the ledger's Head, holder and merchant, else it is
+//     refused (ErrStale): the ticket was transferred, listed or consumed
+//     after the gate's snapshot, and the pass is no longer the holder's
+//     consent to consume it;
+//  3. the rules of a Consume hold on the ledger's ticket (ErrState,
+//     ErrSlot), and ω verifies under the holder's key (ErrSignature),
+//     else it is refused;
+//  4. of the admissions of one ticket that pass, the earliest slot wins;
+//     a tie goes to the smaller gate id (byte order), then to the earlier
+//     gate time, then to the smaller encoding. The winner goes to
+//     Admitted; every other is a Duplicate of it.
+//
+// Admissions with the same encoding count once (a gate may sync twice).
+// The outcome does not depend on the order of the inputs: every list is
+// sorted by event, serial and the order of rule 4. A nil or zero
+// admission, a nil ticket, a ticket without a holder, merchant or Head, and
+// two tickets with one event and serial are refused with ErrMalformed.
+func Reconcile(current []*ticket.Ticket, admissions []*Admission) (*Reconciliation, error) {
+	type key struct{ event, serial string }
+	type state struct {
+		e        entry
+		merchant *ecdsa.PublicKey
+	}
+	tickets := make(map[key]*state, len(current))
+	for i, t := range current {
+		if t == nil || !pubOK(t.Merchant) {
+			return nil, errorf(ErrMalformed, "Reconcile: ticket %d is nil or has no merchant key", i)
+		}
+		s := &state{e: entry{serial: t.Serial, state: t.State, head: t.Head, updated: t.Updated, holder: t.Holder},
+			merchant: t.Merchant}
+		if err := s.e.check(); err != nil {
+			return nil, errorf(ErrMalformed, "Reconcile: %w", err)
+		}
+		k := key{t.Event, t.Serial}
+		if tickets[k] != nil {
+			return nil, errorf(ErrMalformed, "Reconcile: ticket %q/%q twice", t.Event, t.Serial)
+		}
+		tickets[k] = s
+	}
+	type item struct {
+		a   *Admission
+		enc []byte
+	}
+	items := make([]item, 0, len(admissions))
+	for i, a := range admissions {
+		if !a.complete() {
+			return nil, errorf(ErrMalformed, "Reconcile: admission %d is nil or the zero Admission", i)
+		}
+		items = append(items, item{a, a.Bytes()})
+	}
+	slices.SortFunc(items, func(x, y item) int {
+		a, b := x.a, y.a
+		return cmp.Or(
+			strings.Compare(a.req.Event, b.req.Event),
+			strings.Compare(a.req.Serial, b.req.Serial),
+			cmp.Compare(a.pass.slot, b.pass.slot),
+			strings.Compare(a.gate, b.gate),
+			a.at.Compare(b.at),
+			bytes.Compare(x.enc, y.enc),
+		)
+	})
+	items = slices.CompactFunc(items, func(x, y item) bool { return bytes.Equal(x.enc, y.enc) })
+
+	out := &Reconciliation{}
+	var kept *Admission
+	for _, it := range items {
+		a := it.a
+		if kept != nil && (kept.req.Event != a.req.Event || kept.req.Serial != a.req.Serial) {
+			kept = nil
+		}
+		s := tickets[key{a.req.Event, a.req.Serial}]
+		if s == nil {
+			out.Refused = append(out.Refused, Refusal{a, errorf(ErrUnknown, "the ledger has no ticket %q/%q", a.req.Event, a.req.Serial)})
+			continue
+		}
+		if err := consumable(&s.e, s.merchant, a.req, a.pass.sig); err != nil {
+			out.Refused = append(out.Refused, Refusal{a, err})
+			continue
+		}
+		if kept != nil {
+			out.Duplicates = append(out.Duplicates, Duplicate{Kept: kept, Other: a})
+			continue
+		}
+		kept = a
+		out.Admitted = append(out.Admitted, a)
+	}
+	return out, nil
+}
