@@ -83,7 +83,8 @@
 // hold at once.
 //
 // A View runs in a REPEATABLE READ, READ ONLY transaction: one snapshot, no
-// locks, and it never waits for an Update.
+// locks, and it never waits for an Update. A Tx, like the connection under
+// it, is for the goroutine running fn alone, and only until fn returns.
 //
 // # Tests
 //
