@@ -2,6 +2,7 @@ package ticket_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"
 	"github.com/stretchr/testify/require"
 )
@@ -97,16 +99,93 @@ func recOf(r *ticket.Record) recFields {
 		merchantSigFull: r.MerchantSig}
 }
 
-// samples returns a certificate, one request and one record of each kind.
+// eventFields and cancelFields are the fields of the event and
+// cancellation layouts.
+type eventFields struct {
+	domain, id                                       string
+	merchant                                         []byte
+	capacity                                         uint32
+	face                                             uint64
+	saleStart, saleEnd, start, end, doors, resaleEnd int64
+	capBP                                            uint32
+	capAmount                                        uint64
+	returns                                          byte
+	returnEnd                                        int64
+	penaltyBP                                        uint32
+	sig                                              []byte
+}
+
+func (f eventFields) signed() []byte {
+	e := new(enc).s(f.domain).s(f.id).fixed(f.merchant).u32(f.capacity).u64(f.face)
+	for _, at := range []int64{f.saleStart, f.saleEnd, f.start, f.end, f.doors, f.resaleEnd} {
+		e.u64(uint64(at))
+	}
+	e.u32(f.capBP).u64(f.capAmount).u8(f.returns).u64(uint64(f.returnEnd)).u32(f.penaltyBP)
+	return e.b
+}
+
+func (f eventFields) bytes() []byte { return append(f.signed(), f.sig...) }
+
+func eventOf(ev *ticket.Event) eventFields {
+	t := ev.Terms()
+	b := ev.Bytes()
+	f := eventFields{domain: "CBETS/ticket/v1/event", id: t.ID, merchant: ev.Merchant().Bytes(), capacity: t.Capacity,
+		face: uint64(t.FaceValue), saleStart: t.SaleStart.UnixNano(), saleEnd: t.SaleEnd.UnixNano(),
+		start: t.Start.UnixNano(), end: t.End.UnixNano(), doors: t.DoorsOpen.UnixNano(),
+		resaleEnd: t.ResaleCutoff.UnixNano(), capBP: t.ResaleCapBasisPoints, capAmount: uint64(t.ResaleCap),
+		penaltyBP: t.ReturnPenaltyBasisPoints, sig: slicesClone(b[len(b)-65:])}
+	if !t.ReturnCutoff.IsZero() {
+		f.returns, f.returnEnd = 1, t.ReturnCutoff.UnixNano()
+	}
+	return f
+}
+
+type cancelFields struct {
+	domain, event string
+	merchant      []byte
+	eventHash     []byte
+	time          int64
+	sig           []byte
+}
+
+func (f cancelFields) signed() []byte {
+	return new(enc).s(f.domain).s(f.event).fixed(f.merchant).fixed(f.eventHash).u64(uint64(f.time)).b
+}
+
+func (f cancelFields) bytes() []byte { return append(f.signed(), f.sig...) }
+
+func cancelOf(c *ticket.Cancellation) cancelFields {
+	b := c.Bytes()
+	h := c.EventHash()
+	return cancelFields{domain: "CBETS/ticket/v1/cancellation", event: c.Event(), merchant: c.Merchant().Bytes(),
+		eventHash: h[:], time: c.Time().UnixNano(), sig: slicesClone(b[len(b)-65:])}
+}
+
+func hexOf(b []byte) string { return hex.EncodeToString(b) }
+
+// samples returns a certificate, one request and one record of each kind:
+// those of the history buy → list → delist → list → transfer → consume
+// (indexes 0 to 5), a return (6) and a refund (7) of tickets of "gala"
+// (richTerms), which is cancelled at cancelAt in the world's verifier.
 func samples(t testing.TB) (*world, []*ticket.Request, []*ticket.Record) {
 	t.Helper()
 	w := newWorld(t)
 	h := w.bought(t).list(t, resalePrice).delist(t).list(t, resalePrice).transfer(t, w.alice).consume(t)
+	gala := w.publish(t, w.merchantKey, richTerms("gala"))
+	ret := w.buyOf(t, gala, w.bob, "R-1", t0).ret(t)
+	refund := w.buyOf(t, gala, w.carol, "R-2", t0)
+	refund.tk.Cancellation = w.cancel(t, gala, cancelAt)
+	refund.at(cancelAt).refund(t)
+	recs := append(slicesCloneRecs(h.recs), ret.recs[1], refund.recs[1])
 	var reqs []*ticket.Request
-	for _, r := range h.recs {
+	for _, r := range recs {
 		reqs = append(reqs, r.Request)
 	}
-	return w, reqs, h.recs
+	return w, reqs, recs
+}
+
+func slicesCloneRecs(recs []*ticket.Record) []*ticket.Record {
+	return append([]*ticket.Record(nil), recs...)
 }
 
 // The documented layouts are the encodings.
@@ -123,6 +202,120 @@ func TestEncodingLayout(t *testing.T) {
 	for _, r := range recs {
 		require.Equal(t, recOf(r).bytes(), r.Bytes(), "%v", r.Request.Kind)
 		require.Equal(t, r.SignedBytes(), r.Bytes()[:len(r.Bytes())-4-len(r.MerchantSig)])
+	}
+	require.Equal(t, []ticket.Kind{ticket.KindBuy, ticket.KindList, ticket.KindDelist, ticket.KindList,
+		ticket.KindTransfer, ticket.KindConsume, ticket.KindReturn, ticket.KindRefund}, kinds(recs))
+	// Events with and without the optional rules, and a cancellation.
+	for _, ev := range w.v.Events {
+		f := eventOf(ev)
+		require.Equal(t, f.bytes(), ev.Bytes(), ev.ID())
+		require.Len(t, ev.Bytes(), 212+len(ev.ID()))
+		require.Equal(t, sha256.Sum256(f.bytes()), ev.Hash())
+	}
+	require.Len(t, w.v.Cancellations, 1)
+	for _, c := range w.v.Cancellations {
+		f := cancelOf(c)
+		require.Equal(t, f.bytes(), c.Bytes())
+		require.Len(t, c.Bytes(), 4+28+4+len(c.Event())+33+32+8+65)
+		require.Equal(t, sha256.Sum256(f.bytes()), c.Hash())
+		h := w.v.Events[len(w.v.Events)-1].Hash()
+		require.Equal(t, h[:], f.eventHash)
+	}
+}
+
+func kinds(recs []*ticket.Record) []ticket.Kind {
+	var out []ticket.Kind
+	for _, r := range recs {
+		out = append(out, r.Request.Kind)
+	}
+	return out
+}
+
+func TestParseEventRejects(t *testing.T) {
+	w := newWorld(t)
+	rich, plain := eventOf(w.publish(t, w.merchantKey, richTerms("gala"))), eventOf(w.event(t, w.m, "concert"))
+	for _, tc := range []struct {
+		name string
+		base eventFields
+		edit func(*eventFields)
+		want error
+	}{
+		{"wrong domain", plain, func(f *eventFields) { f.domain = "CBETS/ticket/v1/cancellation" }, ticket.ErrMalformed},
+		{"returns flag 2", rich, func(f *eventFields) { f.returns = 2 }, ticket.ErrMalformed},
+		{"returns flag 255", plain, func(f *eventFields) { f.returns = 255 }, ticket.ErrMalformed},
+		{"no returns with a cut-off", plain, func(f *eventFields) { f.returnEnd = rich.returnEnd }, ticket.ErrMalformed},
+		{"no returns with a cut-off at −1", plain, func(f *eventFields) { f.returnEnd = -1 }, ticket.ErrMalformed},
+		{"no returns with a penalty", plain, func(f *eventFields) { f.penaltyBP = 1 }, ticket.ErrEvent},
+		{"penalty above 100%", rich, func(f *eventFields) { f.penaltyBP = 10001 }, ticket.ErrEvent},
+		{"resale cap ≥ 2^63", rich, func(f *eventFields) { f.capAmount = 1 << 63 }, ticket.ErrMalformed},
+		{"face value ≥ 2^63", rich, func(f *eventFields) { f.face = math.MaxUint64 }, ticket.ErrMalformed},
+		{"doors at the end", rich, func(f *eventFields) { f.doors = f.end }, ticket.ErrEvent},
+		{"resale cut-off after the start", rich, func(f *eventFields) { f.resaleEnd = f.start + 1 }, ticket.ErrEvent},
+		{"return cut-off after the start", rich, func(f *eventFields) { f.returnEnd = f.start + 1 }, ticket.ErrEvent},
+		{"capacity 0", plain, func(f *eventFields) { f.capacity = 0 }, ticket.ErrEvent},
+		{"empty id", plain, func(f *eventFields) { f.id = "" }, ticket.ErrMalformed},
+		{"merchant key prefix 4", plain, func(f *eventFields) { f.merchant = append([]byte{4}, f.merchant[1:]...) }, ticket.ErrMalformed},
+		{"zero signature", plain, func(f *eventFields) { f.sig = make([]byte, 65) }, ticket.ErrMalformed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.base
+			tc.edit(&f)
+			ev, err := ticket.ParseEvent(f.bytes())
+			require.ErrorIs(t, err, tc.want)
+			require.Nil(t, ev)
+		})
+	}
+	// The layout without doors, cut-offs, caps and returns.
+	old := new(enc).s(plain.domain).s(plain.id).fixed(plain.merchant).u32(plain.capacity).u64(plain.face).
+		u64(uint64(plain.saleStart)).u64(uint64(plain.saleEnd)).u64(uint64(plain.start)).u64(uint64(plain.end)).
+		fixed(plain.sig).b
+	for _, raw := range [][]byte{nil, {}, old, append(plain.bytes(), 0), plain.bytes()[:len(plain.bytes())-1]} {
+		_, err := ticket.ParseEvent(raw)
+		require.ErrorIs(t, err, ticket.ErrMalformed)
+	}
+	// The layout decodes field by field: the edits above that keep the
+	// terms valid parse to the values set.
+	f := rich
+	f.capBP, f.capAmount, f.penaltyBP = 12345, 777, 0
+	ev, err := ticket.ParseEvent(f.bytes())
+	require.NoError(t, err)
+	got := ev.Terms()
+	require.Equal(t, uint32(12345), got.ResaleCapBasisPoints)
+	require.Equal(t, tax.Amount(777), got.ResaleCap)
+	require.True(t, got.ReturnCutoff.Equal(returnCutoff))
+	require.True(t, got.DoorsOpen.Equal(doorsOpen))
+	require.True(t, got.ResaleCutoff.Equal(resaleCutoff))
+	require.ErrorIs(t, ev.Verify(w.merchantKey.PublicKey()), ticket.ErrEvent, "the signature covers every field")
+}
+
+func TestParseCancellationRejects(t *testing.T) {
+	w := newWorld(t)
+	gala := w.publish(t, w.merchantKey, richTerms("gala"))
+	good := cancelOf(w.cancel(t, gala, cancelAt))
+	for _, tc := range []struct {
+		name string
+		edit func(*cancelFields)
+	}{
+		{"wrong domain", func(f *cancelFields) { f.domain = "CBETS/ticket/v1/event" }},
+		{"empty event", func(f *cancelFields) { f.event = "" }},
+		{"65-byte event", func(f *cancelFields) { f.event = strings.Repeat("e", 65) }},
+		{"event not UTF-8", func(f *cancelFields) { f.event = "ga\xffla" }},
+		{"merchant key off the curve", func(f *cancelFields) { f.merchant = append([]byte{2}, bytes.Repeat([]byte{0xff}, 32)...) }},
+		{"short event hash", func(f *cancelFields) { f.eventHash = f.eventHash[:31] }},
+		{"zero signature", func(f *cancelFields) { f.sig = make([]byte, 65) }},
+		{"64-byte signature", func(f *cancelFields) { f.sig = f.sig[:64] }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := good
+			tc.edit(&f)
+			c, err := ticket.ParseCancellation(f.bytes())
+			require.ErrorIs(t, err, ticket.ErrMalformed)
+			require.Nil(t, c)
+		})
+	}
+	for _, raw := range [][]byte{nil, {}, append(good.bytes(), 0), good.bytes()[:len(good.bytes())-1]} {
+		_, err := ticket.ParseCancellation(raw)
+		require.ErrorIs(t, err, ticket.ErrMalformed)
 	}
 }
 
@@ -229,7 +422,7 @@ func TestParseRequestRejects(t *testing.T) {
 		{name: "wrong domain", base: buy, edit: func(f *reqFields) { f.domain = "CBETS/ticket/v1/requesT" }},
 		{name: "record domain", base: buy, edit: func(f *reqFields) { f.domain = "CBETS/ticket/v1/record" }},
 		{name: "kind 0", base: consume, edit: func(f *reqFields) { f.kind = 0 }},
-		{name: "kind 6", base: consume, edit: func(f *reqFields) { f.kind = 6 }},
+		{name: "kind 6 of a consume", base: consume, edit: func(f *reqFields) { f.kind = 6 }},
 		{name: "kind 255", base: consume, edit: func(f *reqFields) { f.kind = 255 }},
 		{name: "buy with prev", base: buy, edit: func(f *reqFields) { f.prev = list.prev }},
 		{name: "buy with payee", base: buy, edit: func(f *reqFields) { f.payeeHash = payee[:] }},
@@ -244,6 +437,11 @@ func TestParseRequestRejects(t *testing.T) {
 		{name: "consume with price", base: consume, edit: func(f *reqFields) { f.price = 1 }},
 		{name: "consume with payee", base: consume, edit: func(f *reqFields) { f.payeeVersion, f.payeeHash = 1, payee[:] }},
 		{name: "consume without prev", base: consume, edit: func(f *reqFields) { f.prev = make([]byte, 32) }},
+		{name: "return without payee", base: reqOf(reqs[6]), edit: func(f *reqFields) { f.payeeHash = make([]byte, 20) }},
+		{name: "return without prev", base: reqOf(reqs[6]), edit: func(f *reqFields) { f.prev = make([]byte, 32) }},
+		{name: "refund without payee", base: reqOf(reqs[7]), edit: func(f *reqFields) { f.payeeVersion, f.payeeHash = 0, make([]byte, 20) }},
+		{name: "refund without prev", base: reqOf(reqs[7]), edit: func(f *reqFields) { f.prev = make([]byte, 32) }},
+		{name: "kind 8", base: reqOf(reqs[7]), edit: func(f *reqFields) { f.kind = 8 }},
 		{name: "price ≥ 2^63", base: list, edit: func(f *reqFields) { f.price = 1 << 63 }},
 		{name: "empty event", base: consume, edit: func(f *reqFields) { f.event = "" }},
 		{name: "65-byte serial", base: consume, edit: func(f *reqFields) { f.serial = strings.Repeat("s", 65) }},
@@ -416,6 +614,26 @@ func TestJSON(t *testing.T) {
 			return x.Bytes(), nil
 		}})
 	}
+	for _, e := range w.v.Events {
+		codecs = append(codecs, codec{"event " + e.ID(), e, func(b []byte) ([]byte, error) {
+			var x ticket.Event
+			err := json.Unmarshal(b, &x)
+			if err != nil {
+				return nil, err
+			}
+			return x.Bytes(), nil
+		}})
+	}
+	for i, c := range w.v.Cancellations {
+		codecs = append(codecs, codec{fmt.Sprintf("cancellation %d", i), c, func(b []byte) ([]byte, error) {
+			var x ticket.Cancellation
+			err := json.Unmarshal(b, &x)
+			if err != nil {
+				return nil, err
+			}
+			return x.Bytes(), nil
+		}})
+	}
 	wantBytes := func(v json.Marshaler) []byte {
 		switch x := v.(type) {
 		case *ticket.Certificate:
@@ -423,6 +641,10 @@ func TestJSON(t *testing.T) {
 		case *ticket.Request:
 			return x.Bytes()
 		case *ticket.Record:
+			return x.Bytes()
+		case *ticket.Event:
+			return x.Bytes()
+		case *ticket.Cancellation:
 			return x.Bytes()
 		}
 		return nil

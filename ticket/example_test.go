@@ -383,3 +383,168 @@ func ExampleReplay() {
 	// record 1 delist true
 	// ticket: record 1 (delist): request is for another ticket or an earlier state
 }
+
+// A capped resale: the event's terms bound the resale price to 110% of the
+// face value, and close resale a day before the event starts. Below the
+// cap the resale tax applies as to any resale.
+func ExampleEventTerms_MaxResale() {
+	registrar, merchantKey := exampleKey(1), exampleKey(2)
+	eveKey, eve := exampleUser(registrar, "eve", 3)
+	aliceKey, alice := exampleUser(registrar, "alice", 4)
+	scale := must(tax.NewScale(100))
+	m := must(ticket.NewMerchant(merchantKey, registrar.PublicKey(), ticket.DefaultPolicy(scale)))
+	start := t1.Add(7 * 24 * time.Hour)
+	gala := must(ticket.NewEvent(merchantKey, ticket.EventTerms{
+		ID: "gala", Capacity: 200, FaceValue: 10000,
+		SaleStart: t1.Add(-time.Hour), SaleEnd: start, Start: start, End: start.Add(3 * time.Hour),
+		ResaleCutoff:         start.Add(-24 * time.Hour),
+		ResaleCapBasisPoints: 11000, // at most 110% of the face value
+	}))
+	limit, _ := gala.Terms().MaxResale()
+	fmt.Println("resale at most", scale.Format(limit))
+
+	req := must(ticket.NewBuyRequest(eveKey, eve, m.PublicKey(), "gala", "1", 10000, t1))
+	tk, _, err := m.Buy(req, ticket.Facts{Event: gala}, t1)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Above the cap, the listing is refused; at the cap it is accepted.
+	seller := ticket.Facts{Seller: ticket.Standing{Reputation: 600}}
+	t3 := t1.Add(time.Hour)
+	_, _, err = m.List(tk, must(ticket.NewListRequest(eveKey, tk, 15000, eve.WID(), t3)), seller, t3)
+	fmt.Println(errors.Is(err, ticket.ErrResaleCap))
+	tk, _, err = m.List(tk, must(ticket.NewListRequest(eveKey, tk, limit, eve.WID(), t3)), seller, t3)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// After the resale cut-off, the listing cannot be bought.
+	late := start.Add(-time.Hour)
+	_, _, err = m.Transfer(tk, must(ticket.NewTransferRequest(aliceKey, alice, tk, late)), seller, late)
+	fmt.Println(errors.Is(err, ticket.ErrClosed))
+
+	t4 := t3.Add(time.Hour)
+	tk, rec, err := m.Transfer(tk, must(ticket.NewTransferRequest(aliceKey, alice, tk, t4)), seller, t4)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tk.State, "to", tk.Holder.ID(), "at", scale.Format(tk.Price), "tax", scale.Format(rec.Tax))
+	// Output:
+	// resale at most 110.00
+	// true
+	// true
+	// transferred to alice at 110.00 tax 7.00
+}
+
+// Cancellation with refunds: the merchant calls the event off with a
+// signed Cancellation; from its time every ticket not used can only be
+// refunded, to its current holder, for what that holder paid — to the
+// address the holder names in a signed request. A listed ticket is
+// refunded too, its listing ending. Nothing else is accepted.
+func ExampleMerchant_Refund() {
+	s := newExampleShop()
+	eveKey, eve := exampleUser(s.registrar, "eve", 3)
+	aliceKey, alice := exampleUser(s.registrar, "alice", 4)
+	bobKey, bob := exampleUser(s.registrar, "bob", 6)
+	standing := ticket.Facts{Seller: ticket.Standing{Reputation: 600}}
+
+	// Eve resells her ticket to alice at 120.00; bob keeps his listed.
+	eveTk, _ := s.buy(eveKey, eve, "A-1")
+	bobTk, _ := s.buy(bobKey, bob, "A-2")
+	t3 := t1.Add(time.Hour)
+	eveTk, _, _ = s.m.List(eveTk, must(ticket.NewListRequest(eveKey, eveTk, 12000, eve.WID(), t3)), standing, t3)
+	aliceTk, _, err := s.m.Transfer(eveTk, must(ticket.NewTransferRequest(aliceKey, alice, eveTk, t3)), standing, t3)
+	if err != nil {
+		log.Fatal(err)
+	}
+	bobTk, _, err = s.m.List(bobTk, must(ticket.NewListRequest(bobKey, bobTk, 11000, bob.WID(), t3)), standing, t3)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// The merchant calls the concert off.
+	off := t1.Add(6 * time.Hour)
+	cancellation := must(ticket.NewCancellation(exampleKey(2), s.concert, off))
+	facts := ticket.Facts{Cancellation: cancellation}
+
+	// The backend records the cancellation on the event's tickets
+	// (package ledger does), and their facts give it. Alice cannot use
+	// her ticket any more; she claims her refund.
+	aliceTk.Cancellation, bobTk.Cancellation = cancellation, cancellation
+	_, _, err = s.m.Consume(aliceTk, must(ticket.NewConsumeRequest(aliceKey, aliceTk, off)), off)
+	fmt.Println("consume:", errors.Is(err, ticket.ErrCancelled))
+	claim := must(ticket.NewRefundRequest(aliceKey, aliceTk, alice.WID(), off))
+	aliceTk, rec, err := s.m.Refund(aliceTk, claim, facts, off)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(aliceTk.State, "alice receives", s.scale.Format(rec.Payout), "at", rec.Request.Payee == alice.WID())
+
+	// Bob's listed ticket: refunded at the face value he paid.
+	listed := bobTk
+	bobTk, rec, err = s.m.Refund(bobTk, must(ticket.NewRefundRequest(bobKey, bobTk, bob.WID(), off)), facts, off)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(bobTk.State, "bob receives", s.scale.Format(rec.Payout), "listing", bobTk.ListPrice)
+
+	// Anyone checks the refund against the published event and the
+	// cancellation; without the cancellation it is refused.
+	v := must(ticket.NewVerifier(s.registrar.PublicKey(), []*ecdsa.PublicKey{s.m.PublicKey()}, s.policy))
+	v.Events = []*ticket.Event{s.concert}
+	v.Cancellations = []*ticket.Cancellation{cancellation}
+	_, err = ticket.Step(listed, rec, v)
+	fmt.Println("verified:", err == nil)
+	v.Cancellations = nil
+	_, err = ticket.Step(listed, rec, v)
+	fmt.Println("without the cancellation:", errors.Is(err, ticket.ErrState))
+	// Output:
+	// consume: true
+	// refunded alice receives 120.00 at true
+	// refunded bob receives 100.00 listing 0
+	// verified: true
+	// without the cancellation: true
+}
+
+// A return with a penalty: terms that take returns until a cut-off let the
+// holder give a ticket back for the price paid minus the penalty. The
+// holder signs the amount; the record carries it and the penalty withheld,
+// and takes back the purchase's reputation reward.
+func ExampleMerchant_Return() {
+	registrar, merchantKey := exampleKey(1), exampleKey(2)
+	eveKey, eve := exampleUser(registrar, "eve", 3)
+	scale := must(tax.NewScale(100))
+	m := must(ticket.NewMerchant(merchantKey, registrar.PublicKey(), ticket.DefaultPolicy(scale)))
+	start := t1.Add(7 * 24 * time.Hour)
+	gala := must(ticket.NewEvent(merchantKey, ticket.EventTerms{
+		ID: "gala", Capacity: 200, FaceValue: 10000,
+		SaleStart: t1.Add(-time.Hour), SaleEnd: start, Start: start, End: start.Add(3 * time.Hour),
+		ReturnCutoff:             start.Add(-48 * time.Hour),
+		ReturnPenaltyBasisPoints: 1500, // 15% withheld
+	}))
+	req := must(ticket.NewBuyRequest(eveKey, eve, m.PublicKey(), "gala", "1", 10000, t1))
+	tk, _, err := m.Buy(req, ticket.Facts{Event: gala}, t1)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Too late: the return cut-off has passed.
+	late := start.Add(-24 * time.Hour)
+	_, _, err = m.Return(tk, must(ticket.NewReturnRequest(eveKey, tk, eve.WID(), late)), ticket.Facts{}, late)
+	fmt.Println(errors.Is(err, ticket.ErrClosed))
+
+	at := t1.Add(24 * time.Hour)
+	back := must(ticket.NewReturnRequest(eveKey, tk, eve.WID(), at))
+	fmt.Println("eve asks for", scale.Format(back.Price))
+	tk, rec, err := m.Return(tk, back, ticket.Facts{}, at)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tk.State, "refund", scale.Format(rec.Payout), "penalty", scale.Format(rec.Tax),
+		"reputation", rec.SignerReputation)
+	// Output:
+	// true
+	// eve asks for 85.00
+	// returned refund 85.00 penalty 15.00 reputation -5
+}

@@ -91,7 +91,8 @@ func FuzzParseRequest(f *testing.F) {
 		}
 		require.Equal(t, b, q.Bytes())
 		require.True(t, bytes.HasPrefix(b, q.SignedBytes()))
-		require.Contains(t, []ticket.Kind{ticket.KindBuy, ticket.KindList, ticket.KindDelist, ticket.KindTransfer, ticket.KindConsume}, q.Kind)
+		require.Contains(t, []ticket.Kind{ticket.KindBuy, ticket.KindList, ticket.KindDelist, ticket.KindTransfer,
+			ticket.KindConsume, ticket.KindRefund, ticket.KindReturn}, q.Kind)
 		if jsonIDsValid(q.Event, q.Serial, q.Cert.ID()) {
 			doc, err := json.Marshal(q)
 			require.NoError(t, err)
@@ -105,7 +106,7 @@ func FuzzParseRequest(f *testing.F) {
 func FuzzParseRecord(f *testing.F) {
 	_, _, recs := fuzzSeeds(f)
 	addSeeds(f, recs)
-	w := newWorld(f)
+	w, _, _ := samples(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rec, err := ticket.ParseRecord(b)
 		if (rec == nil) == (err == nil) {
@@ -131,11 +132,11 @@ func FuzzParseRecord(f *testing.F) {
 	})
 }
 
-// FuzzUnmarshalJSON feeds documents to the three JSON decoders.
+// FuzzUnmarshalJSON feeds documents to the five JSON decoders.
 func FuzzUnmarshalJSON(f *testing.F) {
 	certs, reqs, recs := fuzzSeeds(f)
-	w := newWorld(f)
-	for _, v := range []json.Marshaler{w.eve.cert} {
+	w, _, _ := samples(f)
+	for _, v := range []json.Marshaler{w.eve.cert, w.v.Events[0], w.v.Events[1], w.v.Cancellations[0]} {
 		doc, err := v.MarshalJSON()
 		require.NoError(f, err)
 		f.Add(doc)
@@ -182,13 +183,29 @@ func FuzzUnmarshalJSON(f *testing.F) {
 			require.NoError(t, json.Unmarshal(again, &back))
 			require.Equal(t, r.Bytes(), back.Bytes())
 		}
+		var e ticket.Event
+		if err := json.Unmarshal(doc, &e); err == nil {
+			again, err := json.Marshal(&e)
+			require.NoError(t, err)
+			var back ticket.Event
+			require.NoError(t, json.Unmarshal(again, &back))
+			require.Equal(t, e.Bytes(), back.Bytes())
+		}
+		var x ticket.Cancellation
+		if err := json.Unmarshal(doc, &x); err == nil {
+			again, err := json.Marshal(&x)
+			require.NoError(t, err)
+			var back ticket.Cancellation
+			require.NoError(t, json.Unmarshal(again, &back))
+			require.Equal(t, x.Bytes(), back.Bytes())
+		}
 	})
 }
 
 func FuzzParseEvent(f *testing.F) {
 	w := newWorld(f)
 	e := w.event(f, w.m, "concert")
-	addSeeds(f, [][]byte{e.Bytes(), w.event(f, w.m2, "opera").Bytes()})
+	addSeeds(f, [][]byte{e.Bytes(), w.event(f, w.m2, "opera").Bytes(), w.publish(f, w.merchantKey, richTerms("gala")).Bytes()})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		e, err := ticket.ParseEvent(b)
 		if (e == nil) == (err == nil) {
@@ -203,6 +220,37 @@ func FuzzParseEvent(f *testing.F) {
 			doc, err := json.Marshal(e)
 			require.NoError(t, err)
 			var back ticket.Event
+			require.NoError(t, json.Unmarshal(doc, &back))
+			require.Equal(t, b, back.Bytes())
+		}
+	})
+}
+
+func FuzzParseCancellation(f *testing.F) {
+	w, _, _ := samples(f)
+	gala := w.v.Events[len(w.v.Events)-1]
+	addSeeds(f, [][]byte{w.v.Cancellations[0].Bytes()})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := ticket.ParseCancellation(b)
+		if (c == nil) == (err == nil) {
+			t.Fatalf("ParseCancellation returned %v and %v", c, err)
+		}
+		if err != nil {
+			require.ErrorIs(t, err, ticket.ErrMalformed)
+			return
+		}
+		require.Equal(t, b, c.Bytes())
+		// Verifying a decoded cancellation never panics, and only the
+		// seed verifies.
+		if err := c.Verify(gala); err == nil {
+			require.Equal(t, w.v.Cancellations[0].Bytes(), b)
+		} else {
+			require.ErrorIs(t, err, ticket.ErrEvent)
+		}
+		if jsonIDsValid(c.Event()) {
+			doc, err := json.Marshal(c)
+			require.NoError(t, err)
+			var back ticket.Cancellation
 			require.NoError(t, json.Unmarshal(doc, &back))
 			require.Equal(t, b, back.Bytes())
 		}

@@ -168,6 +168,40 @@ func (w *world) event(tb testing.TB, m *ticket.Merchant, id string) *ticket.Even
 	return e
 }
 
+// publish signs terms with key (a merchant of the world) and adds the
+// event to the world's verifier.
+func (w *world) publish(tb testing.TB, key *ecdsa.PrivateKey, terms ticket.EventTerms) *ticket.Event {
+	tb.Helper()
+	e, err := ticket.NewEvent(key, terms)
+	require.NoError(tb, err)
+	w.eventsMu.Lock()
+	defer w.eventsMu.Unlock()
+	w.v.Events = append(w.v.Events, e)
+	return e
+}
+
+// cancel signs the cancellation of ev at with the first merchant's key and
+// adds it to the world's verifier.
+func (w *world) cancel(tb testing.TB, ev *ticket.Event, at time.Time) *ticket.Cancellation {
+	tb.Helper()
+	c, err := ticket.NewCancellation(w.merchantKey, ev, at)
+	require.NoError(tb, err)
+	w.eventsMu.Lock()
+	defer w.eventsMu.Unlock()
+	w.v.Cancellations = append(w.v.Cancellations, c)
+	return c
+}
+
+// buyOf has u buy (ev, serial) from the first merchant at ev's face value,
+// at time at.
+func (w *world) buyOf(tb testing.TB, ev *ticket.Event, u *party, serial string, at time.Time) *hist {
+	tb.Helper()
+	h := &hist{w: w, m: w.m, holder: u, now: at}
+	req, err := ticket.NewBuyRequest(u.key, u.cert, w.m.PublicKey(), ev.ID(), serial, ev.Terms().FaceValue, at)
+	require.NoError(tb, err)
+	return h.accept(tb)(w.m.Buy(req, ticket.Facts{Event: ev}, at))
+}
+
 // buyFacts are the facts of a Buy of req from m: its event, published on
 // first use, and held tickets.
 func (w *world) buyFacts(tb testing.TB, m *ticket.Merchant, req *ticket.Request, held int) ticket.Facts {
@@ -278,6 +312,31 @@ func (h *hist) consume(tb testing.TB) *hist {
 	return h.accept(tb)(h.m.Consume(h.tk, req, now))
 }
 
+// refund has the holder claim the refund of h's ticket to the holder's
+// WID, with the ticket's own terms and cancellation.
+func (h *hist) refund(tb testing.TB) *hist {
+	tb.Helper()
+	now := h.tick()
+	req, err := ticket.NewRefundRequest(h.holder.key, h.tk, h.holder.wid, now)
+	require.NoError(tb, err)
+	return h.accept(tb)(h.m.Refund(h.tk, req, ticket.Facts{}, now))
+}
+
+// ret has the holder return h's ticket, paid to the holder's WID.
+func (h *hist) ret(tb testing.TB) *hist {
+	tb.Helper()
+	now := h.tick()
+	req, err := ticket.NewReturnRequest(h.holder.key, h.tk, h.holder.wid, now)
+	require.NoError(tb, err)
+	return h.accept(tb)(h.m.Return(h.tk, req, ticket.Facts{}, now))
+}
+
+// at sets h's clock, so that its next request is a minute after at.
+func (h *hist) at(at time.Time) *hist {
+	h.now = at.Add(-time.Minute)
+	return h
+}
+
 // full is the history buy → list → delist → list → transfer → consume.
 func (w *world) full(tb testing.TB) *hist {
 	tb.Helper()
@@ -342,6 +401,8 @@ func requireSameTicket(tb testing.TB, want, got *ticket.Ticket, msgAndArgs ...an
 	require.True(tb, want.Issued.Equal(got.Issued), msgAndArgs...)
 	require.True(tb, want.Updated.Equal(got.Updated), msgAndArgs...)
 	require.Equal(tb, want.Head, got.Head, msgAndArgs...)
+	require.Equal(tb, want.Terms.Bytes(), got.Terms.Bytes(), msgAndArgs...)
+	require.Equal(tb, want.Cancellation.Bytes(), got.Cancellation.Bytes(), msgAndArgs...)
 }
 
 // parsedCopies returns the records decoded from their encodings, as a

@@ -62,7 +62,7 @@ func (q *Request) jsonForm() requestJSON {
 	if q.Kind != KindBuy {
 		j.Prev = hex.EncodeToString(q.Prev[:])
 	}
-	if q.Kind == KindList {
+	if q.Kind == KindList || q.Kind == KindRefund || q.Kind == KindReturn {
 		j.Payee = q.Payee.String()
 	}
 	return j
@@ -190,12 +190,18 @@ type ticketJSON struct {
 	Issued    string `json:"issued"`
 	Updated   string `json:"updated"`
 	Head      string `json:"head"`
+	EventHash string `json:"event_hash,omitempty"`
+	Expires   string `json:"expires,omitempty"`
+	Cancelled string `json:"cancelled,omitempty"`
 }
 
 // MarshalJSON implements json.Marshaler: a Ticket is derived state (Replay
-// rebuilds it from records), so it has a readable JSON form only. A nil
-// Ticket is null; one without a merchant key or a holder certificate is
-// refused with ErrMalformed.
+// rebuilds it from records), so it has a readable JSON form only. "state"
+// is the recorded State; with the event's terms the form shows their hash
+// ("event_hash") and the event's end ("expires"), from which on a live
+// ticket of an event not cancelled is expired (StateAt), and with a
+// cancellation its time ("cancelled"). A nil Ticket is null; one without a
+// merchant key or a holder certificate is refused with ErrMalformed.
 func (t *Ticket) MarshalJSON() ([]byte, error) {
 	if t == nil {
 		return []byte("null"), nil
@@ -210,6 +216,13 @@ func (t *Ticket) MarshalJSON() ([]byte, error) {
 		Updated: t.Updated.UTC().Format(time.RFC3339Nano), Head: hex.EncodeToString(t.Head[:])}
 	if t.State == Listed {
 		j.Payee = t.Payee.String()
+	}
+	if t.Terms.complete() {
+		h := t.Terms.Hash()
+		j.EventHash, j.Expires = hex.EncodeToString(h[:]), jsonTime(t.Terms.terms.End)
+	}
+	if t.Cancellation.complete() {
+		j.Cancelled = jsonTime(t.Cancellation.at)
 	}
 	return json.Marshal(j)
 }

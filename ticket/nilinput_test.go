@@ -76,6 +76,13 @@ type nilFixture struct {
 	regPub             *ecdsa.PublicKey
 	policy             ticket.Policy
 	verifier           *ticket.Verifier
+	// gala (richTerms) takes returns; returnable is alice's ticket of
+	// it and ret her return request. refundable is carol's ticket of
+	// "gala", cancelled by canc, and refund her claim.
+	gala                   *ticket.Event
+	canc                   *ticket.Cancellation
+	returnable, refundable *hist
+	ret, refund            *ticket.Request
 }
 
 func newNilFixture(t *testing.T) *nilFixture {
@@ -95,6 +102,16 @@ func newNilFixture(t *testing.T) *nilFixture {
 	f.list, err = ticket.NewListRequest(w.bob.key, f.valid.tk, resalePrice, w.bob.wid, t0.Add(time.Minute))
 	require.NoError(t, err)
 	f.cons, err = ticket.NewConsumeRequest(w.bob.key, f.valid.tk, t0.Add(time.Minute))
+	require.NoError(t, err)
+	f.gala = w.publish(t, w.merchantKey, richTerms("gala"))
+	f.returnable = w.buyOf(t, f.gala, w.alice, "G-1", t0)
+	f.ret, err = ticket.NewReturnRequest(w.alice.key, f.returnable.tk, w.alice.wid, t0.Add(time.Minute))
+	require.NoError(t, err)
+	f.refundable = w.buyOf(t, f.gala, w.carol, "G-2", t0)
+	f.canc, err = ticket.NewCancellation(w.merchantKey, f.gala, cancelAt)
+	require.NoError(t, err)
+	f.refundable.tk.Cancellation = f.canc
+	f.refund, err = ticket.NewRefundRequest(w.carol.key, f.refundable.tk, w.carol.wid, cancelAt)
 	require.NoError(t, err)
 	return f
 }
@@ -128,7 +145,12 @@ func TestNilInput(t *testing.T) {
 		nilEvent    *ticket.Event
 		zeroEvent   = new(ticket.Event)
 		zeroTerms   ticket.EventTerms
+		nilCanc     *ticket.Cancellation
+		zeroCanc    = new(ticket.Cancellation)
 	)
+	// A returnable ticket without its terms.
+	noTerms := *f.returnable.tk
+	noTerms.Terms = nil
 	eve, bob := w.eve, w.bob
 	ePub := eve.key.PublicKey()
 	mPub := w.m.PublicKey()
@@ -258,13 +280,15 @@ func TestNilInput(t *testing.T) {
 		{"State.String zero", nil, no(func() { require.Equal(t, "State(0)", ticket.State(0).String()) })},
 		{"State.PaperCode zero", nil, no(func() { require.Zero(t, ticket.State(0).PaperCode()) })},
 		{"State names", nil, no(func() {
-			for _, s := range []ticket.State{ticket.Valid, ticket.Listed, ticket.Transferred, ticket.Consumed} {
+			for _, s := range []ticket.State{ticket.Valid, ticket.Listed, ticket.Transferred, ticket.Consumed,
+				ticket.Refunded, ticket.Returned, ticket.Expired} {
 				require.NotContains(t, s.String(), "State(")
 			}
 		})},
 		{"Kind.String zero", nil, no(func() { require.Equal(t, "Kind(0)", ticket.Kind(0).String()) })},
 		{"Kind names", nil, no(func() {
-			for _, k := range []ticket.Kind{ticket.KindBuy, ticket.KindList, ticket.KindDelist, ticket.KindTransfer, ticket.KindConsume} {
+			for _, k := range []ticket.Kind{ticket.KindBuy, ticket.KindList, ticket.KindDelist, ticket.KindTransfer,
+				ticket.KindConsume, ticket.KindRefund, ticket.KindReturn} {
 				require.NotContains(t, k.String(), "Kind(")
 			}
 		})},
@@ -297,6 +321,10 @@ func TestNilInput(t *testing.T) {
 		{"Merchant.Transfer zero", ticket.ErrKey, func() error { return e3(zeroMerch.Transfer(f.listed.tk, f.transfer, goodStanding, later)) }},
 		{"Merchant.Consume nil", ticket.ErrKey, func() error { return e3(nilMerchant.Consume(f.valid.tk, f.cons, later)) }},
 		{"Merchant.Consume zero", ticket.ErrKey, func() error { return e3(zeroMerch.Consume(f.valid.tk, f.cons, later)) }},
+		{"Merchant.Refund nil", ticket.ErrKey, func() error { return e3(nilMerchant.Refund(f.refundable.tk, f.refund, zeroFacts, cancelAt)) }},
+		{"Merchant.Refund zero", ticket.ErrKey, func() error { return e3(zeroMerch.Refund(f.refundable.tk, f.refund, zeroFacts, cancelAt)) }},
+		{"Merchant.Return nil", ticket.ErrKey, func() error { return e3(nilMerchant.Return(f.returnable.tk, f.ret, zeroFacts, later)) }},
+		{"Merchant.Return zero", ticket.ErrKey, func() error { return e3(zeroMerch.Return(f.returnable.tk, f.ret, zeroFacts, later)) }},
 
 		// Transitions with nil and zero arguments
 		{"Buy nil request", ticket.ErrMalformed, func() error { return e3(w.m.Buy(nilReq, zeroFacts, t0)) }},
@@ -339,6 +367,48 @@ func TestNilInput(t *testing.T) {
 		{"Consume nil request", ticket.ErrMalformed, func() error { return e3(w.m.Consume(f.valid.tk, nilReq, later)) }},
 		{"Consume zero request", ticket.ErrMalformed, func() error { return e3(w.m.Consume(f.valid.tk, zeroReq, later)) }},
 		{"Consume request with zero merchant key", ticket.ErrMalformed, func() error { return e3(w.m.Consume(f.valid.tk, withMerchant(f.cons, zeroPub), later)) }},
+		{"Consume ticket without terms", ticket.ErrEvent, func() error {
+			tk := *f.valid.tk
+			tk.Terms = nilEvent
+			return e3(w.m.Consume(&tk, f.cons, later))
+		}},
+		{"Consume ticket with zero terms", ticket.ErrMalformed, func() error {
+			tk := *f.valid.tk
+			tk.Terms = zeroEvent
+			return e3(w.m.Consume(&tk, f.cons, later))
+		}},
+		{"Consume ticket with zero cancellation", ticket.ErrMalformed, func() error {
+			tk := *f.valid.tk
+			tk.Cancellation = zeroCanc
+			return e3(w.m.Consume(&tk, f.cons, later))
+		}},
+		{"Refund nil ticket", ticket.ErrState, func() error { return e3(w.m.Refund(nilTicket, f.refund, zeroFacts, cancelAt)) }},
+		{"Refund zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Refund(zeroTicket, f.refund, zeroFacts, cancelAt)) }},
+		{"Refund nil request", ticket.ErrMalformed, func() error { return e3(w.m.Refund(f.refundable.tk, nilReq, zeroFacts, cancelAt)) }},
+		{"Refund zero request", ticket.ErrMalformed, func() error { return e3(w.m.Refund(f.refundable.tk, zeroReq, zeroFacts, cancelAt)) }},
+		{"Refund zero time", ticket.ErrTime, func() error { return e3(w.m.Refund(f.refundable.tk, f.refund, zeroFacts, zeroTime)) }},
+		{"Refund zero cancellation", ticket.ErrMalformed, func() error {
+			return e3(w.m.Refund(f.refundable.tk, f.refund, ticket.Facts{Cancellation: zeroCanc}, cancelAt))
+		}},
+		{"Refund without a cancellation", ticket.ErrState, func() error {
+			tk := *f.refundable.tk
+			tk.Cancellation = nilCanc
+			return e3(w.m.Refund(&tk, f.refund, zeroFacts, cancelAt))
+		}},
+		{"Refund zero facts", nil, func() error { return e3(w.m.Refund(f.refundable.tk, f.refund, zeroFacts, cancelAt)) }},
+		{"Return nil ticket", ticket.ErrState, func() error { return e3(w.m.Return(nilTicket, f.ret, zeroFacts, later)) }},
+		{"Return zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Return(zeroTicket, f.ret, zeroFacts, later)) }},
+		{"Return nil request", ticket.ErrMalformed, func() error { return e3(w.m.Return(f.returnable.tk, nilReq, zeroFacts, later)) }},
+		{"Return zero request", ticket.ErrMalformed, func() error { return e3(w.m.Return(f.returnable.tk, zeroReq, zeroFacts, later)) }},
+		{"Return zero time", ticket.ErrTime, func() error { return e3(w.m.Return(f.returnable.tk, f.ret, zeroFacts, zeroTime)) }},
+		{"Return zero event", ticket.ErrMalformed, func() error {
+			return e3(w.m.Return(f.returnable.tk, f.ret, ticket.Facts{Event: zeroEvent}, later))
+		}},
+		{"Return ticket without terms", ticket.ErrEvent, func() error { return e3(w.m.Return(&noTerms, f.ret, zeroFacts, later)) }},
+		{"Return zero facts", nil, func() error { return e3(w.m.Return(f.returnable.tk, f.ret, zeroFacts, later)) }},
+		{"Buy zero cancellation", ticket.ErrMalformed, func() error {
+			return e3(w.m.Buy(f.buyReq, ticket.Facts{Event: f.buyFacts.Event, Cancellation: zeroCanc}, t0))
+		}},
 
 		// Request constructors
 		{"NewBuyRequest nil user", ticket.ErrKey, func() error { return e2(ticket.NewBuyRequest(nilPriv, eve.cert, mPub, "e", "s", 1, t0)) }},
@@ -375,6 +445,27 @@ func TestNilInput(t *testing.T) {
 		{"NewConsumeRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, nilTicket, later)) }},
 		{"NewConsumeRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, zeroTicket, later)) }},
 		{"NewConsumeRequest ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, &zeroKeyTicket, later)) }},
+		{"NewRefundRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewRefundRequest(nilPriv, f.refundable.tk, bob.wid, later)) }},
+		{"NewRefundRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewRefundRequest(zeroPriv, f.refundable.tk, bob.wid, later)) }},
+		{"NewRefundRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewRefundRequest(w.carol.key, nilTicket, bob.wid, later)) }},
+		{"NewRefundRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewRefundRequest(w.carol.key, zeroTicket, bob.wid, later)) }},
+		{"NewRefundRequest zero payee", ticket.ErrMalformed, func() error { return e2(ticket.NewRefundRequest(w.carol.key, f.refundable.tk, zeroAddr, later)) }},
+		{"NewRefundRequest zero time", ticket.ErrMalformed, func() error { return e2(ticket.NewRefundRequest(w.carol.key, f.refundable.tk, bob.wid, zeroTime)) }},
+		{"NewRefundRequest another key", ticket.ErrSignature, func() error { return e2(ticket.NewRefundRequest(bob.key, f.refundable.tk, bob.wid, later)) }},
+		{"NewRefundRequest another payee", nil, func() error { return e2(ticket.NewRefundRequest(w.carol.key, f.refundable.tk, bob.wid, later)) }},
+		{"NewReturnRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewReturnRequest(nilPriv, f.returnable.tk, bob.wid, later)) }},
+		{"NewReturnRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewReturnRequest(zeroPriv, f.returnable.tk, bob.wid, later)) }},
+		{"NewReturnRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewReturnRequest(w.alice.key, nilTicket, bob.wid, later)) }},
+		{"NewReturnRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewReturnRequest(w.alice.key, zeroTicket, bob.wid, later)) }},
+		{"NewReturnRequest ticket without terms", ticket.ErrEvent, func() error { return e2(ticket.NewReturnRequest(w.alice.key, &noTerms, bob.wid, later)) }},
+		{"NewReturnRequest ticket with zero terms", ticket.ErrEvent, func() error {
+			tk := noTerms
+			tk.Terms = zeroEvent
+			return e2(ticket.NewReturnRequest(w.alice.key, &tk, bob.wid, later))
+		}},
+		{"NewReturnRequest no returns", ticket.ErrClosed, func() error { return e2(ticket.NewReturnRequest(bob.key, f.valid.tk, bob.wid, later)) }},
+		{"NewReturnRequest zero payee", ticket.ErrMalformed, func() error { return e2(ticket.NewReturnRequest(w.alice.key, f.returnable.tk, zeroAddr, later)) }},
+		{"NewReturnRequest zero time", ticket.ErrMalformed, func() error { return e2(ticket.NewReturnRequest(w.alice.key, f.returnable.tk, bob.wid, zeroTime)) }},
 
 		// Events
 		{"NewEvent nil merchant", ticket.ErrKey, func() error { return e2(ticket.NewEvent(nilPriv, testTerms("x"))) }},
@@ -410,6 +501,75 @@ func TestNilInput(t *testing.T) {
 		{"json.Marshal zero Event", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroEvent)) }},
 		{"Event.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilEvent.UnmarshalJSON(jsonOf(t, f.buyFacts.Event)) }},
 		{"Event.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Event).UnmarshalJSON(nil) }},
+		{"EventTerms.MaxResale zero", nil, no(func() {
+			limit, ok := zeroTerms.MaxResale()
+			require.Zero(t, limit)
+			require.False(t, ok)
+		})},
+		{"EventTerms.MaxResale negative", nil, no(func() {
+			_, ok := ticket.EventTerms{FaceValue: -1, ResaleCapBasisPoints: 1, ResaleCap: -1}.MaxResale()
+			require.False(t, ok)
+		})},
+		{"NewEvent negative resale cap", ticket.ErrEvent, func() error {
+			terms := testTerms("x")
+			terms.ResaleCap = -1
+			return e2(ticket.NewEvent(w.merchantKey, terms))
+		}},
+
+		// Cancellations
+		{"NewCancellation nil merchant", ticket.ErrKey, func() error { return e2(ticket.NewCancellation(nilPriv, f.gala, cancelAt)) }},
+		{"NewCancellation zero merchant", ticket.ErrKey, func() error { return e2(ticket.NewCancellation(zeroPriv, f.gala, cancelAt)) }},
+		{"NewCancellation nil event", ticket.ErrMalformed, func() error { return e2(ticket.NewCancellation(w.merchantKey, nilEvent, cancelAt)) }},
+		{"NewCancellation zero event", ticket.ErrMalformed, func() error { return e2(ticket.NewCancellation(w.merchantKey, zeroEvent, cancelAt)) }},
+		{"NewCancellation zero time", ticket.ErrEvent, func() error { return e2(ticket.NewCancellation(w.merchantKey, f.gala, zeroTime)) }},
+		{"NewCancellation another merchant", ticket.ErrEvent, func() error { return e2(ticket.NewCancellation(w.merchant2Key, f.gala, cancelAt)) }},
+		{"ParseCancellation nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseCancellation(nil)) }},
+		{"ParseCancellation zero cancellation's bytes", ticket.ErrMalformed, func() error { return e2(ticket.ParseCancellation(zeroCanc.Bytes())) }},
+		{"Cancellation.Bytes nil", nil, no(func() { require.Nil(t, nilCanc.Bytes()) })},
+		{"Cancellation.Bytes zero", nil, no(func() { require.Nil(t, zeroCanc.Bytes()) })},
+		{"Cancellation.Hash nil", nil, no(func() { _ = nilCanc.Hash() })},
+		{"Cancellation.Hash zero", nil, no(func() { _ = zeroCanc.Hash() })},
+		{"Cancellation.Verify nil", ticket.ErrMalformed, func() error { return nilCanc.Verify(f.gala) }},
+		{"Cancellation.Verify zero", ticket.ErrMalformed, func() error { return zeroCanc.Verify(f.gala) }},
+		{"Cancellation.Verify nil event", ticket.ErrMalformed, func() error { return f.canc.Verify(nilEvent) }},
+		{"Cancellation.Verify zero event", ticket.ErrMalformed, func() error { return f.canc.Verify(zeroEvent) }},
+		{"Cancellation.Verify", nil, func() error { return f.canc.Verify(f.gala) }},
+		{"Cancellation.Event nil", nil, no(func() { require.Empty(t, nilCanc.Event()) })},
+		{"Cancellation.Event zero", nil, no(func() { require.Empty(t, zeroCanc.Event()) })},
+		{"Cancellation.EventHash nil", nil, no(func() { require.Zero(t, nilCanc.EventHash()) })},
+		{"Cancellation.EventHash zero", nil, no(func() { require.Zero(t, zeroCanc.EventHash()) })},
+		{"Cancellation.Merchant nil", nil, no(func() { require.Nil(t, nilCanc.Merchant()) })},
+		{"Cancellation.Merchant zero", nil, no(func() { require.Nil(t, zeroCanc.Merchant()) })},
+		{"Cancellation.Time nil", nil, no(func() { require.True(t, nilCanc.Time().IsZero()) })},
+		{"Cancellation.Time zero", nil, no(func() { require.True(t, zeroCanc.Time().IsZero()) })},
+		{"Cancellation.MarshalJSON nil", nil, no(func() {
+			b, err := nilCanc.MarshalJSON()
+			require.NoError(t, err)
+			require.Equal(t, "null", string(b))
+		})},
+		{"Cancellation.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroCanc.MarshalJSON()) }},
+		{"json.Marshal zero Cancellation", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroCanc)) }},
+		{"Cancellation.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilCanc.UnmarshalJSON(jsonOf(t, f.canc)) }},
+		{"Cancellation.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Cancellation).UnmarshalJSON(nil) }},
+		{"Ticket.StateAt nil", nil, no(func() { require.Zero(t, nilTicket.StateAt(later)) })},
+		{"Ticket.StateAt zero", nil, no(func() { require.Zero(t, zeroTicket.StateAt(later)) })},
+		{"Ticket.StateAt zero time", nil, no(func() { require.Equal(t, ticket.Valid, f.returnable.tk.StateAt(zeroTime)) })},
+		{"Ticket.StateAt zero terms", nil, no(func() {
+			tk := *f.returnable.tk
+			tk.Terms = zeroEvent
+			require.Equal(t, ticket.Valid, tk.StateAt(eventEnd))
+		})},
+		{"json.Marshal Ticket with zero terms and cancellation", nil, func() error {
+			tk := *f.returnable.tk
+			tk.Terms, tk.Cancellation = zeroEvent, zeroCanc
+			return e2(json.Marshal(&tk))
+		}},
+		{"Step zero cancellations", nil, func() error {
+			v := *f.verifier
+			v.Cancellations = []*ticket.Cancellation{nilCanc, zeroCanc}
+			return e2(ticket.Step(nilTicket, recs[0], &v))
+		}},
+
 		{"Buy outside the sale window", ticket.ErrSaleClosed, func() error {
 			early := t0.Add(-2 * time.Hour)
 			q, err := ticket.NewBuyRequest(w.carol.key, w.carol.cert, mPub, "concert", "C-2", buyPrice, early)
@@ -547,6 +707,11 @@ func TestWipedKeyPanics(t *testing.T) {
 			_, _, _ = wipedMerchant().Transfer(h.tk, nil, ticket.Facts{}, t0)
 		}},
 		{"Merchant.Consume", "Merchant.Consume: the merchant's key", func() { _, _, _ = wipedMerchant().Consume(nil, nil, t0) }},
+		{"Merchant.Refund", "Merchant.Refund: the merchant's key", func() { _, _, _ = wipedMerchant().Refund(nil, nil, ticket.Facts{}, t0) }},
+		{"Merchant.Return", "Merchant.Return: the merchant's key", func() { _, _, _ = wipedMerchant().Return(nil, nil, ticket.Facts{}, t0) }},
+		{"NewRefundRequest", "NewRefundRequest: holder", func() { _, _ = ticket.NewRefundRequest(wipedKey(), nil, w.eve.wid, t0) }},
+		{"NewReturnRequest", "NewReturnRequest: holder", func() { _, _ = ticket.NewReturnRequest(wipedKey(), nil, w.eve.wid, t0) }},
+		{"NewCancellation", "NewCancellation: merchant", func() { _, _ = ticket.NewCancellation(wipedKey(), nil, t0) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
@@ -631,5 +796,5 @@ var sentinels = []error{
 	ticket.ErrMalformed, ticket.ErrKey, ticket.ErrWID, ticket.ErrPolicy, ticket.ErrSignature,
 	ticket.ErrCertificate, ticket.ErrForeign, ticket.ErrState, ticket.ErrNotHolder, ticket.ErrTime,
 	ticket.ErrLimit, ticket.ErrTransferLimit, ticket.ErrReputation, ticket.ErrPrice, ticket.ErrMismatch,
-	ticket.ErrEvent, ticket.ErrSaleClosed,
+	ticket.ErrEvent, ticket.ErrSaleClosed, ticket.ErrClosed, ticket.ErrExpired, ticket.ErrCancelled, ticket.ErrResaleCap,
 }

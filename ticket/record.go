@@ -37,11 +37,15 @@ type Record struct {
 	// (List, Transfer).
 	Seller Standing
 	// Tax and Payout settle a Transfer (eq. 24): the buyer pays
-	// Request.Price, the seller's MID receives Payout = Price' − Tax.
+	// Request.Price, the seller's MID receives Payout = Price' − Tax. On a
+	// Refund or Return, Payout is the amount refunded to the request's
+	// payee and Tax what the merchant withholds (a Return's penalty): Tax
+	// + Payout is the price the holder paid.
 	Tax, Payout tax.Amount
 	// SignerReputation is the change to the request signer's reputation
-	// (+reward on Buy and Transfer); SellerReputation the change to the
-	// seller's (−ΔPrice·x on Transfer). The backend applies them.
+	// (+reward on Buy and Transfer, −reward on Return); SellerReputation
+	// the change to the seller's (−ΔPrice·x on Transfer). The backend
+	// applies them.
 	SignerReputation, SellerReputation int64
 	// Consumption is the 2-of-2 signature Σ of a Consume record.
 	Consumption []byte
@@ -143,17 +147,21 @@ func readRecord(r *wire.Reader) (*Record, error) {
 }
 
 // checkUnused requires the fields a record's kind does not use to be zero:
-// the standing outside List and Transfer, the settlement outside Transfer,
-// and the signer's reputation change outside Buy and Transfer.
+// the standing outside List and Transfer, tax and payout outside Transfer,
+// Refund and Return, the seller's reputation change outside Transfer, and
+// the signer's outside Buy, Transfer and Return.
 func (rec *Record) checkUnused() error {
 	k := rec.Request.Kind
 	if k != KindList && k != KindTransfer && rec.Seller != (Standing{}) {
 		return fmt.Errorf("seller standing on a %v record", k)
 	}
-	if k != KindTransfer && (rec.Tax != 0 || rec.Payout != 0 || rec.SellerReputation != 0) {
+	if k != KindTransfer && k != KindRefund && k != KindReturn && (rec.Tax != 0 || rec.Payout != 0) {
 		return fmt.Errorf("settlement on a %v record", k)
 	}
-	if k != KindBuy && k != KindTransfer && rec.SignerReputation != 0 {
+	if k != KindTransfer && rec.SellerReputation != 0 {
+		return fmt.Errorf("seller reputation change on a %v record", k)
+	}
+	if k != KindBuy && k != KindTransfer && k != KindReturn && rec.SignerReputation != 0 {
 		return fmt.Errorf("reputation change on a %v record", k)
 	}
 	return nil

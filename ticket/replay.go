@@ -45,21 +45,33 @@ type Verifier struct {
 	Merchants []*ecdsa.PublicKey
 	// Policy is the policy the merchant applied.
 	Policy Policy
-	// Events are the published events whose tickets are accepted: a Buy
-	// must name one of them, by its merchant.
+	// Events are the published events whose tickets are accepted: every
+	// record must name one of them, by its merchant; its terms are
+	// checked at every record.
 	Events []*Event
+	// Cancellations are the merchants' cancellations of events. A
+	// cancellation applies to the event whose hash it names; an event
+	// with two different cancellations, or with one that does not
+	// verify, makes every record of its tickets refused (ErrEvent).
+	Cancellations []*Cancellation
 }
 
 // Replay rebuilds a ticket from its records alone and verifies every step:
 // the first record is a Buy and only the first; each record's request
 // satisfies the transition rules against the ticket so far (the same checks
 // the merchant's transitions make, including every user signature and
-// certificate); each names the previous record's hash; each settlement
-// (reputation, tax, payout) is what the policy gives for the recorded
+// certificate) and the terms of its event (v.Events) and the event's
+// cancellation (v.Cancellations) at the record's time; each names the
+// previous record's hash; each settlement (reputation, tax, payout, amount
+// refunded) is what the policy and the terms give for the recorded
 // standing; a Consume record's 2-of-2 signature verifies and contains the
 // holder's ω; and each record carries a valid MerchantSign by a known
 // merchant, the ticket's own. An altered, missing, reordered or foreign
 // record is refused with a *RecordError naming it.
+//
+// The ticket returned carries the event's terms and its cancellation, if
+// any (Ticket.Terms, Ticket.Cancellation). Replay reads no clock: whether
+// the ticket has expired is Ticket.StateAt's to say.
 //
 // Replay cannot check the per-certificate limit: how many tickets a
 // certificate held is a fact about other tickets, which the merchant
@@ -92,64 +104,96 @@ func Replay(records []*Record, v *Verifier) (*Ticket, error) {
 	return cur, nil
 }
 
-func (v *Verifier) verify(cur *Ticket, rec *Record, batch *rbounds) error {
+// cancellation returns v's cancellation of ev (nil when v has none),
+// verifying it; two different cancellations of ev are refused.
+func (v *Verifier) cancellation(ev *Event, b *rbounds) (*Cancellation, error) {
+	var found *Cancellation
+	h := ev.Hash()
+	for _, c := range v.Cancellations {
+		if !c.complete() || c.eventHash != h {
+			continue
+		}
+		if err := c.verify(ev, b); err != nil {
+			return nil, err
+		}
+		if found != nil && found.Hash() != c.Hash() {
+			return nil, errorf(ErrEvent, "event %q has two cancellations", ev.terms.ID)
+		}
+		found = c
+	}
+	return found, nil
+}
+
+// verify checks rec against cur and returns the event and cancellation it
+// was checked against.
+func (v *Verifier) verify(cur *Ticket, rec *Record, batch *rbounds) (*Event, *Cancellation, error) {
 	req := rec.Request
 	merchant := req.Merchant
 	if !pubOK(merchant) {
-		return errorf(ErrMalformed, "request without a merchant key")
+		return nil, nil, errorf(ErrMalformed, "request without a merchant key")
 	}
 	if !representable(rec.Time) {
-		return errorf(ErrTime, "record time %v cannot be encoded", rec.Time)
+		return nil, nil, errorf(ErrTime, "record time %v cannot be encoded", rec.Time)
 	}
 	known := false
 	for _, m := range v.Merchants {
 		known = known || m.Equal(merchant) // merchant is valid: nil and zero entries never match
 	}
 	if !known {
-		return errorf(ErrForeign, "record of an unknown merchant")
+		return nil, nil, errorf(ErrForeign, "record of an unknown merchant")
 	}
 	if cur != nil && rec.Time.Before(cur.Updated) {
-		return errorf(ErrTime, "record time %v is before the previous record's %v", rec.Time, cur.Updated)
+		return nil, nil, errorf(ErrTime, "record time %v is before the previous record's %v", rec.Time, cur.Updated)
 	}
 	if err := v.Policy.check(cur, req, v.Registrar, merchant, rec.Time, batch); err != nil {
-		return err
+		return nil, nil, err
 	}
-	if req.Kind == KindBuy {
-		if err := v.event(req.Event, merchant).checkBuy(req, rec.Time, batch); err != nil {
-			return err
+	ev := v.event(req.Event, merchant)
+	var canc *Cancellation
+	if ev.complete() {
+		var err error
+		if canc, err = v.cancellation(ev, batch); err != nil {
+			return nil, nil, err
 		}
 	}
+	if err := ev.rules(canc, req, rec.Time, batch); err != nil {
+		return nil, nil, err
+	}
 	want := &Record{Request: req, Time: rec.Time}
-	if err := v.Policy.settle(cur, want, Facts{Seller: rec.Seller}, false); err != nil {
-		return err
+	if err := v.Policy.settle(cur, want, Facts{Seller: rec.Seller, Event: ev}, false); err != nil {
+		return nil, nil, err
 	}
 	if want.Seller != rec.Seller || want.Tax != rec.Tax || want.Payout != rec.Payout ||
 		want.SignerReputation != rec.SignerReputation || want.SellerReputation != rec.SellerReputation {
-		return errorf(ErrMismatch, "settlement differs from the policy's")
+		return nil, nil, errorf(ErrMismatch, "settlement differs from the policy's")
 	}
 	if req.Kind == KindConsume {
 		sigma, err := multisig.ParseSignature(rec.Consumption)
 		if err != nil {
-			return errorf(ErrMalformed, "consumption signature: %w", err)
+			return nil, nil, errorf(ErrMalformed, "consumption signature: %w", err)
 		}
 		if string(sigma.UserSignature().Bytes()) != string(req.Sig) {
-			return errorf(ErrMismatch, "Σ does not contain the holder's ω")
+			return nil, nil, errorf(ErrMismatch, "Σ does not contain the holder's ω")
 		}
 		if err := multisig.Verify(req.Cert.PublicKey(), merchant, req.SignedBytes(), sigma, ecdsa.SHA256); err != nil {
-			return errorf(ErrSignature, "consumption signature: %w", err)
+			return nil, nil, errorf(ErrSignature, "consumption signature: %w", err)
 		}
 	} else if len(rec.Consumption) != 0 {
-		return errorf(ErrMalformed, "consumption signature on a %v record", req.Kind)
+		return nil, nil, errorf(ErrMalformed, "consumption signature on a %v record", req.Kind)
 	}
 	sig, err := ecdsa.ParseRBoundSignature(rec.MerchantSig)
 	if err != nil {
-		return errorf(ErrMalformed, "merchant signature: %w", err)
+		return nil, nil, errorf(ErrMalformed, "merchant signature: %w", err)
 	}
 	msg := rec.SignedBytes()
-	return batch.verify(merchant, msg, sig, func() error {
+	err = batch.verify(merchant, msg, sig, func() error {
 		if err := ecdsa.VerifyRBound(merchant, msg, sig, ecdsa.SHA256); err != nil {
 			return errorf(ErrSignature, "merchant signature: %w", err)
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ev, canc, nil
 }

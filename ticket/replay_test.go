@@ -468,9 +468,8 @@ func TestReplayNilKeys(t *testing.T) {
 
 // Fields a record's kind does not use must be zero in its encoding.
 func TestParseRecordUnusedFields(t *testing.T) {
-	w := newWorld(t)
-	h := w.full(t)
-	for i, rec := range h.recs {
+	w, _, recs := samples(t)
+	for i, rec := range recs {
 		kind := rec.Request.Kind
 		for name, edit := range map[string]func(*ticket.Record){
 			"tax":              func(r *ticket.Record) { r.Tax = 1 },
@@ -480,12 +479,13 @@ func TestParseRecordUnusedFields(t *testing.T) {
 			"signer reward":    func(r *ticket.Record) { r.SignerReputation = 1 },
 			"seller transfers": func(r *ticket.Record) { r.Seller.Transfers = 1 },
 		} {
+			settles := kind == ticket.KindTransfer || kind == ticket.KindRefund || kind == ticket.KindReturn
 			used := map[string]bool{
-				"tax": kind == ticket.KindTransfer, "payout": kind == ticket.KindTransfer,
+				"tax": settles, "payout": settles,
 				"seller change":    kind == ticket.KindTransfer,
 				"seller standing":  kind == ticket.KindList || kind == ticket.KindTransfer,
 				"seller transfers": kind == ticket.KindList || kind == ticket.KindTransfer,
-				"signer reward":    kind == ticket.KindBuy || kind == ticket.KindTransfer,
+				"signer reward":    kind == ticket.KindBuy || kind == ticket.KindTransfer || kind == ticket.KindReturn,
 			}[name]
 			if used {
 				continue

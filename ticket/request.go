@@ -25,6 +25,8 @@ const (
 	KindDelist   Kind = 3 // the holder takes a listing back
 	KindTransfer Kind = 4 // Algorithm 3, the buyer's side
 	KindConsume  Kind = 5 // Algorithm 2
+	KindRefund   Kind = 6 // the holder's refund after a cancellation
+	KindReturn   Kind = 7 // the holder returns the ticket, if the terms allow
 )
 
 func (k Kind) String() string {
@@ -39,6 +41,10 @@ func (k Kind) String() string {
 		return "transfer"
 	case KindConsume:
 		return "consume"
+	case KindRefund:
+		return "refund"
+	case KindReturn:
+		return "return"
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
@@ -52,8 +58,9 @@ func (k Kind) String() string {
 //	payee version (1) ‖ payee hash (20) ‖ time (i64, Unix ns)
 //
 // and Bytes appends u32 len ‖ signature. Fields a kind does not use are
-// zero (prev for Buy, payee for all but List, price for Delist and Consume);
-// the parser rejects anything else, so each request has one encoding.
+// zero (prev for Buy, payee for Buy, Delist, Transfer and Consume, price
+// for Delist and Consume); the parser rejects anything else, so each
+// request has one encoding.
 //
 // The signer and the signature scheme depend on the kind:
 //
@@ -63,6 +70,13 @@ func (k Kind) String() string {
 //	Transfer  buyer (Cert), inverse-s ω over (T*, Price', t3)
 //	Consume   holder, inverse-s ω over (invalidate, ticket, t2), completed
 //	          by the merchant into the 2-of-2 signature of package multisig
+//	Refund    holder, inverse-s ω over (ticket, amount, payee, time)
+//	Return    holder, inverse-s ω over (ticket, amount, payee, time)
+//
+// A Refund or Return request names the address the holder is paid at
+// (Payee) and, as Price, the amount the holder accepts: for a Refund the
+// price the holder paid, for a Return that price minus the event's return
+// penalty.
 //
 // Every request names the ticket (event, serial), the merchant and, but for
 // Buy, the hash of the ticket's latest record, so a request signed for one
@@ -73,10 +87,10 @@ type Request struct {
 	Serial   string
 	Merchant *ecdsa.PublicKey
 	Prev     [32]byte
-	Cert     *Certificate // the signer's certificate
-	Price    tax.Amount   // Buy: price; List, Transfer: Price'
-	Payee    ecdsa.Address
-	Time     time.Time // t1, t2 or t3, as the user signs it
+	Cert     *Certificate  // the signer's certificate
+	Price    tax.Amount    // Buy: price; List, Transfer: Price'; Refund, Return: the amount refunded
+	Payee    ecdsa.Address // List: MID; Refund, Return: where the refund is paid
+	Time     time.Time     // t1, t2 or t3, as the user signs it
 	Sig      []byte
 }
 
@@ -220,6 +234,10 @@ func (q *Request) checkFields() error {
 		if zeroPrev || !zeroPayee || q.Price != 0 {
 			return errorf(ErrMalformed, "%v request without prev, or with payee or price", q.Kind)
 		}
+	case KindRefund, KindReturn:
+		if zeroPrev || zeroPayee {
+			return errorf(ErrMalformed, "%v request without prev or payee", q.Kind)
+		}
 	default:
 		return errorf(ErrMalformed, "unknown kind %d", q.Kind)
 	}
@@ -330,6 +348,42 @@ func NewTransferRequest(buyer *ecdsa.PrivateKey, buyerCert *Certificate, t *Tick
 // (invalidate, ticket, t2).
 func NewConsumeRequest(holder *ecdsa.PrivateKey, t *Ticket, t2 time.Time) (*Request, error) {
 	return holderRequest("NewConsumeRequest", holder, t, KindConsume, 0, ecdsa.Address{}, t2)
+}
+
+// NewRefundRequest is the holder's claim of a refund for ticket t of a
+// cancelled event: the price the holder paid (t.Price), paid to payee,
+// signed at the given time.
+func NewRefundRequest(holder *ecdsa.PrivateKey, t *Ticket, payee ecdsa.Address, at time.Time) (*Request, error) {
+	const fn = "NewRefundRequest"
+	if err := checkPriv(fn, "holder", holder); err != nil {
+		return nil, err
+	}
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	return t.request(KindRefund, t.Price, payee, at).sign(fn, "holder", holder)
+}
+
+// NewReturnRequest is the holder's return of ticket t, as its event's
+// terms (t.Terms) allow: the holder accepts the price paid minus the
+// return penalty, paid to payee. A ticket without its terms is refused
+// with ErrEvent, terms that take no returns with ErrClosed.
+func NewReturnRequest(holder *ecdsa.PrivateKey, t *Ticket, payee ecdsa.Address, at time.Time) (*Request, error) {
+	const fn = "NewReturnRequest"
+	if err := checkPriv(fn, "holder", holder); err != nil {
+		return nil, err
+	}
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	if !t.Terms.complete() {
+		return nil, errorf(ErrEvent, "%s: ticket without its event's terms", fn)
+	}
+	terms := &t.Terms.terms
+	if terms.ReturnCutoff.IsZero() {
+		return nil, errorf(ErrClosed, "%s: event %q takes no returns", fn, terms.ID)
+	}
+	return t.request(KindReturn, t.Price-terms.returnPenalty(t.Price), payee, at).sign(fn, "holder", holder)
 }
 
 // holderRequest signs a request on t by its holder.

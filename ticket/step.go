@@ -46,7 +46,7 @@ func (v *Verifier) check() error {
 }
 
 // event returns the verifier's event with this id and merchant, nil when
-// it has none.
+// it has none (the first, when it has several).
 func (v *Verifier) event(id string, merchant *ecdsa.PublicKey) *Event {
 	for _, e := range v.Events {
 		if e.complete() && e.terms.ID == id && e.merchant.Equal(merchant) {
@@ -81,8 +81,9 @@ func (v *Verifier) step(cur *Ticket, rec *Record, batch *rbounds) (*Ticket, erro
 			return nil, err
 		}
 	}
-	if err := v.verify(cur, rec, batch); err != nil {
+	ev, canc, err := v.verify(cur, rec, batch)
+	if err != nil {
 		return nil, err
 	}
-	return advance(cur, rec), nil
+	return advance(cur, rec, ev, canc), nil
 }

@@ -13,12 +13,16 @@ import (
 // State is the life-cycle state of a ticket (SPEC section 8).
 type State uint8
 
-// Ticket states.
+// Ticket states. Consumed, Refunded and Returned are final; Expired is
+// never recorded: it is derived from the time (Ticket.StateAt).
 const (
 	Valid       State = 1 // bought, never transferred
 	Listed      State = 2 // offered for resale
 	Transferred State = 3 // resold; valid for its new holder
 	Consumed    State = 4 // used; final
+	Refunded    State = 5 // refunded after the event's cancellation; final
+	Returned    State = 6 // returned by its holder; final
+	Expired     State = 7 // the event ended before the ticket was used
 )
 
 func (s State) String() string {
@@ -31,13 +35,24 @@ func (s State) String() string {
 		return "transferred"
 	case Consumed:
 		return "consumed"
+	case Refunded:
+		return "refunded"
+	case Returned:
+		return "returned"
+	case Expired:
+		return "expired"
 	}
 	return fmt.Sprintf("State(%d)", uint8(s))
 }
 
+// live reports whether a ticket in state s can still be used, resold,
+// returned or refunded.
+func (s State) live() bool { return s == Valid || s == Listed || s == Transferred }
+
 // PaperCode returns the paper's code for the state, for display: 1 valid,
 // −1 waiting for transfer, 2 transferred (not transferable again), 0 invalid
-// (consumed).
+// (consumed, and the states the paper does not have: refunded, returned,
+// expired).
 func (s State) PaperCode() int {
 	switch s {
 	case Valid:
@@ -66,8 +81,14 @@ type Facts struct {
 	Held int
 	// Seller is the holder's standing (List and Transfer).
 	Seller Standing
-	// Event is the terms of the event a Buy is for, as published.
+	// Event is the terms of the ticket's event, as published. A Buy
+	// needs them; the other transitions use the ticket's own Terms when
+	// Event is nil.
 	Event *Event
+	// Cancellation is the event's cancellation, if its merchant has
+	// cancelled it; when nil, the transitions other than Buy use the
+	// ticket's own Cancellation.
+	Cancellation *Cancellation
 }
 
 // Ticket is the state of one ticket after its latest record. Transitions
@@ -89,6 +110,33 @@ type Ticket struct {
 	Issued, Updated time.Time
 	// Head is the hash of the latest record.
 	Head [32]byte
+	// Terms are the published terms of the ticket's event, and
+	// Cancellation its cancellation when the merchant has called it off.
+	// They are not part of any record: the merchant's transitions and
+	// Replay set them from the event and cancellation they checked the
+	// record against, and a backend that stores tickets without them
+	// sets them again from the event and its cancellation (package
+	// ledger does). The transitions other than Buy use them when their
+	// Facts do not say.
+	Terms        *Event
+	Cancellation *Cancellation
+}
+
+// StateAt returns the ticket's state at time now: State, or Expired when
+// the ticket is still valid, listed or transferred at or after its event's
+// end (Terms.End) and the event is not cancelled. A ticket of a cancelled
+// event does not expire: its refund is owed until it is paid. Replay has no
+// clock: it returns the recorded State and the Terms, from which StateAt
+// derives the state at any time. A nil Ticket has the zero State; one
+// without Terms never expires.
+func (t *Ticket) StateAt(now time.Time) State {
+	switch {
+	case t == nil:
+		return 0
+	case t.State.live() && t.Cancellation == nil && t.Terms.complete() && !now.Before(t.Terms.terms.End):
+		return Expired
+	}
+	return t.State
 }
 
 // check makes sure t can be acted on: not nil, with a merchant key and a
@@ -157,8 +205,9 @@ func (m *Merchant) Buy(req *Request, facts Facts, now time.Time) (*Ticket, *Reco
 }
 
 // List accepts the holder's listing (request 3 of Algorithm 3), if the
-// holder's reputation (facts.Seller) reaches the policy's threshold and the
-// ticket may still be transferred.
+// holder's reputation (facts.Seller) reaches the policy's threshold, the
+// ticket may still be transferred, the resale is open and the price within
+// the event's resale cap.
 func (m *Merchant) List(cur *Ticket, req *Request, facts Facts, now time.Time) (*Ticket, *Record, error) {
 	return m.transition(cur, req, KindList, facts, now)
 }
@@ -178,9 +227,33 @@ func (m *Merchant) Transfer(cur *Ticket, req *Request, facts Facts, now time.Tim
 
 // Consume runs Algorithm 2 on the merchant's side: it verifies the holder's
 // ω and completes it into the 2-of-2 signature Σ, which the record carries.
-// Without the holder's ω the merchant cannot consume a ticket.
+// Without the holder's ω the merchant cannot consume a ticket. The event's
+// terms and cancellation are the ticket's own (cur.Terms,
+// cur.Cancellation): admission is open from the doors' opening until the
+// end.
 func (m *Merchant) Consume(cur *Ticket, req *Request, now time.Time) (*Ticket, *Record, error) {
 	return m.transition(cur, req, KindConsume, Facts{}, now)
+}
+
+// Refund pays back a ticket of a cancelled event: from the cancellation's
+// time (facts.Cancellation, else cur.Cancellation) the holder's signed
+// request is accepted for a ticket that is valid, listed (the listing
+// ends) or transferred, and the record pays the holder's payee the price
+// the holder paid (Record.Payout = cur.Price). The ticket is then
+// Refunded, which is final.
+func (m *Merchant) Refund(cur *Ticket, req *Request, facts Facts, now time.Time) (*Ticket, *Record, error) {
+	return m.transition(cur, req, KindRefund, facts, now)
+}
+
+// Return takes a ticket back from its holder, as the event's terms allow:
+// before their return cut-off, for a ticket that is valid or transferred
+// (not listed) and whose event is not cancelled. The record pays the
+// holder's payee the price paid minus the return penalty (Record.Payout;
+// Record.Tax is the penalty withheld) and reverses the holder's purchase
+// reward (Record.SignerReputation = −Policy.PurchaseReward). The ticket is
+// then Returned, which is final, and its seat is the event's to sell again.
+func (m *Merchant) Return(cur *Ticket, req *Request, facts Facts, now time.Time) (*Ticket, *Record, error) {
+	return m.transition(cur, req, KindReturn, facts, now)
 }
 
 func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts, now time.Time) (*Ticket, *Record, error) {
@@ -205,10 +278,16 @@ func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts,
 	if err := m.policy.check(cur, req, m.registrar, m.pub, now, nil); err != nil {
 		return nil, nil, err
 	}
-	if kind == KindBuy {
-		if err := facts.Event.checkBuy(req, now, nil); err != nil {
-			return nil, nil, err
+	if kind != KindBuy {
+		if facts.Event == nil {
+			facts.Event = cur.Terms
 		}
+		if facts.Cancellation == nil {
+			facts.Cancellation = cur.Cancellation
+		}
+	}
+	if err := facts.Event.rules(facts.Cancellation, req, now, nil); err != nil {
+		return nil, nil, err
 	}
 	rec := &Record{Request: req, Time: now.UTC()}
 	if err := m.policy.settle(cur, rec, facts, true); err != nil {
@@ -227,7 +306,7 @@ func (m *Merchant) transition(cur *Ticket, req *Request, kind Kind, facts Facts,
 		return nil, nil, errorf(ErrKey, "Merchant.%s: signing the record: %w", transitionName(kind), err)
 	}
 	rec.MerchantSig = sig.Bytes()
-	return advance(cur, rec), rec, nil
+	return advance(cur, rec, facts.Event, facts.Cancellation), rec, nil
 }
 
 // transitionName is the name of the Merchant method running kind.
@@ -272,7 +351,7 @@ func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.Pub
 	if req.Time.Before(cur.Updated) || now.Before(cur.Updated) {
 		return errorf(ErrTime, "request or record time is before the ticket's latest record at %v", cur.Updated)
 	}
-	holderSigns := req.Kind != KindTransfer
+	holderSigns := req.Kind != KindTransfer // and not Buy, handled above
 	if holderSigns && (req.Cert.ID() != cur.Holder.ID() || !req.Cert.PublicKey().Equal(cur.Holder.PublicKey())) {
 		return errorf(ErrNotHolder, "%v signed by %q, but %q holds the ticket", req.Kind, req.Cert.ID(), cur.Holder.ID())
 	}
@@ -298,6 +377,14 @@ func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.Pub
 		if req.Cert.PublicKey().Equal(cur.Holder.PublicKey()) || req.Cert.ID() == cur.Holder.ID() {
 			return errorf(ErrState, "the holder cannot buy its own listing")
 		}
+	case KindReturn:
+		if cur.State != Valid && cur.State != Transferred {
+			return errorf(ErrState, "cannot return a %v ticket", cur.State)
+		}
+	case KindRefund:
+		if !cur.State.live() {
+			return errorf(ErrState, "cannot refund a %v ticket", cur.State)
+		}
 	case KindConsume:
 		if cur.State != Valid && cur.State != Transferred {
 			return errorf(ErrState, "cannot consume a %v ticket", cur.State)
@@ -311,9 +398,10 @@ func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.Pub
 }
 
 // settle fills in the record's settlement from the facts: the standing the
-// merchant relied on, the resale tax and payout, and the reputation
-// changes. With live set (a merchant's transition) it also enforces the
-// rules on facts that records do not carry (the per-certificate limit).
+// merchant relied on, the resale tax and payout, the amount refunded, and
+// the reputation changes. With live set (a merchant's transition) it also
+// enforces the rules on facts that records do not carry (the
+// per-certificate limit). facts.Event is the event checked by rules.
 func (p *Policy) settle(cur *Ticket, rec *Record, facts Facts, live bool) error {
 	req := rec.Request
 	switch req.Kind {
@@ -337,12 +425,26 @@ func (p *Policy) settle(cur *Ticket, rec *Record, facts Facts, live bool) error 
 			return err
 		}
 		rec.Tax, rec.Payout, rec.SellerReputation = s.tax, s.payout, s.reputation
+	case KindRefund:
+		if req.Price != cur.Price {
+			return errorf(ErrPrice, "refund of %d asked, the holder paid %d", req.Price, cur.Price)
+		}
+		rec.Payout = cur.Price
+	case KindReturn:
+		penalty := facts.Event.terms.returnPenalty(cur.Price)
+		if req.Price != cur.Price-penalty {
+			return errorf(ErrPrice, "return for %d asked, the holder paid %d and the penalty is %d",
+				req.Price, cur.Price, penalty)
+		}
+		rec.Tax, rec.Payout = penalty, cur.Price-penalty
+		rec.SignerReputation = -p.PurchaseReward
 	}
 	return nil
 }
 
-// advance returns the ticket after rec, which has been checked.
-func advance(cur *Ticket, rec *Record) *Ticket {
+// advance returns the ticket after rec, which has been checked against the
+// event ev and its cancellation c.
+func advance(cur *Ticket, rec *Record, ev *Event, c *Cancellation) *Ticket {
 	req := rec.Request
 	var next Ticket
 	if cur != nil {
@@ -365,8 +467,15 @@ func advance(cur *Ticket, rec *Record) *Ticket {
 		next.ListPrice, next.Payee = 0, ecdsa.Address{}
 	case KindConsume:
 		next.State = Consumed
+	case KindRefund, KindReturn:
+		next.State = Refunded
+		if req.Kind == KindReturn {
+			next.State = Returned
+		}
+		next.ListPrice, next.Payee = 0, ecdsa.Address{}
 	}
 	next.Updated = rec.Time
 	next.Head = rec.Hash()
+	next.Terms, next.Cancellation = ev, c
 	return &next
 }
