@@ -74,8 +74,8 @@
 // # Nonces
 //
 // The paper draws nonces at random. Here every nonce is RFC 6979
-// (HMAC-SHA256, decred's NonceRFC6979) over the key and SHA256(msg), with a
-// 16-byte version tag per scheme and per profile ("CBETS/RBOUND/256",
+// (HMAC-SHA256, byte for byte decred's NonceRFC6979) over the key and
+// SHA256(msg), with a 16-byte version tag per scheme and per profile ("CBETS/RBOUND/256",
 // "CBETS/RBOUND/SH1", "CBETS/INVRSS/256",
 // "CBETS/INVRSS/SH1"; package multisig and package ringsig have their own),
 // so one key signing one message under two schemes or two profiles never
@@ -86,11 +86,13 @@
 //
 // # Constant time
 //
-// Scalar arithmetic on secrets uses decred's constant-time ModNScalar, but
-// nonce inversion (InverseValNonConst) and the multiplication dG
-// (ScalarBaseMultNonConst) are variable time, exactly as in decred's own
-// ecdsa.Sign; so is computing kG for a new key. Verification and parsing
-// handle only public data and are variable time. Secret scalars are zeroed
+// Signing and key generation are constant time in the secret key and the
+// nonce: the multiplications dG and kG use a blinded fixed-base comb with
+// masked table lookups, the inversions of the nonce (R-bound) and of
+// e + k·a (inverse-s) and the affine conversion of dG use safegcd, and the
+// other scalar arithmetic is decred's constant-time ModNScalar (details in
+// package internal/ecc). Verification and parsing handle only public data
+// and are variable time. Secret scalars are zeroed
 // after use where Go allows; PrivateKey.Zero wipes a key. Copies the runtime
 // makes are out of reach: zeroing is best effort.
 //

@@ -81,8 +81,7 @@ func ParsePrivateKey(b []byte) (*PrivateKey, error) {
 
 func newPrivateKey(k *secp256k1.ModNScalar) *PrivateKey {
 	priv := &PrivateKey{k: *k}
-	secp256k1.ScalarBaseMultNonConst(k, &priv.pub.p)
-	ecc.ToAffine(&priv.pub.p)
+	ecc.ScalarBaseMult(k, &priv.pub.p)
 	priv.pub.compressed = ecc.CompressAffine(&priv.pub.p)
 	return priv
 }

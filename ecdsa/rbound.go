@@ -99,16 +99,17 @@ func SignRBound(key *PrivateKey, msg []byte, opts *SignOptions) (*RBoundSignatur
 	for iter := uint32(0); iter < maxNonceIterations; iter++ {
 		d := ecc.Nonce(k, h[:], extra, tag, iter)
 		sig := &RBoundSignature{}
-		secp256k1.ScalarBaseMultNonConst(&d, &sig.r)
-		ecc.ToAffine(&sig.r)
+		ecc.ScalarBaseMult(&d, &sig.r)
 		r := ecc.ScalarFromField(&sig.r.X)
 		if r.IsZero() {
 			d.Zero()
 			continue
 		}
 		e := rboundDigest(profile.IsSHA1(), msg, &sig.r)
-		sig.s.Mul2(&r, k).Add(&e).Mul(d.InverseNonConst())
+		dInv := ecc.InverseModN(&d)
+		sig.s.Mul2(&r, k).Add(&e).Mul(&dInv)
 		d.Zero()
+		dInv.Zero()
 		if sig.s.IsZero() {
 			continue
 		}
@@ -133,8 +134,8 @@ func VerifyRBound(pub *PublicKey, msg []byte, sig *RBoundSignature, profile Prof
 		return err
 	}
 	e := rboundDigest(profile.IsSHA1(), msg, &sig.r)
-	var w, u, v secp256k1.ModNScalar
-	w.InverseValNonConst(&sig.s)
+	var u, v secp256k1.ModNScalar
+	w := ecc.InverseModN(&sig.s)
 	u.Mul2(&e, &w)
 	v.Mul2(&r, &w)
 	p := ecc.MulAdd(&u, &v, pub.point())

@@ -87,3 +87,51 @@ func BenchmarkRingMember(b *testing.B) {
 		ToAffinePair(&l, &r)
 	}
 }
+
+func BenchmarkScalarBaseMult(b *testing.B) {
+	k := benchScalar()
+	var r secp256k1.JacobianPoint
+	b.ReportAllocs()
+	for b.Loop() {
+		ScalarBaseMult(&k, &r)
+	}
+}
+
+func BenchmarkScalarBaseMultDecred(b *testing.B) {
+	k := benchScalar()
+	var r secp256k1.JacobianPoint
+	b.ReportAllocs()
+	for b.Loop() {
+		secp256k1.ScalarBaseMultNonConst(&k, &r)
+		r.ToAffine()
+	}
+}
+
+func BenchmarkInverseModN(b *testing.B) {
+	k := benchScalar()
+	b.ReportAllocs()
+	for b.Loop() {
+		k = InverseModN(&k)
+	}
+}
+
+func BenchmarkInverseModNDecred(b *testing.B) {
+	k := benchScalar()
+	b.ReportAllocs()
+	for b.Loop() {
+		k.InverseNonConst()
+	}
+}
+
+func BenchmarkFeInvCT(b *testing.B) {
+	x := fe{1, 2, 3, 4}
+	for b.Loop() {
+		feInvCT(&x, &x)
+	}
+}
+
+func benchScalar() secp256k1.ModNScalar {
+	var k secp256k1.ModNScalar
+	k.SetByteSlice([]byte("cbets ecc benchmark scalar 12345"))
+	return k
+}

@@ -27,10 +27,35 @@
 //
 // # Constant time
 //
-// The multiplications, table builders and affine conversions branch on
-// their inputs and take public data only: verification. Signing computes
-// d·G with decred's ScalarBaseMultNonConst (variable time, as in decred's
-// own ecdsa.Sign), and the inversion of a secret nonce uses decred's
-// variable-time ModNScalar.InverseValNonConst; all other scalar arithmetic
-// is decred's constant-time ModNScalar.
+// The multiplications MulAdd, MulAddTable, MulAddTables and IsIdentityMSM
+// and the table builders branch on their inputs and take public data only:
+// verification.
+//
+// The signers' secrets go through constant-time code only:
+//
+//   - ScalarBaseMult computes k·G (every nonce point, and the public key of
+//     a new key) with a fixed-base signed-digit comb (basemul.go, after
+//     libsecp256k1's ecmult_gen): fixed loop bounds, table lookups that read
+//     every entry of a row and keep one with masks, a conditional negation
+//     by mask, the unified addition formula with its exceptional cases
+//     (doubling, cancelling, infinity) selected by masks (ctpoint.go), and
+//     an affine conversion by a safegcd field inversion. The scalar is
+//     blinded by an offset b, and the first point's Z by a factor z, both
+//     drawn once per process from crypto/rand; the table is built once, on
+//     first use, from G. Building the table and the blind is variable time
+//     and uses no secret but the blind.
+//   - InverseModN inverts a scalar with safegcd (modinv.go, after
+//     libsecp256k1's modinv64): ten rounds of 59 branch-free divsteps.
+//   - Nonce derives RFC 6979 nonces with HMAC-SHA256 (crypto/sha256),
+//     byte for byte decred's NonceRFC6979; its retry loop ends on the first
+//     candidate in [1, n−1] (and after iter further ones), so its running
+//     time depends on whether a candidate is out of range, with probability
+//     about 2^-128, as in every RFC 6979 implementation.
+//   - All other scalar arithmetic is decred's constant-time ModNScalar.
+//
+// The signers' loops retry a nonce when r or s would be zero (probability
+// about 2^-256); that branch, and what Go's compiler and runtime do (no
+// branch or index in this code depends on a secret, but Go gives no
+// guarantee about the code it emits, and copies of secrets it makes are
+// out of reach of zeroing), are the limits of these claims.
 package ecc

@@ -134,11 +134,9 @@ func Nonce(sk *secp256k1.ModNScalar, hash []byte, extra *[32]byte, tag *[16]byte
 	if extra != nil {
 		ex = extra[:]
 	}
-	k := secp256k1.NonceRFC6979(skb[:], hash, ex, tag[:], iter)
+	k := nonceRFC6979(skb[:], hash, ex, tag[:], iter)
 	clear(skb[:])
-	out := *k
-	k.Zero()
-	return out
+	return k
 }
 
 // EqualsAffine reports whether the Jacobian point p equals the affine point
@@ -201,8 +199,7 @@ func SignInverseS(sk, e *secp256k1.ModNScalar, hash []byte, extra *[32]byte, tag
 	for iter := uint32(0); iter < maxNonceIterations; iter++ {
 		d := Nonce(sk, hash, extra, tag, iter)
 		var R secp256k1.JacobianPoint
-		secp256k1.ScalarBaseMultNonConst(&d, &R)
-		ToAffine(&R)
+		ScalarBaseMult(&d, &R)
 		a = ScalarFromField(&R.X)
 		if a.IsZero() {
 			d.Zero()
@@ -215,7 +212,8 @@ func SignInverseS(sk, e *secp256k1.ModNScalar, hash []byte, extra *[32]byte, tag
 			d.Zero()
 			continue
 		}
-		s.InverseValNonConst(&b).Mul(&d)
+		s = InverseModN(&b)
+		s.Mul(&d)
 		d.Zero()
 		b.Zero()
 		if s.IsOverHalfOrder() {
