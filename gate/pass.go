@@ -158,10 +158,8 @@ func ParsePass(b []byte) (*Pass, error) {
 		return nil, errorf(ErrMalformed, "pass: %s", what)
 	}
 	switch {
-	case len(b) < passFixed+2:
-		return fail("too short")
-	case len(b) > MaxPassSize:
-		return fail("too long")
+	case len(b) == 0:
+		return fail("empty")
 	case b[0] != PassVersion:
 		return fail("not a version 1 pass")
 	}

@@ -101,6 +101,41 @@ func TestParsePass(t *testing.T) {
 			requireMessage(t, err)
 		})
 	}
+	// The fields end where the signature's 64 bytes do.
+	for _, b := range [][]byte{good[:len(good)-1], append(bytes.Clone(good), 0)} {
+		_, err := gate.ParsePass(b)
+		require.ErrorContains(t, err, "gate: pass: wrong length")
+	}
+}
+
+// Slots are counted from the epoch: slot 0 begins at 1970-01-01T00:00:00Z,
+// and a gate whose clock reads before it is in no slot at all.
+func TestCheckAtTheEpoch(t *testing.T) {
+	c := getCast(t)
+	h := c.buy(t, c.users[0], concert, "1")
+	tk := *h.tk
+	tk.Updated = time.Unix(0, 0)
+	epoch := time.Unix(0, 0).UTC()
+	g := c.gate(t, "g", c.snapshot(t, doors, &tk))
+	pass := encodePass(signConsume(t, h.holder.key, &tk, h.holder.cert, epoch))
+	for _, tc := range []struct {
+		now  time.Time
+		want error
+	}{
+		{epoch, nil},
+		{epoch.Add(time.Minute - 1), nil},
+		{epoch.Add(time.Minute), gate.ErrSlot},
+		{epoch.Add(-time.Nanosecond), gate.ErrSlot},
+		{epoch.Add(-29 * time.Second), gate.ErrSlot},
+		{epoch.Add(-30 * time.Second), gate.ErrSlot},
+	} {
+		_, err := g.Check(pass, tc.now)
+		if tc.want == nil {
+			require.NoError(t, err, tc.now)
+		} else {
+			require.ErrorIs(t, err, tc.want, tc.now)
+		}
+	}
 }
 
 func TestNewPass(t *testing.T) {
@@ -122,8 +157,8 @@ func TestNewPass(t *testing.T) {
 		want error
 		msg  string
 	}{
-		{"nil key", nil, h.tk, doors, gate.ErrKey, ""},
-		{"zero key", new(ecdsa.PrivateKey), h.tk, doors, gate.ErrKey, ""},
+		{"nil key", nil, h.tk, doors, gate.ErrKey, "nil or the zero PrivateKey"},
+		{"zero key", new(ecdsa.PrivateKey), h.tk, doors, gate.ErrKey, "nil or the zero PrivateKey"},
 		{"another key", c.users[1].key, h.tk, doors, gate.ErrKey, ""},
 		{"nil ticket", h.holder.key, nil, doors, gate.ErrMalformed, ""},
 		{"ticket without a merchant", h.holder.key, &noMerchant, doors, gate.ErrMalformed, ""},

@@ -51,9 +51,10 @@ type Refusal struct {
 //     ErrSlot), and ω verifies under the holder's key (ErrSignature),
 //     else it is refused;
 //  4. of the admissions of one ticket that pass, the earliest slot wins;
-//     a tie goes to the smaller gate id (byte order), then to the earlier
-//     gate time, then to the smaller encoding. The winner goes to
-//     Admitted; every other is a Duplicate of it.
+//     a tie goes to the smaller gate id (byte order), then to the smaller
+//     encoding (Admission.Bytes), which for one gate id is the earlier
+//     gate time. The winner goes to Admitted; every other is a Duplicate
+//     of it.
 //
 // Admissions with the same encoding count once (a gate may sync twice).
 // The outcome does not depend on the order of the inputs: every list is
@@ -100,7 +101,6 @@ func Reconcile(current []*ticket.Ticket, admissions []*Admission) (*Reconciliati
 			strings.Compare(a.req.Serial, b.req.Serial),
 			cmp.Compare(a.pass.slot, b.pass.slot),
 			strings.Compare(a.gate, b.gate),
-			a.at.Compare(b.at),
 			bytes.Compare(x.enc, y.enc),
 		)
 	})

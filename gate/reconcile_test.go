@@ -84,8 +84,9 @@ func TestReconcileRules(t *testing.T) {
 	add(c.admit(t, snap, "A", hs["1"], d0, at(d0, 1)))
 	// 2: the earlier slot wins over the smaller gate id.
 	add(c.admit(t, snap, "A", hs["2"], d1, at(d1, 1)), c.admit(t, snap, "B", hs["2"], d0, at(d0, 1)))
-	// 3: in one slot, the smaller gate id wins.
-	add(c.admit(t, snap, "B", hs["3"], d0, at(d0, 1)), c.admit(t, snap, "A", hs["3"], d0, at(d0, 2)))
+	// 3: in one slot, the smaller gate id wins (in byte order, "AA" <
+	// "B", though its encoding, length first, is the larger).
+	add(c.admit(t, snap, "B", hs["3"], d0, at(d0, 1)), c.admit(t, snap, "AA", hs["3"], d0, at(d0, 2)))
 	// 4: one slot, one gate id: the earlier gate time wins.
 	add(c.admit(t, snap, "A", hs["4"], d0, at(d0, 9)), c.admit(t, snap, "A", hs["4"], d0, at(d0, 3)))
 	// 5: held under the merchant's key (a gate refuses it; a forged sync
@@ -137,11 +138,11 @@ func TestReconcileRules(t *testing.T) {
 		}
 	}
 	want := outcome{
-		admitted: []string{"1@A/0", "13@A/0", "14@A/0", "15@B/3", "2@B/0", "3@A/0", "4@A/0"},
+		admitted: []string{"1@A/0", "13@A/0", "14@A/0", "15@B/3", "2@B/0", "3@AA/0", "4@A/0"},
 		duplicates: []string{
 			"13@A/0 kept 13@A/0",
 			"2@A/1 kept 2@B/0",
-			"3@B/0 kept 3@A/0",
+			"3@B/0 kept 3@AA/0",
 			"4@A/0 kept 4@A/0",
 		},
 		refused: []string{
@@ -183,6 +184,24 @@ func hedged(tb testing.TB, h *held, t2 time.Time) *ticket.Request {
 	require.NoError(tb, err)
 	q.Sig = sig.Bytes()
 	return q
+}
+
+// Tickets of two events with one serial are two tickets.
+func TestReconcileTwoEvents(t *testing.T) {
+	c := getCast(t)
+	a := c.buy(t, c.users[0], concert, "1")
+	b := c.buy(t, c.users[1], other, "1")
+	otherSnap, err := gate.NewSnapshot(c.merchantKey, c.other, []*ticket.Ticket{b.tk}, doors)
+	require.NoError(t, err)
+	adms := []*gate.Admission{
+		c.admit(t, c.snapshot(t, doors, a.tk), "A", a, doors, doors),
+		c.admit(t, otherSnap, "A", b, doors, doors),
+	}
+	r, err := gate.Reconcile([]*ticket.Ticket{a.tk, b.tk}, adms)
+	require.NoError(t, err)
+	require.Equal(t, adms, r.Admitted)
+	require.Empty(t, r.Duplicates)
+	require.Empty(t, r.Refused)
 }
 
 func TestReconcileRefusesBadInput(t *testing.T) {

@@ -3,6 +3,7 @@ package gate_test
 import (
 	"bytes"
 	"math"
+	"runtime"
 	"testing"
 	"time"
 
@@ -243,4 +244,23 @@ func TestSnapshotVerify(t *testing.T) {
 			require.ErrorIs(t, err, tc.want, "New verifies the snapshot")
 		})
 	}
+	for _, k := range []*ecdsa.PublicKey{nil, new(ecdsa.PublicKey)} {
+		require.ErrorContains(t, s.Verify(k), "gate: merchant key is nil or the zero PublicKey")
+	}
+}
+
+// A count that the input cannot hold allocates nothing: a snapshot of an
+// event of 100,000 seats that claims them all in a few hundred bytes.
+func TestParseSnapshotBoundsAllocation(t *testing.T) {
+	c := getCast(t)
+	big, err := ticket.NewEvent(c.merchantKey, ticket.EventTerms{ID: concert, Capacity: 100000, FaceValue: 1,
+		SaleStart: sold, SaleEnd: doors, Start: doors, End: doors.Add(time.Hour)})
+	require.NoError(t, err)
+	b := rawSnapshot(t, c.merchantKey, nil, big.Bytes(), 0, 100000)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = gate.ParseSnapshot(b)
+	runtime.ReadMemStats(&after)
+	require.ErrorIs(t, err, gate.ErrMalformed)
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20))
 }
