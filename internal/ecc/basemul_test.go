@@ -115,3 +115,122 @@ func TestCombAgainstDecred(t *testing.T) {
 		}
 	}
 }
+
+// TestCombTable checks every entry of the table against decred's
+// multiplication by the entry's scalar: table(b, m) = Σ_t (2·m_t − 1)·
+// 2^((b·combTeeth + t)·combSpacing)·G/2, the top tooth 0.
+func TestCombTable(t *testing.T) {
+	tab, _ := comb()
+	n := secp256k1.Params().N
+	half := new(big.Int).ModInverse(big.NewInt(2), n)
+	step := 1
+	if testing.Short() {
+		step = 7
+	}
+	for b := range combBlocks {
+		for m := 0; m < combPoints; m += step {
+			v := new(big.Int)
+			for tooth := range combTeeth {
+				term := new(big.Int).Lsh(half, uint((b*combTeeth+tooth)*combSpacing))
+				if m>>tooth&1 == 1 {
+					v.Add(v, term)
+				} else {
+					v.Sub(v, term)
+				}
+			}
+			var k secp256k1.ModNScalar
+			k.SetByteSlice(v.Mod(v, n).Bytes())
+			want := decredBaseMult(&k)
+			e := tab[b][m]
+			require.Equal(t, feFromField(&want.X), e.x, "table(%d, %d)", b, m)
+			require.Equal(t, feFromField(&want.Y), e.y, "table(%d, %d)", b, m)
+		}
+	}
+}
+
+// TestScalarBaseMult checks the exported function, with the process's
+// blind, against decred on the edge scalars and random ones: k = 0 gives
+// (0, 0, 0), and nothing is allocated.
+func TestScalarBaseMult(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	_, bl := comb()
+	ks := combEdgeScalars(bl)
+	for range 100 {
+		ks = append(ks, randScalar(rng))
+	}
+	for i := range ks {
+		want := decredBaseMult(&ks[i])
+		var got secp256k1.JacobianPoint
+		got.X.SetInt(5) // overwritten, infinity included
+		ScalarBaseMult(&ks[i], &got)
+		requireSameAffine(t, &want, &got, "k = %x", ks[i].Bytes())
+	}
+	var zero secp256k1.ModNScalar
+	var got secp256k1.JacobianPoint
+	ScalarBaseMult(&zero, &got)
+	require.True(t, got.X.IsZero() && got.Y.IsZero() && got.Z.IsZero(), "0·G")
+	k := randScalar(rng)
+	require.Zero(t, testing.AllocsPerRun(20, func() { ScalarBaseMult(&k, &got) }))
+}
+
+// TestInverseModN checks InverseModN against math/big and decred on the
+// edge scalars (0, 1, 2, n−1, n−2, (n±1)/2, λ, 2^128, …) and random ones.
+func TestInverseModN(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	n := secp256k1.Params().N
+	ks := edgeScalars()
+	for _, v := range modInvEdges(n) {
+		var k secp256k1.ModNScalar
+		k.SetByteSlice(v.Bytes())
+		ks = append(ks, k)
+	}
+	for range 1000 {
+		ks = append(ks, randScalar(rng))
+	}
+	for i := range ks {
+		kb := ks[i].Bytes()
+		want := new(big.Int).ModInverse(new(big.Int).SetBytes(kb[:]), n)
+		if want == nil {
+			want = new(big.Int)
+		}
+		got := InverseModN(&ks[i])
+		gb := got.Bytes()
+		require.Zero(t, want.Cmp(new(big.Int).SetBytes(gb[:])), "1/%x", kb)
+		var dec secp256k1.ModNScalar
+		dec.InverseValNonConst(&ks[i])
+		require.True(t, dec.Equals(&got))
+	}
+	k := randScalar(rng)
+	require.Zero(t, testing.AllocsPerRun(20, func() { k = InverseModN(&k) }))
+}
+
+// FuzzScalarBaseMult compares ScalarBaseMult with decred on scalars made
+// from the fuzzer's bytes (reduced mod n) and on the unblinded comb.
+func FuzzScalarBaseMult(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte{1})
+	f.Add(secp256k1.Params().N.Bytes())
+	f.Add(new(big.Int).Sub(secp256k1.Params().N, big.NewInt(1)).Bytes())
+	f.Add([]byte("an all-ASCII thirty-two byte key"))
+	tab, _ := comb()
+	ub := unblinded()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 32 {
+			b = b[:32]
+		}
+		var k secp256k1.ModNScalar
+		k.SetByteSlice(b)
+		want := decredBaseMult(&k)
+		var got secp256k1.JacobianPoint
+		ScalarBaseMult(&k, &got)
+		requireSameAffine(t, &want, &got, "k = %x", b)
+		p := combMul(tab, ub, &k)
+		x, y, inf := p.affineCT()
+		if inf != 0 {
+			require.True(t, k.IsZero())
+			return
+		}
+		require.Equal(t, feFromField(&want.X), x)
+		require.Equal(t, feFromField(&want.Y), y)
+	})
+}

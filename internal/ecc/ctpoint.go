@@ -36,8 +36,9 @@ func feHalf(z, x *fe) {
 }
 
 // ctJac is a Jacobian point (X/Z², Y/Z³) whose infinity flag is a mask:
-// all ones for the point at infinity (the coordinates are then
-// meaningless), zero otherwise.
+// all ones for the point at infinity, zero otherwise. The formulas below
+// keep Z ≡ 0 exactly when the flag is set; X and Y of infinity are
+// meaningless.
 type ctJac struct {
 	x, y, z fe
 	inf     uint64
@@ -113,9 +114,9 @@ func (r *ctJac) doubleCT(a *ctJac) {
 	feNeg(&r.y, &r.y)
 }
 
-// affineCT returns the affine coordinates of p (canonical) and p.inf; the
-// coordinates of infinity are (0, 0). The inversion is safegcd: constant
-// time.
+// affineCT returns the affine coordinates of p (canonical) and p.inf. The
+// inversion is safegcd, constant time, and maps Z = 0 to 0, so infinity
+// comes out as (0, 0).
 func (p *ctJac) affineCT() (x, y fe, inf uint64) {
 	var zi, zi2, zi3 fe
 	feInvCT(&zi, &p.z)
@@ -123,9 +124,5 @@ func (p *ctJac) affineCT() (x, y fe, inf uint64) {
 	feMul(&zi3, &zi2, &zi)
 	feMul(&x, &p.x, &zi2)
 	feMul(&y, &p.y, &zi3)
-	x, y = feCanon(&x), feCanon(&y)
-	var zero fe
-	feCmov(&x, &zero, p.inf)
-	feCmov(&y, &zero, p.inf)
-	return x, y, p.inf
+	return feCanon(&x), feCanon(&y), p.inf
 }

@@ -88,7 +88,7 @@ func TestModInvAgainstBig(t *testing.T) {
 			if want == nil {
 				want = new(big.Int)
 			}
-			require.Equal(t, want, got, "%s: 1/%x", c.name, v)
+			require.Zero(t, want.Cmp(got), "%s: 1/%x", c.name, v)
 		}
 	}
 }
