@@ -18,20 +18,27 @@ var sentinels = []error{
 	ticket.ErrMalformed, ticket.ErrKey, ticket.ErrWID, ticket.ErrSignature, ticket.ErrCertificate,
 	ticket.ErrForeign, ticket.ErrState, ticket.ErrNotHolder, ticket.ErrTime, ticket.ErrLimit,
 	ticket.ErrTransferLimit, ticket.ErrReputation, ticket.ErrPrice, ticket.ErrMismatch, ticket.ErrEvent,
-	ticket.ErrSaleClosed,
+	ticket.ErrSaleClosed, ticket.ErrClosed, ticket.ErrExpired, ticket.ErrCancelled, ticket.ErrResaleCap,
 }
 
-// fuzzMarket returns a market with a published event and a bought ticket,
-// and a Ledger over the same store whose transactions are rolled back, so
-// that the fuzzed input never changes the state; with seeds: a record of
-// each kind, not applied, and an event not published.
+// fuzzMarket returns a market with published events and bought tickets,
+// "gala" cancelled, and a Ledger over the same store whose transactions are
+// rolled back, so that the fuzzed input never changes the state; with
+// seeds: a record of each kind, not applied, an event not published and a
+// cancellation not applied.
 func fuzzMarket(f *testing.F) (*ledger.Ledger, [][]byte) {
 	fx := ledgertest.NewFixture(f, 3)
 	store := ledger.NewMemStore()
 	m := fx.NewMarket(f, store, fx.Config())
 	m.Publish(f, "concert", 5)
+	m.PublishTerms(f, fx.RuledTerms("gala", 5))
+	m.PublishTerms(f, fx.RuledTerms("fair", 5))
 	tk := m.Buy(f, fx.Users[0], "concert")
 	listed := m.List(f, m.Buy(f, fx.Users[1], "concert"))
+	returnable := m.Buy(f, fx.Users[0], "fair")
+	refundable := m.Buy(f, fx.Users[0], "gala")
+	ret := m.SignReturn(f, returnable)
+	refundable.Cancellation = m.Cancel(f, "gala", m.Tick())
 	seeds := [][]byte{
 		m.SignBuy(f, fx.Users[2], "concert", m.Allocate(f, "concert")).Bytes(),
 		m.SignList(f, tk, ledgertest.ResalePrice).Bytes(),
@@ -39,6 +46,9 @@ func fuzzMarket(f *testing.F) (*ledger.Ledger, [][]byte) {
 		m.SignTransfer(f, listed, fx.Users[2]).Bytes(),
 		m.SignConsume(f, tk).Bytes(),
 		m.NewEvent(f, "opera", 5).Bytes(),
+		ret.Bytes(),
+		m.SignRefund(f, refundable).Bytes(),
+		m.SignCancel(f, "fair", m.Tick()).Bytes(),
 	}
 	l, err := ledger.New(rollback{store}, m.Config)
 	if err != nil {
@@ -84,6 +94,20 @@ func FuzzPublish(f *testing.F) {
 		ev, err := l.Publish(context.Background(), b)
 		if ev != nil {
 			t.Fatal("an event returned with an error")
+		}
+		checkRefusal(t, err)
+	})
+}
+
+func FuzzCancel(f *testing.F) {
+	l, seeds := fuzzMarket(f)
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := l.Cancel(context.Background(), b)
+		if c != nil {
+			t.Fatal("a cancellation returned with an error")
 		}
 		checkRefusal(t, err)
 	})

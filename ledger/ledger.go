@@ -1,10 +1,12 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/cbets/cbets/ecdsa"
@@ -93,13 +95,40 @@ func (l *Ledger) ok(ctx context.Context) error {
 }
 
 // verifier returns the ticket verifier for records of ev (nil before any
-// event is known).
-func (l *Ledger) verifier(ev *ticket.Event) *ticket.Verifier {
+// event is known), cancelled by c when c is not nil.
+func (l *Ledger) verifier(ev *ticket.Event, c *ticket.Cancellation) *ticket.Verifier {
 	v, _ := ticket.NewVerifier(l.cfg.Registrar, l.cfg.Merchants, l.cfg.Policy)
 	if ev != nil {
 		v.Events = []*ticket.Event{ev}
 	}
+	if c != nil {
+		v.Cancellations = []*ticket.Cancellation{c}
+	}
 	return v
+}
+
+// cancellation returns the event's cancellation, nil when it has none or
+// when tx does not keep cancellations.
+func cancellation(tx Tx, event string) (*ticket.Cancellation, error) {
+	ctx, ok := tx.(CancellationTx)
+	if !ok {
+		return nil, nil
+	}
+	c, err := ctx.Cancellation(event)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return c, err
+}
+
+// cancellationTx returns tx as a CancellationTx, an ErrStore error when it
+// is not one.
+func cancellationTx(tx Tx) (CancellationTx, error) {
+	ctx, ok := tx.(CancellationTx)
+	if !ok {
+		return nil, fmt.Errorf("%w: the store does not keep cancellations: %w", ErrStore, errors.ErrUnsupported)
+	}
+	return ctx, nil
 }
 
 func (l *Ledger) known(pub *ecdsa.PublicKey) bool {
@@ -146,7 +175,9 @@ func (l *Ledger) Publish(ctx context.Context, b []byte) (*ticket.Event, error) {
 // AllocateSerial hands out the next serial of the event, "1", "2", …:
 // each serial once, so two buyers are never given the same one. A Buy must
 // name a serial allocated here. Allocation is refused once the event is
-// sold out (ErrSoldOut); a serial whose Buy never comes is simply unused.
+// sold out (ErrSoldOut) or cancelled (ticket.ErrCancelled); a serial whose
+// Buy never comes is simply unused, and a seat given back by a Return is
+// sold under a new serial.
 func (l *Ledger) AllocateSerial(ctx context.Context, event string) (string, error) {
 	if err := l.ok(ctx); err != nil {
 		return "", err
@@ -159,6 +190,12 @@ func (l *Ledger) AllocateSerial(ctx context.Context, event string) (string, erro
 		}
 		if s.Sold >= s.Event.Terms().Capacity {
 			return fmt.Errorf("%w: %q sold %d of %d", ErrSoldOut, event, s.Sold, s.Event.Terms().Capacity)
+		}
+		switch c, err := cancellation(tx, event); {
+		case err != nil:
+			return err
+		case c != nil:
+			return fmt.Errorf("%w: %q", ticket.ErrCancelled, event)
 		}
 		s.Serials++
 		serial = s.Serials
@@ -180,9 +217,11 @@ func (l *Ledger) event(tx Tx, id string) (EventState, error) {
 }
 
 // Facts returns what a merchant's transition needs to know about other
-// tickets for req: for a Buy the event's terms and the buyer's held count,
-// for a Transfer the buyer's held count and the seller's standing, for a
-// List the holder's standing.
+// tickets for req: for a Buy the buyer's held count, for a Transfer the
+// buyer's held count and the seller's standing, for a List the holder's
+// standing; and for these and a Refund or Return, the event's terms and
+// its cancellation, if any. A Delist or Consume needs no facts: the
+// merchant takes the terms from the ticket (Ledger.Ticket sets them).
 func (l *Ledger) Facts(ctx context.Context, req *ticket.Request) (ticket.Facts, error) {
 	var f ticket.Facts
 	if err := l.ok(ctx); err != nil {
@@ -192,7 +231,7 @@ func (l *Ledger) Facts(ctx context.Context, req *ticket.Request) (ticket.Facts, 
 		return f, fmt.Errorf("%w: Facts of a nil request or one without a certificate", ticket.ErrMalformed)
 	}
 	switch req.Kind {
-	case ticket.KindBuy, ticket.KindList, ticket.KindTransfer:
+	case ticket.KindBuy, ticket.KindList, ticket.KindTransfer, ticket.KindRefund, ticket.KindReturn:
 	case ticket.KindDelist, ticket.KindConsume:
 		return f, nil
 	default:
@@ -202,13 +241,7 @@ func (l *Ledger) Facts(ctx context.Context, req *ticket.Request) (ticket.Facts, 
 		var err error
 		switch req.Kind {
 		case ticket.KindBuy:
-			s, err := l.event(tx, req.Event)
-			if err != nil {
-				return err
-			}
-			f.Event = s.Event
 			f.Held, err = tx.Held(req.Event, req.Cert.ID())
-			return err
 		case ticket.KindTransfer:
 			if f.Held, err = tx.Held(req.Event, req.Cert.ID()); err != nil {
 				return err
@@ -218,12 +251,22 @@ func (l *Ledger) Facts(ctx context.Context, req *ticket.Request) (ticket.Facts, 
 				return err
 			}
 			f.Seller, err = l.standing(tx, t.Holder.ID())
-			return err
+			if err != nil {
+				return err
+			}
 		case ticket.KindList:
 			f.Seller, err = l.standing(tx, req.Cert.ID())
+		}
+		if err != nil {
 			return err
 		}
-		return nil
+		s, err := l.event(tx, req.Event)
+		if err != nil {
+			return err
+		}
+		f.Event = s.Event
+		f.Cancellation, err = cancellation(tx, req.Event)
+		return err
 	})
 	if err != nil {
 		return ticket.Facts{}, err
@@ -242,15 +285,17 @@ func (l *Ledger) standing(tx Tx, cert string) (ticket.Standing, error) {
 // Apply applies one record, given as its encoding (ticket.Record.Bytes):
 // it parses it; checks it against the ticket's current state with one step
 // of ticket.Replay (ticket.Step: signatures, certificates, rules,
-// settlement, the event's terms and sale window for a Buy); then, in one
+// settlement, the event's terms — sale window, resale cut-off and cap,
+// admission window, returns, expiry — and its cancellation); then, in one
 // store transaction, checks what spans tickets — the ticket's head has not
 // moved (ErrStale), a Buy's serial was allocated and is not sold
 // (ErrSerial) and the event has a seat left (ErrSoldOut), the buyer's held
 // count is below the policy's limit (ticket.ErrLimit), the seller standing
-// the record relied on is the ledger's (ErrStanding) — and writes the
-// record, the ticket's new state, and the held counts, standings and sold
-// count the record changes (the rules are in the package doc). It returns
-// the ticket after the record.
+// the record relied on is the ledger's (ErrStanding), the event was not
+// cancelled since before the record's time (ticket.ErrCancelled) — and
+// writes the record, the ticket's new state, and the held counts,
+// standings and sold count the record changes (the rules are in the
+// package doc). It returns the ticket after the record.
 func (l *Ledger) Apply(ctx context.Context, b []byte) (*ticket.Ticket, error) {
 	if err := l.ok(ctx); err != nil {
 		return nil, err
@@ -261,8 +306,9 @@ func (l *Ledger) Apply(ctx context.Context, b []byte) (*ticket.Ticket, error) {
 	}
 	req := rec.Request
 	var (
-		cur *ticket.Ticket
-		ev  EventState
+		cur  *ticket.Ticket
+		ev   EventState
+		canc *ticket.Cancellation
 	)
 	// The signatures are checked outside the store transaction, against
 	// a snapshot; the transaction then checks that nothing it relied on
@@ -270,6 +316,9 @@ func (l *Ledger) Apply(ctx context.Context, b []byte) (*ticket.Ticket, error) {
 	err = l.store.View(ctx, func(tx Tx) error {
 		var err error
 		if ev, err = l.event(tx, req.Event); err != nil {
+			return err
+		}
+		if canc, err = cancellation(tx, req.Event); err != nil {
 			return err
 		}
 		if req.Kind == ticket.KindBuy {
@@ -281,15 +330,18 @@ func (l *Ledger) Apply(ctx context.Context, b []byte) (*ticket.Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cur != nil && req.Prev != cur.Head {
-		return nil, fmt.Errorf("%w: %q/%q", ErrStale, req.Event, req.Serial)
+	if cur != nil {
+		if req.Prev != cur.Head {
+			return nil, fmt.Errorf("%w: %q/%q", ErrStale, req.Event, req.Serial)
+		}
+		cur.Terms, cur.Cancellation = ev.Event, canc
 	}
-	next, err := ticket.Step(cur, rec, l.verifier(ev.Event))
+	next, err := ticket.Step(cur, rec, l.verifier(ev.Event, canc))
 	if err != nil {
 		return nil, err
 	}
 	err = l.store.Update(ctx, func(tx Tx) error {
-		return l.commit(tx, cur, next, rec)
+		return l.commit(tx, cur, next, rec, canc)
 	})
 	if err != nil {
 		return nil, err
@@ -297,13 +349,26 @@ func (l *Ledger) Apply(ctx context.Context, b []byte) (*ticket.Ticket, error) {
 	return next, nil
 }
 
-// commit checks the cross-ticket facts of rec inside tx and writes it.
-func (l *Ledger) commit(tx Tx, cur, next *ticket.Ticket, rec *ticket.Record) error {
+// commit checks the cross-ticket facts of rec inside tx and writes it;
+// checked is the cancellation rec was checked against.
+func (l *Ledger) commit(tx Tx, cur, next *ticket.Ticket, rec *ticket.Record, checked *ticket.Cancellation) error {
 	req := rec.Request
 	ev, err := l.event(tx, req.Event)
 	if err != nil {
 		return err
 	}
+	// A cancellation stored since the checks: the record stands only if
+	// it was made before the cancellation's time (a Refund was checked
+	// against one, which never changes).
+	c, err := cancellation(tx, req.Event)
+	if err != nil {
+		return err
+	}
+	if c != nil && checked == nil && !rec.Time.Before(c.Time()) {
+		return fmt.Errorf("%w: %v of %q/%q at %v, cancelled at %v", ticket.ErrCancelled, req.Kind, req.Event,
+			req.Serial, rec.Time, c.Time())
+	}
+	next.Cancellation = c
 	limit := l.cfg.Policy.PerCertificateLimit
 	switch stored, err := tx.Ticket(req.Event, req.Serial); {
 	case req.Kind == ticket.KindBuy && err == nil:
@@ -358,6 +423,25 @@ func (l *Ledger) commit(tx Tx, cur, next *ticket.Ticket, rec *ticket.Record) err
 		if err := l.addStanding(tx, buyer, rec.SignerReputation, false); err != nil {
 			return err
 		}
+	case ticket.KindRefund:
+		if err := l.addHeld(tx, req.Event, cur.Holder.ID(), -1, 0); err != nil {
+			return err
+		}
+	case ticket.KindReturn:
+		holder := cur.Holder.ID()
+		if err := l.addHeld(tx, req.Event, holder, -1, 0); err != nil {
+			return err
+		}
+		if err := l.addStanding(tx, holder, rec.SignerReputation, false); err != nil {
+			return err
+		}
+		if ev.Sold == 0 {
+			return fmt.Errorf("%w: sold count of %q would go below zero", ErrStore, req.Event)
+		}
+		ev.Sold--
+		if err := tx.PutEvent(ev); err != nil {
+			return err
+		}
 	}
 	return tx.Append(next, rec)
 }
@@ -410,8 +494,9 @@ func (l *Ledger) addStanding(tx Tx, cert string, delta int64, sold bool) error {
 	return tx.SetStanding(cert, s)
 }
 
-// Ticket returns a ticket's state and its records, ErrNotFound when the
-// ledger has no such ticket.
+// Ticket returns a ticket's state, with its event's terms and
+// cancellation (Ticket.Terms, Ticket.Cancellation), and its records;
+// ErrNotFound when the ledger has no such ticket.
 func (l *Ledger) Ticket(ctx context.Context, event, serial string) (*ticket.Ticket, []*ticket.Record, error) {
 	if err := l.ok(ctx); err != nil {
 		return nil, nil, err
@@ -425,6 +510,9 @@ func (l *Ledger) Ticket(ctx context.Context, event, serial string) (*ticket.Tick
 		if t, err = tx.Ticket(event, serial); err != nil {
 			return err
 		}
+		if err := l.withEvent(tx, t); err != nil {
+			return err
+		}
 		recs, err = tx.Records(event, serial)
 		return err
 	})
@@ -432,6 +520,148 @@ func (l *Ledger) Ticket(ctx context.Context, event, serial string) (*ticket.Tick
 		return nil, nil, err
 	}
 	return t, recs, nil
+}
+
+// withEvent sets the terms and cancellation of t's event on t, which a
+// store need not keep.
+func (l *Ledger) withEvent(tx Tx, t *ticket.Ticket) error {
+	ev, err := l.event(tx, t.Event)
+	if err != nil {
+		return err
+	}
+	t.Terms = ev.Event
+	t.Cancellation, err = cancellation(tx, t.Event)
+	return err
+}
+
+// Cancel parses an event's cancellation (ticket.Cancellation.Bytes), checks
+// it — its event is the ledger's (ErrUnknownEvent) and it verifies as that
+// event's merchant's (ticket.Cancellation.Verify: ticket.ErrEvent) — and,
+// in one transaction, checks that the event is not cancelled already
+// (ticket.ErrCancelled) and that every ticket's latest record is older
+// than the cancellation (ticket.ErrTime: a cancellation never voids a
+// record the ledger holds), and stores it. From the cancellation's time on,
+// the event's tickets can only be refunded (Apply), and no serial is
+// allocated. A store whose transactions do not implement CancellationTx
+// cannot keep it (ErrStore).
+func (l *Ledger) Cancel(ctx context.Context, b []byte) (*ticket.Cancellation, error) {
+	if err := l.ok(ctx); err != nil {
+		return nil, err
+	}
+	c, err := ticket.ParseCancellation(b)
+	if err != nil {
+		return nil, err
+	}
+	var ev EventState
+	err = l.store.View(ctx, func(tx Tx) error {
+		var err error
+		ev, err = l.event(tx, c.Event())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Verify(ev.Event); err != nil {
+		return nil, err
+	}
+	err = l.store.Update(ctx, func(tx Tx) error {
+		ctx, err := cancellationTx(tx)
+		if err != nil {
+			return err
+		}
+		if _, err := l.event(tx, c.Event()); err != nil {
+			return err
+		}
+		switch _, err := ctx.Cancellation(c.Event()); {
+		case err == nil:
+			return fmt.Errorf("%w: %q is already cancelled", ticket.ErrCancelled, c.Event())
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+		tks, err := ctx.Tickets(c.Event())
+		if err != nil {
+			return err
+		}
+		for _, t := range tks {
+			if !t.Updated.Before(c.Time()) {
+				return fmt.Errorf("%w: cancellation of %q at %v, not after the record of ticket %q at %v",
+					ticket.ErrTime, c.Event(), c.Time(), t.Serial, t.Updated)
+			}
+		}
+		return ctx.PutCancellation(c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Cancellation returns an event's cancellation: ErrUnknownEvent when the
+// ledger has no such event, ErrNotFound when it is not cancelled.
+func (l *Ledger) Cancellation(ctx context.Context, event string) (*ticket.Cancellation, error) {
+	if err := l.ok(ctx); err != nil {
+		return nil, err
+	}
+	var c *ticket.Cancellation
+	err := l.store.View(ctx, func(tx Tx) error {
+		if _, err := l.event(tx, event); err != nil {
+			return err
+		}
+		var err error
+		if c, err = cancellation(tx, event); err == nil && c == nil {
+			err = fmt.Errorf("%w: %q is not cancelled", ErrNotFound, event)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// RefundsOwed returns the tickets of a cancelled event still owed a refund
+// — valid, listed or transferred — with their terms and cancellation, in
+// the order of their serials (shorter first, then bytewise: "2" before
+// "10"). Each is owed its Price, to its holder. An event that is not
+// cancelled owes none; ErrUnknownEvent when the ledger has no such event,
+// ErrStore when its store cannot list an event's tickets.
+func (l *Ledger) RefundsOwed(ctx context.Context, event string) ([]*ticket.Ticket, error) {
+	if err := l.ok(ctx); err != nil {
+		return nil, err
+	}
+	var owed []*ticket.Ticket
+	err := l.store.View(ctx, func(tx Tx) error {
+		ev, err := l.event(tx, event)
+		if err != nil {
+			return err
+		}
+		ctx, err := cancellationTx(tx)
+		if err != nil {
+			return err
+		}
+		c, err := cancellation(tx, event)
+		if err != nil || c == nil {
+			return err
+		}
+		tks, err := ctx.Tickets(event)
+		if err != nil {
+			return err
+		}
+		for _, t := range tks {
+			if t.State == ticket.Valid || t.State == ticket.Listed || t.State == ticket.Transferred {
+				t.Terms, t.Cancellation = ev.Event, c
+				owed = append(owed, t)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(owed, func(a, b *ticket.Ticket) int {
+		return cmp.Or(cmp.Compare(len(a.Serial), len(b.Serial)), cmp.Compare(a.Serial, b.Serial))
+	})
+	return owed, nil
 }
 
 // Event returns a published event and its counters, ErrUnknownEvent when

@@ -12,7 +12,8 @@ import (
 
 // MemStore is a Store in memory: every Update runs alone, under one lock,
 // against a copy-on-write view that is kept only if it succeeds. It is safe
-// for concurrent use; its zero value is not, use NewMemStore.
+// for concurrent use; its zero value is not, use NewMemStore. Its
+// transactions implement CancellationTx.
 type MemStore struct {
 	mu sync.RWMutex
 	s  memState
@@ -28,6 +29,7 @@ type memState struct {
 	records   map[ticketKey][]*ticket.Record
 	held      map[heldKey]int
 	standings map[string]ticket.Standing
+	cancelled map[string]*ticket.Cancellation
 }
 
 // NewMemStore returns an empty MemStore.
@@ -38,6 +40,7 @@ func NewMemStore() *MemStore {
 		records:   map[ticketKey][]*ticket.Record{},
 		held:      map[heldKey]int{},
 		standings: map[string]ticket.Standing{},
+		cancelled: map[string]*ticket.Cancellation{},
 	}}
 }
 
@@ -45,7 +48,7 @@ func NewMemStore() *MemStore {
 // function, and a context that is done.
 func (m *MemStore) check(ctx context.Context, fn func(Tx) error) error {
 	switch {
-	case m == nil || m.s.events == nil:
+	case m == nil || m.s.events == nil || m.s.cancelled == nil:
 		return fmt.Errorf("%w: MemStore not made by NewMemStore", ErrStore)
 	case ctx == nil:
 		return fmt.Errorf("%w: nil context", ErrStore)
@@ -89,7 +92,10 @@ type memTx struct {
 	appended  map[ticketKey][]*ticket.Record
 	held      map[heldKey]int
 	standings map[string]ticket.Standing
+	cancelled map[string]*ticket.Cancellation
 }
+
+var _ CancellationTx = (*memTx)(nil)
 
 func (tx *memTx) write() error {
 	if !tx.writable {
@@ -191,8 +197,48 @@ func (tx *memTx) SetStanding(cert string, s ticket.Standing) error {
 	return nil
 }
 
+// Cancellation implements CancellationTx.
+func (tx *memTx) Cancellation(event string) (*ticket.Cancellation, error) {
+	c, ok := lookup(tx.cancelled, tx.base.cancelled, event)
+	if !ok {
+		return nil, fmt.Errorf("%w: cancellation of %q", ErrNotFound, event)
+	}
+	return c, nil
+}
+
+// PutCancellation implements CancellationTx.
+func (tx *memTx) PutCancellation(c *ticket.Cancellation) error {
+	if err := tx.write(); err != nil {
+		return err
+	}
+	if c.Bytes() == nil {
+		return fmt.Errorf("%w: PutCancellation without a cancellation", ErrStore)
+	}
+	put(&tx.cancelled, c.Event(), c)
+	return nil
+}
+
+// Tickets implements CancellationTx.
+func (tx *memTx) Tickets(event string) ([]*ticket.Ticket, error) {
+	keys := map[ticketKey]bool{}
+	for _, m := range []map[ticketKey]ticket.Ticket{tx.base.tickets, tx.tickets} {
+		for k := range m {
+			if k.event == event {
+				keys[k] = true
+			}
+		}
+	}
+	var out []*ticket.Ticket
+	for k := range keys {
+		t, _ := lookup(tx.tickets, tx.base.tickets, k)
+		out = append(out, &t)
+	}
+	return out, nil
+}
+
 func (tx *memTx) commit() {
 	b := tx.base
+	maps.Copy(b.cancelled, tx.cancelled)
 	maps.Copy(b.events, tx.events)
 	maps.Copy(b.tickets, tx.tickets)
 	maps.Copy(b.held, tx.held)

@@ -53,6 +53,9 @@ func TestNilInput(t *testing.T) {
 			"Event":          func() error { _, err := l.Event(ctx, ""); return err },
 			"Standing":       func() error { _, err := l.Standing(ctx, ""); return err },
 			"Held":           func() error { _, err := l.Held(ctx, "", ""); return err },
+			"Cancel":         func() error { _, err := l.Cancel(ctx, nil); return err },
+			"Cancellation":   func() error { _, err := l.Cancellation(ctx, ""); return err },
+			"RefundsOwed":    func() error { _, err := l.RefundsOwed(ctx, ""); return err },
 		}
 	}
 
@@ -91,7 +94,7 @@ func TestNilInput(t *testing.T) {
 		for name, call := range methods(r.l, r.ctx) {
 			want := r.want
 			// A usable Ledger parses its input before it reads the store.
-			if (name == "Publish" || name == "Apply" || name == "Facts") && want != ledger.ErrConfig {
+			if (name == "Publish" || name == "Apply" || name == "Facts" || name == "Cancel") && want != ledger.ErrConfig {
 				want = ticket.ErrMalformed
 			}
 			cases = append(cases, tc{r.name + " " + name, call, want})
@@ -101,7 +104,8 @@ func TestNilInput(t *testing.T) {
 	for name, want := range map[string]error{
 		"Publish": ticket.ErrMalformed, "AllocateSerial": ledger.ErrUnknownEvent, "Facts": ticket.ErrMalformed,
 		"Apply": ticket.ErrMalformed, "Ticket": ledger.ErrNotFound, "Event": ledger.ErrUnknownEvent,
-		"Standing": nil, "Held": nil,
+		"Standing": nil, "Held": nil, "Cancel": ticket.ErrMalformed, "Cancellation": ledger.ErrUnknownEvent,
+		"RefundsOwed": ledger.ErrUnknownEvent,
 	} {
 		cases = append(cases, tc{"zero arguments " + name, methods(good, ctx)[name], want})
 	}
@@ -126,6 +130,19 @@ func TestNilInput(t *testing.T) {
 			_, err := good.Facts(ctx, &ticket.Request{Kind: ticket.KindDelist, Cert: f.Users[0].Cert})
 			return err
 		}, nil},
+		tc{"Facts Refund of no event", func() error {
+			_, err := good.Facts(ctx, &ticket.Request{Kind: ticket.KindRefund, Cert: f.Users[0].Cert})
+			return err
+		}, ledger.ErrUnknownEvent},
+		tc{"Facts Return of no event", func() error {
+			_, err := good.Facts(ctx, &ticket.Request{Kind: ticket.KindReturn, Cert: f.Users[0].Cert})
+			return err
+		}, ledger.ErrUnknownEvent},
+		tc{"Cancel empty", func() error { _, err := good.Cancel(ctx, []byte{}); return err }, ticket.ErrMalformed},
+		tc{"Cancel zero Cancellation's bytes", func() error {
+			_, err := good.Cancel(ctx, (&ticket.Cancellation{}).Bytes())
+			return err
+		}, ticket.ErrMalformed},
 	)
 
 	// The MemStore and its transactions.
@@ -165,10 +182,26 @@ func TestNilInput(t *testing.T) {
 		tc{"Tx Records zero", inTx(func(tx ledger.Tx) error { _, err := tx.Records("", ""); return err }), nil},
 		tc{"Tx Held zero", inTx(func(tx ledger.Tx) error { _, err := tx.Held("", ""); return err }), nil},
 		tc{"Tx Standing zero", inTx(func(tx ledger.Tx) error { _, _, err := tx.Standing(""); return err }), nil},
+		tc{"Tx Cancellation zero", inTx(func(tx ledger.Tx) error {
+			_, err := tx.(ledger.CancellationTx).Cancellation("")
+			return err
+		}), ledger.ErrNotFound},
+		tc{"Tx PutCancellation nil", inTx(func(tx ledger.Tx) error {
+			return tx.(ledger.CancellationTx).PutCancellation(nil)
+		}), ledger.ErrStore},
+		tc{"Tx PutCancellation zero", inTx(func(tx ledger.Tx) error {
+			return tx.(ledger.CancellationTx).PutCancellation(&ticket.Cancellation{})
+		}), ledger.ErrStore},
+		tc{"Tx Tickets zero", inTx(func(tx ledger.Tx) error {
+			tks, err := tx.(ledger.CancellationTx).Tickets("")
+			require.Empty(t, tks)
+			return err
+		}), nil},
 		tc{"Tx writes in View", func() error {
 			return mem.View(ctx, func(tx ledger.Tx) error {
 				return errors.Join(tx.PutEvent(ledger.EventState{}), tx.Append(nil, nil),
-					tx.SetHeld("", "", 0), tx.SetStanding("", ticket.Standing{}))
+					tx.SetHeld("", "", 0), tx.SetStanding("", ticket.Standing{}),
+					tx.(ledger.CancellationTx).PutCancellation(nil))
 			})
 		}, ledger.ErrStore},
 	)

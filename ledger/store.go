@@ -59,10 +59,28 @@ type Tx interface {
 	SetStanding(cert string, s ticket.Standing) error
 }
 
+// CancellationTx is what a Tx needs besides Tx for cancelled events: the
+// event's cancellation and the list of its tickets. A Ledger over a store
+// whose transactions do not implement it cannot cancel events (Cancel and
+// RefundsOwed fail with ErrStore) and applies records as for events never
+// cancelled.
+type CancellationTx interface {
+	// Cancellation returns the event's cancellation, or an error wrapping
+	// ErrNotFound.
+	Cancellation(event string) (*ticket.Cancellation, error)
+	// PutCancellation stores the cancellation of c.Event(), which has
+	// none.
+	PutCancellation(c *ticket.Cancellation) error
+	// Tickets returns the states of the event's tickets (none when it has
+	// none), in any order.
+	Tickets(event string) ([]*ticket.Ticket, error)
+}
+
 // EventState is a published event and its counters.
 type EventState struct {
 	Event *ticket.Event
-	// Sold counts the event's tickets bought.
+	// Sold counts the event's tickets bought and not returned: a Return
+	// gives its seat back.
 	Sold uint32
 	// Serials counts the serials allocated: serials 1 to Serials have
 	// been handed out, each once.

@@ -232,4 +232,58 @@ func (s *suite) testConcurrency(t *testing.T) {
 		t.Logf("the listing came after the transfer in %d of %d rounds", late, rounds)
 		m.Audit(t)
 	})
+
+	t.Run("cancellation", func(t *testing.T) {
+		// Buys timed before and after a cancellation race it: either the
+		// cancellation is applied and every buy timed at or after it is
+		// refused with ErrCancelled, or a buy timed after it came first
+		// and the cancellation is refused with ErrTime. Either way every
+		// ticket replays with the cancellations the ledger holds.
+		s.cancels(t)
+		m := s.market(t)
+		rounds, refused := short(2, 4), 0
+		for r := range rounds {
+			event := fmt.Sprintf("round-%d", r)
+			m.PublishTerms(t, s.f.RuledTerms(event, 40))
+			var recs []*ticket.Record
+			for _, u := range users[:short(6, 12)] {
+				recs = append(recs, m.SignBuy(t, u, event, m.Allocate(t, event)))
+			}
+			c := m.SignCancel(t, event, recs[len(recs)/2].Time)
+			var cerr error
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				<-start
+				_, cerr = m.Ledger.Cancel(ctx, c.Bytes())
+			})
+			close(start)
+			tks, errs := race(m, recs)
+			wg.Wait()
+			if cerr == nil {
+				m.mu.Lock()
+				m.cancellations = append(m.cancellations, c)
+				m.mu.Unlock()
+			} else {
+				require.ErrorIs(t, cerr, ticket.ErrTime)
+				refused++
+			}
+			late := false
+			for i, rec := range recs {
+				after := !rec.Time.Before(c.Time())
+				switch {
+				case errs[i] == nil:
+					require.NotNil(t, tks[i])
+					require.True(t, cerr != nil || !after, "buy %d timed after the cancellation applied", i)
+					late = late || after
+				default:
+					require.True(t, after, "buy %d timed before the cancellation refused: %v", i, errs[i])
+					require.ErrorIs(t, errs[i], ticket.ErrCancelled)
+				}
+			}
+			require.Equal(t, cerr != nil, late)
+		}
+		t.Logf("the cancellation was refused in %d of %d rounds", refused, rounds)
+		m.Audit(t)
+	})
 }

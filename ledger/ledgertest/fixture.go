@@ -23,6 +23,11 @@ const (
 	// FaceValue, so a transfer costs its seller 20 reputation points
 	// under the default policy.
 	ResalePrice tax.Amount = 12000
+	// ResaleCap is the resale cap of RuledTerms: 110% of FaceValue.
+	ResaleCap tax.Amount = 11000
+	// ReturnPenalty is what a Return under RuledTerms withholds from
+	// FaceValue: 10%.
+	ReturnPenalty tax.Amount = 1000
 )
 
 // T0 is the start of every Market's clock; events are on sale from an
@@ -117,6 +122,29 @@ func (f *Fixture) Terms(id string, capacity uint32) ticket.EventTerms {
 		SaleStart: T0.Add(-time.Hour), SaleEnd: start, Start: start, End: start.Add(24 * time.Hour)}
 }
 
+// Times of RuledTerms, from T0.
+var (
+	// ReturnCutoff closes returns, 23 days after T0.
+	ReturnCutoff = T0.Add(23 * 24 * time.Hour)
+	// ResaleCutoff closes resale, 29 days after T0.
+	ResaleCutoff = T0.Add(29 * 24 * time.Hour)
+	// DoorsOpen opens admission, two hours before the start.
+	DoorsOpen = T0.Add(30*24*time.Hour - 2*time.Hour)
+	// EventEnd is the end of every event of Fixture.Terms, 31 days after
+	// T0.
+	EventEnd = T0.Add(31 * 24 * time.Hour)
+)
+
+// RuledTerms returns Terms(id, capacity) with every rule of the terms set:
+// doors at DoorsOpen, resale until ResaleCutoff at most ResaleCap, returns
+// until ReturnCutoff at a 10% penalty.
+func (f *Fixture) RuledTerms(id string, capacity uint32) ticket.EventTerms {
+	t := f.Terms(id, capacity)
+	t.DoorsOpen, t.ResaleCutoff, t.ReturnCutoff = DoorsOpen, ResaleCutoff, ReturnCutoff
+	t.ResaleCapBasisPoints, t.ReturnPenaltyBasisPoints = 11000, 1000
+	return t
+}
+
 // Market is a Ledger over a store with the fixture's merchants running the
 // transitions, on a clock that starts at T0 and moves a second per
 // request. The Sign methods build a request, ask the ledger for its facts
@@ -131,9 +159,10 @@ type Market struct {
 	// Config.Policy.
 	Merchants []*ticket.Merchant
 
-	mu     sync.Mutex
-	now    time.Time
-	events []*ticket.Event
+	mu            sync.Mutex
+	now           time.Time
+	events        []*ticket.Event
+	cancellations []*ticket.Cancellation
 	// bought holds the serials of the Buys signed through the Market,
 	// by event.
 	bought map[string]map[string]bool
@@ -161,6 +190,13 @@ func (m *Market) Tick() time.Time {
 	return m.now
 }
 
+// SetClock sets the clock: the next request is a second after now.
+func (m *Market) SetClock(now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.now = now.Add(-time.Second)
+}
+
 // Events returns the events published through the Market.
 func (m *Market) Events() []*ticket.Event {
 	m.mu.Lock()
@@ -176,6 +212,9 @@ func (m *Market) Verifier(tb testing.TB) *ticket.Verifier {
 	v, err := ticket.NewVerifier(m.Config.Registrar, m.Config.Merchants, m.Config.Policy)
 	require.NoError(tb, err)
 	v.Events = m.Events()
+	m.mu.Lock()
+	v.Cancellations = append([]*ticket.Cancellation(nil), m.cancellations...)
+	m.mu.Unlock()
 	return v
 }
 
@@ -212,6 +251,45 @@ func (m *Market) NewEvent(tb testing.TB, id string, capacity uint32) *ticket.Eve
 func (m *Market) Publish(tb testing.TB, id string, capacity uint32) *ticket.Event {
 	tb.Helper()
 	return m.PublishEvent(tb, m.NewEvent(tb, id, capacity))
+}
+
+// PublishTerms publishes an event of the first merchant with these terms.
+func (m *Market) PublishTerms(tb testing.TB, terms ticket.EventTerms) *ticket.Event {
+	tb.Helper()
+	ev, err := ticket.NewEvent(m.Fixture.Merchants[0], terms)
+	require.NoError(tb, err)
+	return m.PublishEvent(tb, ev)
+}
+
+// SignCancel returns the cancellation of the published event at the given
+// time, signed by its merchant.
+func (m *Market) SignCancel(tb testing.TB, event string, at time.Time) *ticket.Cancellation {
+	tb.Helper()
+	s, err := m.Ledger.Event(context.Background(), event)
+	require.NoError(tb, err)
+	for _, k := range m.Fixture.Merchants {
+		if k.PublicKey().Equal(s.Event.Merchant()) {
+			c, err := ticket.NewCancellation(k, s.Event, at)
+			require.NoError(tb, err)
+			return c
+		}
+	}
+	require.FailNow(tb, "no merchant of the fixture published "+event)
+	return nil
+}
+
+// Cancel cancels the published event at the given time, which the ledger
+// must accept, and adds the cancellation to the Market's Verifier.
+func (m *Market) Cancel(tb testing.TB, event string, at time.Time) *ticket.Cancellation {
+	tb.Helper()
+	c := m.SignCancel(tb, event, at)
+	got, err := m.Ledger.Cancel(context.Background(), c.Bytes())
+	require.NoError(tb, err)
+	require.Equal(tb, c.Bytes(), got.Bytes())
+	m.mu.Lock()
+	m.cancellations = append(m.cancellations, got)
+	m.mu.Unlock()
+	return got
 }
 
 // PublishEvent publishes ev, which must be accepted.
@@ -309,6 +387,26 @@ func (m *Market) SignConsume(tb testing.TB, t *ticket.Ticket) *ticket.Record {
 	return signed(tb)(m.merchant(tb, t.Merchant).Consume(t, req, now))
 }
 
+// SignRefund returns the holder's refund claim for t, paid to the holder's
+// WID, signed by the merchant with the facts the ledger gives.
+func (m *Market) SignRefund(tb testing.TB, t *ticket.Ticket) *ticket.Record {
+	tb.Helper()
+	u, now := m.holder(tb, t), m.Tick()
+	req, err := ticket.NewRefundRequest(u.Key, t, u.Cert.WID(), now)
+	require.NoError(tb, err)
+	return signed(tb)(m.merchant(tb, t.Merchant).Refund(t, req, m.facts(tb, req), now))
+}
+
+// SignReturn returns the holder's return of t, paid to the holder's WID,
+// signed by the merchant with the facts the ledger gives.
+func (m *Market) SignReturn(tb testing.TB, t *ticket.Ticket) *ticket.Record {
+	tb.Helper()
+	u, now := m.holder(tb, t), m.Tick()
+	req, err := ticket.NewReturnRequest(u.Key, t, u.Cert.WID(), now)
+	require.NoError(tb, err)
+	return signed(tb)(m.merchant(tb, t.Merchant).Return(t, req, m.facts(tb, req), now))
+}
+
 // Apply applies rec, which must be accepted, and returns the ticket after
 // it.
 func (m *Market) Apply(tb testing.TB, rec *ticket.Record) *ticket.Ticket {
@@ -346,4 +444,16 @@ func (m *Market) Transfer(tb testing.TB, t *ticket.Ticket, buyer *User) *ticket.
 func (m *Market) Consume(tb testing.TB, t *ticket.Ticket) *ticket.Ticket {
 	tb.Helper()
 	return m.Apply(tb, m.SignConsume(tb, t))
+}
+
+// Refund applies the holder's refund of t.
+func (m *Market) Refund(tb testing.TB, t *ticket.Ticket) *ticket.Ticket {
+	tb.Helper()
+	return m.Apply(tb, m.SignRefund(tb, t))
+}
+
+// Return applies the holder's return of t.
+func (m *Market) Return(tb testing.TB, t *ticket.Ticket) *ticket.Ticket {
+	tb.Helper()
+	return m.Apply(tb, m.SignReturn(tb, t))
 }

@@ -77,4 +77,23 @@ func (s *suite) testMalformed(t *testing.T) {
 		require.Error(t, err)
 		m.PublishEvent(t, ev)
 	})
+	t.Run("Cancel", func(t *testing.T) {
+		s.cancels(t)
+		m := s.market(t)
+		m.PublishTerms(t, s.f.RuledTerms("gala", 5))
+		m.Buy(t, u, "gala")
+		c := m.SignCancel(t, "gala", m.Tick())
+		before := m.State(t)
+		rng := rand.New(rand.NewChaCha8([32]byte{'c', 'a', 'n', 'c', 'e', 'l'}))
+		for i, b := range mutations(c.Bytes(), rng) {
+			require.NotPanics(t, func() {
+				got, err := m.Ledger.Cancel(ctx, b)
+				require.Error(t, err, "mutation %d (%x) applied", i, b)
+				require.Nil(t, got)
+			})
+		}
+		require.Equal(t, before, m.State(t))
+		m.Cancel(t, "gala", c.Time())
+		m.Audit(t)
+	})
 }

@@ -399,12 +399,13 @@ func (s *suite) testApply(t *testing.T) {
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		m := s.market(t)
-		m.Publish(t, "concert", 5)
+		ev := m.Publish(t, "concert", 5)
 		// A listing of a ticket whose Buy the ledger never applied.
 		buy := m.SignBuy(t, u, "concert", m.Allocate(t, "concert"))
 		now := m.Tick()
 		tk := &ticket.Ticket{Event: "concert", Serial: "1", Merchant: buy.Request.Merchant, Holder: u.Cert,
-			State: ticket.Valid, Price: buy.Request.Price, Issued: buy.Time, Updated: buy.Time, Head: buy.Hash()}
+			State: ticket.Valid, Price: buy.Request.Price, Issued: buy.Time, Updated: buy.Time, Head: buy.Hash(),
+			Terms: ev}
 		req, err := ticket.NewListRequest(u.Key, tk, ResalePrice, u.Cert.WID(), now)
 		require.NoError(t, err)
 		rec := signed(t)(m.Merchants[0].List(tk, req, ticket.Facts{Seller: m.Config.InitialStanding}, now))

@@ -27,12 +27,14 @@ type State struct {
 	Standings map[string]ticket.Standing
 }
 
-// EventCounters are an event's encoding and counters.
+// EventCounters are an event's encoding and counters, and the encoding of
+// its cancellation ("" when it has none).
 type EventCounters struct {
 	Encoding      string
 	Sold          uint32
 	Serials       uint64
 	TicketsStored int
+	Cancellation  string
 }
 
 // TicketHead is a ticket's head, state and number of records.
@@ -88,8 +90,12 @@ func (m *Market) State(tb testing.TB) State {
 		es, err := m.Ledger.Event(ctx, ev.ID())
 		require.NoError(tb, err)
 		tks := m.tickets(tb, ev.ID(), es.Serials)
+		c, err := m.Ledger.Cancellation(ctx, ev.ID())
+		if !errors.Is(err, ledger.ErrNotFound) {
+			require.NoError(tb, err)
+		}
 		s.Events[ev.ID()] = EventCounters{Encoding: string(es.Event.Bytes()), Sold: es.Sold,
-			Serials: es.Serials, TicketsStored: len(tks)}
+			Serials: es.Serials, TicketsStored: len(tks), Cancellation: string(c.Bytes())}
 		for serial, tr := range tks {
 			s.Tickets[ev.ID()+"/"+serial] = TicketHead{Head: tr.t.Head, State: tr.t.State,
 				Holder: tr.t.Holder.ID(), Records: len(tr.recs)}
@@ -111,12 +117,14 @@ func (m *Market) State(tb testing.TB) State {
 }
 
 // Audit checks the ledger against its own records, for the events
-// published through the Market: every stored ticket's records replay
-// (ticket.Replay, with those events) to the ticket the ledger stores; an
-// event's Sold counts its tickets, within its capacity; and every user's
-// held counts and standing are what the records imply, starting from
-// Config.InitialStanding (without saturation). It returns the number of
-// tickets.
+// published and cancelled through the Market: every stored ticket's records
+// replay (ticket.Replay, with those events and cancellations) to the ticket
+// the ledger stores, terms and cancellation included; an event's Sold
+// counts its tickets not returned, within its capacity; its cancellation is
+// the Market's; and every user's held counts and standing are what the
+// records imply (a refunded or returned ticket is held by nobody),
+// starting from Config.InitialStanding (without saturation). It returns
+// the number of tickets.
 func (m *Market) Audit(tb testing.TB) int {
 	tb.Helper()
 	ctx := context.Background()
@@ -140,13 +148,34 @@ func (m *Market) Audit(tb testing.TB) int {
 		es, err := m.Ledger.Event(ctx, ev.ID())
 		require.NoError(tb, err)
 		tks := m.tickets(tb, ev.ID(), es.Serials)
-		require.Len(tb, tks, int(es.Sold), "event %q: Sold and the tickets stored differ", ev.ID())
+		returned := 0
+		for _, tr := range tks {
+			if tr.t.State == ticket.Returned {
+				returned++
+			}
+		}
+		require.Equal(tb, len(tks)-returned, int(es.Sold), "event %q: Sold and the tickets stored, not returned, differ", ev.ID())
 		require.LessOrEqual(tb, es.Sold, ev.Terms().Capacity, "event %q sold beyond its capacity", ev.ID())
+		var cancelled *ticket.Cancellation
+		for _, c := range v.Cancellations {
+			if c.Event() == ev.ID() {
+				cancelled = c
+			}
+		}
+		c, err := m.Ledger.Cancellation(ctx, ev.ID())
+		if cancelled == nil {
+			require.ErrorIs(tb, err, ledger.ErrNotFound, "event %q", ev.ID())
+		} else {
+			require.NoError(tb, err)
+			require.Equal(tb, cancelled.Bytes(), c.Bytes(), "event %q: cancellation", ev.ID())
+		}
 		total += len(tks)
 		for serial, tr := range tks {
 			replayed, err := ticket.Replay(tr.recs, v)
 			require.NoError(tb, err, "ticket %q/%q does not replay", ev.ID(), serial)
 			RequireSameTicket(tb, replayed, tr.t, "ticket %q/%q: stored state is not its records' replay", ev.ID(), serial)
+			require.Equal(tb, replayed.Terms.Bytes(), tr.t.Terms.Bytes(), "ticket %q/%q: terms", ev.ID(), serial)
+			require.Equal(tb, replayed.Cancellation.Bytes(), tr.t.Cancellation.Bytes(), "ticket %q/%q: cancellation", ev.ID(), serial)
 			holder := ""
 			for _, rec := range tr.recs {
 				req := rec.Request
@@ -156,12 +185,19 @@ func (m *Market) Audit(tb testing.TB) int {
 				case ticket.KindTransfer:
 					add(holder, rec.SellerReputation, true)
 					add(req.Cert.ID(), rec.SignerReputation, false)
+				case ticket.KindReturn:
+					add(holder, rec.SignerReputation, false)
 				}
-				if req.Kind == ticket.KindBuy || req.Kind == ticket.KindTransfer {
+				switch req.Kind {
+				case ticket.KindBuy, ticket.KindTransfer:
 					holder = req.Cert.ID()
+				case ticket.KindRefund, ticket.KindReturn:
+					holder = ""
 				}
 			}
-			held[ev.ID()+"/"+holder]++
+			if holder != "" {
+				held[ev.ID()+"/"+holder]++
+			}
 		}
 		for _, u := range m.users() {
 			n, err := m.Ledger.Held(ctx, ev.ID(), u.ID())
@@ -177,7 +213,9 @@ func (m *Market) Audit(tb testing.TB) int {
 	return total
 }
 
-// RequireSameTicket requires two tickets to agree in every field.
+// RequireSameTicket requires two tickets to agree in every field a store
+// keeps: all but Terms and Cancellation, which a Ledger sets from the
+// event.
 func RequireSameTicket(tb testing.TB, want, got *ticket.Ticket, msgAndArgs ...any) {
 	tb.Helper()
 	require.NotNil(tb, want, msgAndArgs...)

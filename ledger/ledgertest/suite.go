@@ -15,19 +15,24 @@ import (
 // it once per subtest and never closes a store; open may register cleanup
 // with t). The suite checks the Store contract directly and then every rule
 // and refusal of a Ledger over the store: events and serials, the
-// cross-ticket facts, the held counts and standings per record kind,
-// malformed input, and records racing from many goroutines, after which
-// every ticket must replay to its stored state and every counter must be
-// what the records imply. With -short it runs smaller races; it makes at
-// most a few thousand Apply calls in all.
+// cross-ticket facts, the event's terms, cancellations and refunds, the
+// held counts and standings per record kind, malformed input, and records
+// racing from many goroutines, after which every ticket must replay to its
+// stored state and every counter must be what the records imply. The cases
+// of cancellations are skipped when the store's transactions do not
+// implement ledger.CancellationTx. With -short it runs smaller races; it
+// makes at most a few thousand Apply calls in all.
 func TestStore(t *testing.T, open func(t *testing.T) ledger.Store) {
 	f := NewFixture(t, users)
 	s := &suite{f: f, open: open}
 	t.Run("Store", s.testStore)
+	t.Run("CancellationTx", s.testCancellationTx)
 	t.Run("Publish", s.testPublish)
 	t.Run("AllocateSerial", s.testAllocate)
 	t.Run("Facts", s.testFacts)
 	t.Run("Apply", s.testApply)
+	t.Run("Terms", s.testTerms)
+	t.Run("Cancel", s.testCancel)
 	t.Run("Counts", s.testCounts)
 	t.Run("Malformed", s.testMalformed)
 	t.Run("Concurrency", s.testConcurrency)
