@@ -51,7 +51,9 @@
 //     candidate in [1, n−1] (and after iter further ones), so its running
 //     time depends on whether a candidate is out of range, with probability
 //     about 2^-128, as in every RFC 6979 implementation.
-//   - All other scalar arithmetic is decred's constant-time ModNScalar.
+//   - All other scalar arithmetic is decred's constant-time ModNScalar; the
+//     inverse-s signer's low-s normalisation selects s or n − s with
+//     crypto/subtle rather than a branch.
 //
 // The signers' loops retry a nonce when r or s would be zero (probability
 // about 2^-256); that branch, and what Go's compiler and runtime do (no

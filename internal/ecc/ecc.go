@@ -3,6 +3,7 @@ package ecc
 import (
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/subtle"
 	"fmt"
 	"io"
 
@@ -216,12 +217,27 @@ func SignInverseS(sk, e *secp256k1.ModNScalar, hash []byte, extra *[32]byte, tag
 		s.Mul(&d)
 		d.Zero()
 		b.Zero()
-		if s.IsOverHalfOrder() {
-			s.Negate()
-		}
+		lowS(&s)
 		return a, s
 	}
 	panic("ecc: no valid nonce found")
+}
+
+// lowS replaces s by n − s when s > (n−1)/2, without a branch on s: the
+// signature shows only the result, not which of ±s the signer computed.
+func lowS(s *secp256k1.ModNScalar) {
+	var over int
+	if s.IsOverHalfOrder() { // compiled to a flag-setting instruction
+		over = 1
+	}
+	var neg secp256k1.ModNScalar
+	neg.NegateVal(s)
+	sb, nb := s.Bytes(), neg.Bytes()
+	subtle.ConstantTimeCopy(over, sb[:], nb[:])
+	s.SetBytes(&sb)
+	clear(sb[:])
+	clear(nb[:])
+	neg.Zero()
 }
 
 // VerifyInverseS checks an inverse-s signature (a, s) over the digest e under
