@@ -63,11 +63,12 @@
 // SignOptions.Rand hedges both. Attempt a = 0, 1, …, 63 takes α from
 // iteration 2a and the seed from iteration 2a+1; an attempt that meets a
 // zero challenge or an L_i or R_i at infinity is discarded whole for the
-// next (probability about 2^-256 per member; RFC 6979 never yields α = 0). The signer's work is the same whatever its
-// index. The multiplications k·h, αG and αh use decred's variable-time
-// routines: the time of Sign may leak information about the key and nonce
-// to an attacker who can time it precisely. Verification handles public
-// data only.
+// next (probability about 2^-256 per member; RFC 6979 never yields α = 0).
+// The signer's work is the same whatever its index. αG is computed in
+// constant time (internal/ecc's blinded comb), but k·h and αh use decred's
+// variable-time routines: the time of Sign may leak information about the
+// key and nonce to an attacker who can time it precisely. Verification
+// handles public data only.
 //
 // # What this is not
 //

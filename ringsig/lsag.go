@@ -373,7 +373,7 @@ func (sig *Signature) responses(seed *secp256k1.ModNScalar, pi int) {
 func (sig *Signature) fill(ring *Ring, scope *Scope, c *chain, pi int, alpha, k *secp256k1.ModNScalar) bool {
 	n := ring.Len()
 	var l, r secp256k1.JacobianPoint
-	secp256k1.ScalarBaseMultNonConst(alpha, &l)
+	ecc.ScalarBaseMult(alpha, &l) // constant time: α is secret
 	secp256k1.ScalarMultNonConst(alpha, &scope.h, &r)
 	if infinity(&l, &r) != "" {
 		return false
