@@ -31,8 +31,12 @@
 // record is stored a column per field of ticket.Ticket, its merchant as the
 // 33-byte compressed key and its holder as the certificate's encoding
 // (ticket.Certificate.Bytes); records are keyed by (event, serial, index).
-// Ids are stored as bytea, since package ticket allows any UTF-8, NUL
-// included. Stored data that does not parse is reported as ledger.ErrStore,
+// An event's cancellation is stored as its encoding
+// (ticket.Cancellation.Bytes; the Store's transactions implement
+// ledger.CancellationTx). A ticket's Terms and Cancellation are not stored:
+// package ticket leaves them out of records, and the ledger sets them
+// from the event and its cancellation. Ids are stored as bytea, since
+// package ticket allows any UTF-8, NUL included. Stored data that does not parse is reported as ledger.ErrStore,
 // as is every failure of the database.
 //
 // # Concurrency
@@ -50,7 +54,11 @@
 // statement in the same round trip. So every read sees the latest committed
 // state of its row and nothing changes the row until the transaction ends:
 // conflicting transactions are ordered by their locks, and the outcome is
-// that of running them one at a time in that order.
+// that of running them one at a time in that order. An event's
+// cancellation shares the event's lock (and is read with it, in one
+// query); listing an event's tickets (CancellationTx.Tickets) takes the
+// event's lock too, as does every Append, so that no ticket joins the list
+// while the transaction that read it runs.
 //
 // Why not SERIALIZABLE with retries: every Buy and every serial allocation
 // writes its event's row. Under serializable snapshot isolation, concurrent

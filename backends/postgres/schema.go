@@ -18,6 +18,8 @@ import (
 //	                  from 0 in order
 //	ledger_held       held counts by (event, certificate)
 //	ledger_standings  standings by certificate
+//	ledger_cancellations  an event's cancellation
+//	                  (ticket.Cancellation.Bytes)
 var tables = []struct{ name, columns, constraints string }{
 	{"ledger_events", `
 	id       bytea NOT NULL PRIMARY KEY,
@@ -60,6 +62,11 @@ var tables = []struct{ name, columns, constraints string }{
 	n     bigint NOT NULL`,
 		"PRIMARY KEY (event, cert)"},
 
+	// A cancellation's encoding (ticket.Cancellation.Bytes) by event.
+	{"ledger_cancellations", `
+	event    bytea NOT NULL PRIMARY KEY,
+	encoding bytea NOT NULL`, ""},
+
 	{"ledger_standings", `
 	cert       bytea NOT NULL PRIMARY KEY,
 	reputation bigint NOT NULL,
@@ -77,6 +84,8 @@ type statements struct {
 	ticket, putTicket, records, putRecord string
 	held, putHeld                         string
 	standing, putStanding                 string
+	cancellation, putCancellation         string
+	tickets                               string
 }
 
 // divisionByZero is the SQLSTATE of a PutEvent that would change a stored
@@ -103,7 +112,8 @@ func newStatements(schema string) statements {
 	}
 	s.lock = `SELECT pg_advisory_xact_lock($1)`
 
-	s.event = `SELECT encoding, sold, serials::text FROM ` + t("ledger_events") + ` WHERE id = $1`
+	s.event = `SELECT e.encoding, e.sold, e.serials::text, c.encoding FROM ` + t("ledger_events") + ` e
+	LEFT JOIN ` + t("ledger_cancellations") + ` c ON c.event = e.id WHERE e.id = $1`
 	// An event's encoding never changes: a PutEvent that would change it
 	// writes no row, and the statement then divides by zero, an error
 	// that aborts the transaction before its COMMIT (which is sent in the
@@ -121,6 +131,7 @@ func newStatements(schema string) statements {
 	holder_id = EXCLUDED.holder_id, state = EXCLUDED.state, age = EXCLUDED.age, price = EXCLUDED.price,
 	list_price = EXCLUDED.list_price, payee_version = EXCLUDED.payee_version, payee_hash = EXCLUDED.payee_hash,
 	issued = EXCLUDED.issued, updated = EXCLUDED.updated, head = EXCLUDED.head`
+	s.tickets = `SELECT serial, ` + ticketColumns + ` FROM ` + t("ledger_tickets") + ` WHERE event = $1`
 	s.records = `SELECT encoding FROM ` + t("ledger_records") + ` WHERE event = $1 AND serial = $2 ORDER BY idx`
 	s.putRecord = `INSERT INTO ` + t("ledger_records") + ` (event, serial, idx, encoding)
 	SELECT $1::bytea, $2::bytea, COALESCE(MAX(idx) + 1, 0), $3::bytea
@@ -133,5 +144,7 @@ func newStatements(schema string) statements {
 	s.standing = `SELECT reputation, transfers FROM ` + t("ledger_standings") + ` WHERE cert = $1`
 	s.putStanding = `INSERT INTO ` + t("ledger_standings") + ` (cert, reputation, transfers) VALUES ($1, $2, $3)
 	ON CONFLICT (cert) DO UPDATE SET reputation = EXCLUDED.reputation, transfers = EXCLUDED.transfers`
+	s.cancellation = `SELECT encoding FROM ` + t("ledger_cancellations") + ` WHERE event = $1`
+	s.putCancellation = `INSERT INTO ` + t("ledger_cancellations") + ` (event, encoding) VALUES ($1, $2)`
 	return s
 }

@@ -42,6 +42,10 @@ type tx struct {
 	appended  map[ticketKey][][]byte
 	held      map[heldKey]int
 	standings map[string]ticket.Standing
+	cancels   map[string][]byte
+	// cancelRead holds the cancellations read along with their events
+	// (nil for none).
+	cancelRead map[string][]byte
 }
 
 type ticketKey struct{ event, serial string }
@@ -170,19 +174,25 @@ func (tx *tx) Event(id string) (ledger.EventState, error) {
 		return w.state, nil
 	}
 	var (
-		enc     []byte
-		sold    int64
-		serials string
-		found   bool
+		enc, cancel []byte
+		sold        int64
+		serials     string
+		found       bool
 	)
 	err := tx.query("reading an event", tx.s.lockKey(kindEvent, id), tx.s.sql.event, []any{[]byte(id)},
-		func(r pgx.Rows) error { found = true; return r.Scan(&enc, &sold, &serials) })
+		func(r pgx.Rows) error { found = true; return r.Scan(&enc, &sold, &serials, &cancel) })
 	if err != nil {
 		return ledger.EventState{}, err
 	}
 	if !found {
 		return ledger.EventState{}, fmt.Errorf("%w: event %q", ledger.ErrNotFound, id)
 	}
+	// The event's cancellation came with it, under the same lock: keep it
+	// for Cancellation, which the ledger asks for next.
+	if tx.cancelRead == nil {
+		tx.cancelRead = map[string][]byte{}
+	}
+	tx.cancelRead[id] = cancel
 	ev, err := tx.s.events.parse(enc)
 	if err != nil {
 		return ledger.EventState{}, corrupt(fmt.Sprintf("event %q", id), err)
@@ -367,6 +377,7 @@ func (tx *tx) commit() error {
 		b.Queue(sql, args...)
 		onErr = append(onErr, translate)
 	}
+	failed := func(op string) func(error) error { return func(err error) error { return tx.fail(op, err) } }
 	for _, id := range sortedKeys(tx.events, cmp.Compare) {
 		w := tx.events[id]
 		lock(tx.s.lockKey(kindEvent, id))
@@ -377,9 +388,15 @@ func (tx *tx) commit() error {
 			return tx.fail("writing an event", err)
 		}, tx.s.sql.putEvent, []byte(id), w.encoding, int64(w.state.Sold), strconv.FormatUint(w.state.Serials, 10))
 	}
-	failed := func(op string) func(error) error { return func(err error) error { return tx.fail(op, err) } }
+	for _, id := range sortedKeys(tx.cancels, cmp.Compare) {
+		lock(tx.s.lockKey(kindEvent, id))
+		queue(failed("writing a cancellation"), tx.s.sql.putCancellation, []byte(id), tx.cancels[id])
+	}
 	for _, k := range sortedKeys(tx.tickets, compareTicketKeys) {
 		r := tx.tickets[k].row
+		// The event's lock too: Tickets reads the event's set of
+		// tickets under it, and a new ticket must not slip in.
+		lock(tx.s.lockKey(kindEvent, k.event))
 		lock(tx.s.lockKey(kindTicket, k.event, k.serial))
 		queue(failed("writing a ticket"), tx.s.sql.putTicket, append([]any{[]byte(k.event), []byte(k.serial)}, r.args()...)...)
 		for _, enc := range tx.appended[k] {
