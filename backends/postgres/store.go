@@ -37,8 +37,11 @@ type Store struct {
 // processes: creation is serialized by a lock on the schema. Tables of the
 // Store's names that lack its columns are refused.
 func Open(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
-	if pool == nil {
+	switch {
+	case pool == nil:
 		return nil, fmt.Errorf("%w: postgres: Open with a nil pool", ledger.ErrStore)
+	case ctx == nil:
+		return nil, fmt.Errorf("%w: postgres: Open with a nil context", ledger.ErrStore)
 	}
 	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
@@ -80,9 +83,16 @@ func (s *Store) Schema() string {
 	return s.schema
 }
 
-func (s *Store) ok() error {
-	if s == nil || s.pool == nil {
+// check refuses a Store not made by Open, a nil context and a nil
+// function.
+func (s *Store) check(ctx context.Context, fn func(ledger.Tx) error) error {
+	switch {
+	case s == nil || s.pool == nil:
 		return fmt.Errorf("%w: postgres: Store not made by Open", ledger.ErrStore)
+	case ctx == nil:
+		return fmt.Errorf("%w: postgres: nil context", ledger.ErrStore)
+	case fn == nil:
+		return fmt.Errorf("%w: postgres: nil transaction function", ledger.ErrStore)
 	}
 	return nil
 }
@@ -94,11 +104,8 @@ func (s *Store) ok() error {
 // serialization failure (40001), it is rolled back and fn runs again, in a
 // new transaction, up to 64 times.
 func (s *Store) Update(ctx context.Context, fn func(ledger.Tx) error) error {
-	if err := s.ok(); err != nil {
+	if err := s.check(ctx, fn); err != nil {
 		return err
-	}
-	if fn == nil {
-		return fmt.Errorf("%w: postgres: Update with a nil function", ledger.ErrStore)
 	}
 	for attempt := 1; ; attempt++ {
 		retry, err := s.update(ctx, fn)
@@ -156,11 +163,8 @@ func (s *Store) update(ctx context.Context, fn func(ledger.Tx) error) (bool, err
 // View implements ledger.Store: fn runs in a REPEATABLE READ, READ ONLY
 // transaction, which sees one snapshot and takes no locks.
 func (s *Store) View(ctx context.Context, fn func(ledger.Tx) error) error {
-	if err := s.ok(); err != nil {
+	if err := s.check(ctx, fn); err != nil {
 		return err
-	}
-	if fn == nil {
-		return fmt.Errorf("%w: postgres: View with a nil function", ledger.ErrStore)
 	}
 	c, err := s.pool.Acquire(ctx)
 	if err != nil {

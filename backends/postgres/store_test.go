@@ -121,9 +121,14 @@ func TestMisuse(t *testing.T) {
 	require.NotEmpty(t, s.Schema())
 	require.ErrorIs(t, s.Update(ctx, nil), ledger.ErrStore)
 	require.ErrorIs(t, s.View(ctx, nil), ledger.ErrStore)
+	var nilCtx context.Context
+	require.ErrorIs(t, s.Update(nilCtx, func(ledger.Tx) error { return nil }), ledger.ErrStore)
+	require.ErrorIs(t, s.View(nilCtx, func(ledger.Tx) error { return nil }), ledger.ErrStore)
+	_, err := postgres.Open(nilCtx, newPool(t, s.Schema(), 1))
+	require.ErrorIs(t, err, ledger.ErrStore)
 
 	// fn's error comes back unchanged.
-	err := s.Update(ctx, func(ledger.Tx) error { return errRollback })
+	err = s.Update(ctx, func(ledger.Tx) error { return errRollback })
 	require.Same(t, errRollback, err)
 
 	// A Tx used after its function returned.
