@@ -24,12 +24,13 @@
 // serial, state, Head, latest record time and holder certificate, as the
 // ledger has them, signed by the merchant. A Gate holds one; Gate.Check
 // and Gate.Admit apply the rules listed on Check: the pass parses, names
-// the snapshot's event, its slot is the gate's current or previous one, the
-// ticket is in the snapshot with the Head the pass names, it can be
-// consumed, and ω verifies under the holder's key over the rebuilt
-// request's signed bytes; a ticket is admitted once. Each rule refuses with
-// its own sentinel (ErrMalformed, ErrEvent, ErrSlot, ErrUnknown, ErrStale,
-// ErrState, ErrSignature, ErrAdmitted). A gate reads no clock and starts
+// the snapshot's event, the event's doors are open, the pass's slot is the
+// gate's current or previous one, the ticket is in the snapshot with the
+// Head the pass names, it can be consumed, and ω verifies under the
+// holder's key over the rebuilt request's signed bytes; a ticket is
+// admitted once. Each rule refuses with its own sentinel (ErrMalformed,
+// ErrEvent, ErrClosed, ErrSlot, ErrUnknown, ErrStale, ErrState,
+// ErrSignature, ErrAdmitted). A gate reads no clock and starts
 // no goroutine: time is an argument, and the gate is a state machine over
 // its snapshot and its admissions.
 //
@@ -45,7 +46,11 @@
 // (transferred, listed or consumed after the snapshot), is refused; of the
 // valid admissions of one ticket the earliest slot wins, ties going to the
 // smaller gate id, and the others are reported as duplicates with the kept
-// one, never consumed.
+// one, never consumed. The merchant consumes each kept admission at its
+// gate time, so a sync after the event has ended still consumes the
+// tickets that entered. An event called off after a gate's snapshot was
+// taken refuses, at reconciliation, the admissions from its cancellation
+// on (ErrClosed).
 //
 // # Threat model
 //

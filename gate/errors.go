@@ -34,6 +34,9 @@ var (
 	// ErrSlot: a pass whose time slot is neither the gate's current slot
 	// nor the one before, or begins before the ticket's latest record.
 	ErrSlot = errors.New("gate: pass's time slot not accepted")
+	// ErrClosed: a gate time outside the event's admission window
+	// [DoorsOpen, End), or at or after the event's cancellation.
+	ErrClosed = errors.New("gate: admission closed")
 	// ErrSignature: the holder's ω or the merchant's signature on a
 	// snapshot does not verify.
 	ErrSignature = errors.New("gate: signature does not verify")

@@ -90,8 +90,8 @@ func Example() {
 	fmt.Println("a minute later:", errors.Is(err, gate.ErrSlot))
 
 	// Back online, the merchant completes the holder's ω into the 2-of-2
-	// consumption signature.
-	tk, rec, err := shop.m.Consume(shop.tickets["1234"], adm.Request(), doors.Add(time.Hour))
+	// consumption signature, at the time the ticket entered.
+	tk, rec, err := shop.m.Consume(shop.tickets["1234"], adm.Request(), adm.Time())
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -62,16 +62,20 @@ func (g *Gate) Snapshot() *Snapshot {
 //
 //  1. the pass parses (ParsePass; ErrMalformed);
 //  2. it names the snapshot's event (ErrEvent);
-//  3. its slot is the gate's current slot ⌊now / 30 s⌋ or the one before
-//     (ErrSlot);
-//  4. the snapshot has the ticket (ErrUnknown);
-//  5. its Head prefix is the snapshot's Head of the ticket (ErrStale);
-//  6. the rules of a Consume on the snapshot's ticket state (consumable):
+//  3. now lies in the event's admission window, from its doors' opening
+//     until its end (EventTerms.DoorsOpen, End; ErrClosed), as a Consume
+//     at now requires;
+//  4. the pass's slot is the gate's current slot ⌊now / 30 s⌋ or the one
+//     before (ErrSlot);
+//  5. the snapshot has the ticket (ErrUnknown);
+//  6. the pass's Head prefix is the snapshot's Head of the ticket
+//     (ErrStale);
+//  7. the rules of a Consume on the snapshot's ticket state (consumable):
 //     Valid or Transferred, and not held under the merchant's key
 //     (ErrState); the slot does not begin before the ticket's latest
 //     record (ErrSlot); ω verifies under the holder's certificate key over
 //     the rebuilt request's signed bytes (ErrSignature);
-//  7. the gate has not admitted the ticket (ErrAdmitted, as an
+//  8. the gate has not admitted the ticket (ErrAdmitted, as an
 //     *AdmittedError carrying the first admission).
 func (g *Gate) Check(pass []byte, now time.Time) (*Admission, error) {
 	if err := g.ok(); err != nil {
@@ -83,6 +87,9 @@ func (g *Gate) Check(pass []byte, now time.Time) (*Admission, error) {
 	}
 	if ev := g.snap.event.ID(); p.event != ev {
 		return nil, errorf(ErrEvent, "pass for event %q at a gate of %q", p.event, ev)
+	}
+	if err := admissionOpen(g.snap.event, nil, now); err != nil {
+		return nil, err
 	}
 	if !inWindow(p.slot, now) {
 		return nil, errorf(ErrSlot, "pass for the slot starting %v shown at %v", p.Time(), now.UTC())
@@ -123,11 +130,11 @@ func (g *Gate) record(a *Admission) {
 // Restore records an admission made earlier — by this gate before it
 // restarted, or by another gate that shared it — so that the gate does not
 // admit the ticket again. The admission must pass the rules of Check but
-// the time window: its event is the snapshot's (ErrEvent), the snapshot
-// has the ticket (ErrUnknown), the request names the snapshot's Head,
-// holder and merchant (ErrStale), and the rules of a Consume hold
-// (ErrState, ErrSlot, ErrSignature). A ticket already admitted gives an
-// *AdmittedError.
+// the slot window: its event is the snapshot's (ErrEvent), its gate time
+// lies in the event's admission window (ErrClosed), the snapshot has the
+// ticket (ErrUnknown), the request names the snapshot's Head, holder and
+// merchant (ErrStale), and the rules of a Consume hold (ErrState, ErrSlot,
+// ErrSignature). A ticket already admitted gives an *AdmittedError.
 func (g *Gate) Restore(a *Admission) error {
 	if err := g.ok(); err != nil {
 		return err
@@ -137,6 +144,9 @@ func (g *Gate) Restore(a *Admission) error {
 	}
 	if ev := g.snap.event.ID(); a.req.Event != ev {
 		return errorf(ErrEvent, "admission for event %q at a gate of %q", a.req.Event, ev)
+	}
+	if err := admissionOpen(g.snap.event, nil, a.at); err != nil {
+		return err
 	}
 	e := g.snap.lookup(a.req.Serial)
 	if e == nil {
@@ -181,6 +191,22 @@ func consumable(e *entry, merchant *ecdsa.PublicKey, req *ticket.Request, sig *e
 	}
 	if err := ecdsa.VerifyInverseS(e.holder.PublicKey(), req.SignedBytes(), sig, ecdsa.SHA256); err != nil {
 		return errorf(ErrSignature, "pass for %q is not signed by holder %q: %w", e.serial, e.holder.ID(), err)
+	}
+	return nil
+}
+
+// admissionOpen refuses a time outside ev's admission window [DoorsOpen,
+// End), and a time at or after the cancellation c, if there is one: the
+// times at which the merchant's Consume accepts a ticket of ev.
+func admissionOpen(ev *ticket.Event, c *ticket.Cancellation, at time.Time) error {
+	t := ev.Terms()
+	switch {
+	case c != nil && !at.Before(c.Time()):
+		return errorf(ErrClosed, "event %q was called off at %v", t.ID, c.Time())
+	case at.Before(t.DoorsOpen):
+		return errorf(ErrClosed, "the doors of event %q open at %v, not at %v", t.ID, t.DoorsOpen, at.UTC())
+	case !at.Before(t.End):
+		return errorf(ErrClosed, "event %q ended at %v, before %v", t.ID, t.End, at.UTC())
 	}
 	return nil
 }

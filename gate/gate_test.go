@@ -37,7 +37,7 @@ func TestPassToReplay(t *testing.T) {
 	// Synced as bytes, then consumed by the merchant.
 	synced, err := gate.ParseAdmission(adm.Bytes())
 	require.NoError(t, err)
-	tk, rec, err := c.m.Consume(h.tk, synced.Request(), doors.Add(time.Hour))
+	tk, rec, err := c.m.Consume(h.tk, synced.Request(), synced.Time())
 	require.NoError(t, err)
 	require.Equal(t, ticket.Consumed, tk.State)
 	require.Equal(t, want.Bytes(), rec.Request.Bytes())
@@ -98,7 +98,9 @@ func TestCheckRules(t *testing.T) {
 		{"another event", elsewhere.pass(t, doors), now, gate.ErrEvent},
 		{"two slots old", ok.pass(t, doors.Add(-30*time.Second)), doors.Add(30 * time.Second), gate.ErrSlot},
 		{"slot not begun", good, doors.Add(-time.Nanosecond), gate.ErrSlot},
-		{"gate clock before the epoch", good, time.Unix(-1, 0), gate.ErrSlot},
+		{"last instant before the end", ok.pass(t, end.Add(-time.Second)), end.Add(-time.Nanosecond), nil},
+		{"before the doors open", good, sold.Add(-time.Nanosecond), gate.ErrClosed},
+		{"at the end", ok.pass(t, end), end, gate.ErrClosed},
 		{"not in the snapshot", missing.pass(t, doors), now, gate.ErrUnknown},
 		{"transferred after the snapshot", moved.pass(t, doors.Add(30*time.Second)), doors.Add(40 * time.Second), gate.ErrStale},
 		{"Head prefix altered", edit(good, func(b []byte) { b[headAt] ^= 1 }), now, gate.ErrStale},
@@ -197,6 +199,11 @@ func TestRestore(t *testing.T) {
 	admMissing, err := g1.Admit(missing.pass(t, doors), doors)
 	require.NoError(t, err)
 
+	// An admission synced from a gate that admitted a after the end.
+	reqLate, err := ticket.NewConsumeRequest(a.holder.key, a.tk, end.Add(-30*time.Second))
+	require.NoError(t, err)
+	late := admissionOf(t, "late", end.Add(10*time.Second), reqLate)
+
 	// A gate of another event.
 	otherSnap, err := gate.NewSnapshot(c.merchantKey, c.other, []*ticket.Ticket{elsewhere.tk}, doors)
 	require.NoError(t, err)
@@ -219,6 +226,7 @@ func TestRestore(t *testing.T) {
 		{"nil", nil, gate.ErrMalformed},
 		{"zero", new(gate.Admission), gate.ErrMalformed},
 		{"another event", admOther, gate.ErrEvent},
+		{"after the end", late, gate.ErrClosed},
 		{"not in the snapshot", admMissing, gate.ErrUnknown},
 		{"consumed since", admB, gate.ErrStale},
 	} {

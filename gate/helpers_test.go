@@ -27,9 +27,10 @@ const (
 
 var (
 	// sold is when the tickets are bought; doors is when the doors open,
-	// the start of a slot.
+	// the start of a slot; the event ends at end.
 	sold  = time.Date(2026, 11, 1, 18, 0, 0, 0, time.UTC)
 	doors = time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
+	end   = doors.Add(4 * time.Hour)
 )
 
 // user is a key with its certificate.
@@ -81,7 +82,7 @@ func buildCast(tb testing.TB) (*cast, error) {
 	}
 	terms := func(id string) ticket.EventTerms {
 		return ticket.EventTerms{ID: id, Capacity: 5000, FaceValue: 10000, SaleStart: sold.Add(-time.Hour),
-			SaleEnd: doors.Add(-time.Hour), Start: doors.Add(time.Hour), End: doors.Add(4 * time.Hour)}
+			SaleEnd: doors.Add(-time.Hour), Start: doors.Add(time.Hour), End: end, DoorsOpen: sold}
 	}
 	if c.concert, err = ticket.NewEvent(c.merchantKey, terms(concert)); err != nil {
 		return nil, err
@@ -235,7 +236,7 @@ func signConsume(tb testing.TB, key *ecdsa.PrivateKey, tk *ticket.Ticket, cert *
 // sentinels are the package's errors, for the message checks.
 var sentinels = []error{
 	gate.ErrMalformed, gate.ErrKey, gate.ErrEvent, gate.ErrUnknown, gate.ErrState, gate.ErrStale,
-	gate.ErrSlot, gate.ErrSignature, gate.ErrAdmitted,
+	gate.ErrSlot, gate.ErrClosed, gate.ErrSignature, gate.ErrAdmitted,
 }
 
 // requireMessage checks that an error of this package names the package

@@ -119,7 +119,7 @@ func TestLedgerEndToEnd(t *testing.T) {
 		serial := a.Request().Serial
 		cur, _, err := l.Ticket(ctx, concert, serial)
 		require.NoError(t, err)
-		apply(c.m.Consume(cur, a.Request(), doors.Add(time.Hour)))
+		apply(c.m.Consume(cur, a.Request(), a.Time()))
 		_, recs, err := l.Ticket(ctx, concert, serial)
 		require.NoError(t, err)
 		replayed, err := ticket.Replay(recs, v)

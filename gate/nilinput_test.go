@@ -72,10 +72,10 @@ func TestNilInput(t *testing.T) {
 		})},
 		{"sentinels", nil, no(func() {
 			for _, s := range []error{gate.ErrMalformed, gate.ErrKey, gate.ErrEvent, gate.ErrUnknown, gate.ErrState,
-				gate.ErrStale, gate.ErrSlot, gate.ErrSignature, gate.ErrAdmitted} {
+				gate.ErrStale, gate.ErrSlot, gate.ErrClosed, gate.ErrSignature, gate.ErrAdmitted} {
 				require.True(t, strings.HasPrefix(s.Error(), "gate: "), s.Error())
 			}
-			require.Len(t, sentinels, 9)
+			require.Len(t, sentinels, 10)
 		})},
 
 		{"NewPass nil key", gate.ErrKey, func() error { return e2(gate.NewPass(nilPriv, h.tk, doors)) }},
@@ -140,7 +140,7 @@ func TestNilInput(t *testing.T) {
 		{"Gate nil Restore", gate.ErrMalformed, func() error { return nilGate.Restore(adm) }},
 		{"Gate zero Restore", gate.ErrMalformed, func() error { return zeroGate.Restore(adm) }},
 		{"Gate Check nil pass", gate.ErrMalformed, func() error { return e2(g.Check(nil, doors)) }},
-		{"Gate Check zero time", gate.ErrSlot, func() error { return e2(g.Check(pass, zeroTime)) }},
+		{"Gate Check zero time", gate.ErrClosed, func() error { return e2(g.Check(pass, zeroTime)) }},
 		{"Gate Admit nil pass", gate.ErrMalformed, func() error { return e2(g.Admit(nil, doors)) }},
 		{"Gate Restore nil admission", gate.ErrMalformed, func() error { return g.Restore(nilAdm) }},
 		{"Gate Restore zero admission", gate.ErrMalformed, func() error { return g.Restore(zeroAdm) }},

@@ -109,14 +109,21 @@ func TestParsePass(t *testing.T) {
 }
 
 // Slots are counted from the epoch: slot 0 begins at 1970-01-01T00:00:00Z,
-// and a gate whose clock reads before it is in no slot at all.
+// and a gate whose clock reads before it is in no slot at all (an event
+// whose doors open an hour before the epoch).
 func TestCheckAtTheEpoch(t *testing.T) {
 	c := getCast(t)
+	epoch := time.Unix(0, 0).UTC()
+	ev, err := ticket.NewEvent(c.merchantKey, ticket.EventTerms{ID: "epoch", Capacity: 1, FaceValue: 1,
+		SaleStart: epoch.Add(-2 * time.Hour), SaleEnd: epoch, Start: epoch, End: epoch.Add(time.Hour),
+		DoorsOpen: epoch.Add(-time.Hour)})
+	require.NoError(t, err)
 	h := c.buy(t, c.users[0], concert, "1")
 	tk := *h.tk
-	tk.Updated = time.Unix(0, 0)
-	epoch := time.Unix(0, 0).UTC()
-	g := c.gate(t, "g", c.snapshot(t, doors, &tk))
+	tk.Event, tk.Updated = "epoch", epoch
+	s, err := gate.NewSnapshot(c.merchantKey, ev, []*ticket.Ticket{&tk}, epoch)
+	require.NoError(t, err)
+	g := c.gate(t, "g", s)
 	pass := encodePass(signConsume(t, h.holder.key, &tk, h.holder.cert, epoch))
 	for _, tc := range []struct {
 		now  time.Time

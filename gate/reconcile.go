@@ -32,7 +32,7 @@ type Duplicate struct {
 }
 
 // Refusal is an admission Reconcile refused, and why: Err matches
-// ErrUnknown, ErrStale, ErrState, ErrSlot or ErrSignature.
+// ErrUnknown, ErrStale, ErrState, ErrSlot, ErrSignature or ErrClosed.
 type Refusal struct {
 	Admission *Admission
 	Err       error
@@ -50,30 +50,41 @@ type Refusal struct {
 //  3. the rules of a Consume hold on the ledger's ticket (ErrState,
 //     ErrSlot), and ω verifies under the holder's key (ErrSignature),
 //     else it is refused;
-//  4. of the admissions of one ticket that pass, the earliest slot wins;
+//  4. the admission's gate time lies in the event's admission window
+//     (the ticket's Terms: DoorsOpen to End) and before the event's
+//     cancellation if the ticket has one, else it is refused (ErrClosed);
+//  5. of the admissions of one ticket that pass, the earliest slot wins;
 //     a tie goes to the smaller gate id (byte order), then to the smaller
 //     encoding (Admission.Bytes), which for one gate id is the earlier
 //     gate time. The winner goes to Admitted; every other is a Duplicate
 //     of it.
 //
+// The merchant then consumes each admission in Admitted at its gate time,
+// ticket.Merchant.Consume(ticket, a.Request(), a.Time()): the record says
+// when the ticket was used, and every rule above holds at that time, also
+// when the gates sync after the event has ended.
+//
 // Admissions with the same encoding count once (a gate may sync twice).
 // The outcome does not depend on the order of the inputs: every list is
-// sorted by event, serial and the order of rule 4. A nil or zero
-// admission, a nil ticket, a ticket without a holder, merchant or Head, and
-// two tickets with one event and serial are refused with ErrMalformed.
+// sorted by event, serial and the order of rule 5. A nil or zero
+// admission, a nil ticket, a ticket without a holder, merchant, Head or
+// event terms (Ticket.Terms, which the merchant's Consume needs), and two
+// tickets with one event and serial are refused with ErrMalformed.
 func Reconcile(current []*ticket.Ticket, admissions []*Admission) (*Reconciliation, error) {
 	type key struct{ event, serial string }
 	type state struct {
 		e        entry
 		merchant *ecdsa.PublicKey
+		terms    *ticket.Event
+		cancel   *ticket.Cancellation
 	}
 	tickets := make(map[key]*state, len(current))
 	for i, t := range current {
-		if t == nil || !pubOK(t.Merchant) {
-			return nil, errorf(ErrMalformed, "Reconcile: ticket %d is nil or has no merchant key", i)
+		if t == nil || !pubOK(t.Merchant) || t.Terms.Bytes() == nil {
+			return nil, errorf(ErrMalformed, "Reconcile: ticket %d is nil or has no merchant key or terms", i)
 		}
 		s := &state{e: entry{serial: t.Serial, state: t.State, head: t.Head, updated: t.Updated, holder: t.Holder},
-			merchant: t.Merchant}
+			merchant: t.Merchant, terms: t.Terms, cancel: t.Cancellation}
 		if err := s.e.check(); err != nil {
 			return nil, errorf(ErrMalformed, "Reconcile: %w", err)
 		}
@@ -118,7 +129,11 @@ func Reconcile(current []*ticket.Ticket, admissions []*Admission) (*Reconciliati
 			out.Refused = append(out.Refused, Refusal{a, errorf(ErrUnknown, "the ledger has no ticket %q/%q", a.req.Event, a.req.Serial)})
 			continue
 		}
-		if err := consumable(&s.e, s.merchant, a.req, a.pass.sig); err != nil {
+		err := consumable(&s.e, s.merchant, a.req, a.pass.sig)
+		if err == nil {
+			err = admissionOpen(s.terms, s.cancel, a.at)
+		}
+		if err != nil {
 			out.Refused = append(out.Refused, Refusal{a, err})
 			continue
 		}

@@ -65,7 +65,7 @@ func TestReconcileRules(t *testing.T) {
 	u := c.users
 	hs := map[string]*held{}
 	var snapTickets []*ticket.Ticket
-	for i := 1; i <= 15; i++ {
+	for i := 1; i <= 17; i++ {
 		s := strconv.Itoa(i)
 		owner := u[i%8]
 		if i == 5 {
@@ -131,6 +131,16 @@ func TestReconcileRules(t *testing.T) {
 	add(admissionOf(t, "A", at(d0, 1), signConsume(t, u[0].key, hs["15"].tk, hs["15"].holder.cert, d0)),
 		c.admit(t, snap, "B", hs["15"], d3, at(d3, 1)))
 
+	// 16: the event is called off before the admission.
+	add(c.admit(t, snap, "A", hs["16"], d0, at(d0, 1)))
+	cancelled, err := ticket.NewCancellation(c.merchantKey, c.concert, d0)
+	require.NoError(t, err)
+	edited("16", func(tk *ticket.Ticket) { tk.Cancellation = cancelled })
+	// 17: admitted after the event's end (a forged sync).
+	req17, err := ticket.NewConsumeRequest(hs["17"].holder.key, hs["17"].tk, end.Add(-30*time.Second))
+	require.NoError(t, err)
+	add(admissionOf(t, "A", end.Add(10*time.Second), req17))
+
 	var current []*ticket.Ticket
 	for s, h := range hs {
 		if s != "7" {
@@ -150,6 +160,8 @@ func TestReconcileRules(t *testing.T) {
 			"11@A/0 " + gate.ErrSlot.Error(),
 			"12@A/0 " + gate.ErrSignature.Error(),
 			"15@A/0 " + gate.ErrSignature.Error(),
+			"16@A/0 " + gate.ErrClosed.Error(),
+			"17@A/479 " + gate.ErrClosed.Error(),
 			"5@A/0 " + gate.ErrState.Error(),
 			"6@A/0 " + gate.ErrStale.Error(),
 			"7@A/0 " + gate.ErrUnknown.Error(),
@@ -212,6 +224,8 @@ func TestReconcileRefusesBadInput(t *testing.T) {
 	noHolder.Holder = nil
 	noMerchant := *h.tk
 	noMerchant.Merchant = nil
+	noTerms := *h.tk
+	noTerms.Terms = nil
 	for _, tc := range []struct {
 		name    string
 		current []*ticket.Ticket
@@ -222,6 +236,7 @@ func TestReconcileRefusesBadInput(t *testing.T) {
 		{"nil ticket", []*ticket.Ticket{nil}, nil},
 		{"ticket without a holder", []*ticket.Ticket{&noHolder}, nil},
 		{"ticket without a merchant", []*ticket.Ticket{&noMerchant}, nil},
+		{"ticket without its terms", []*ticket.Ticket{&noTerms}, nil},
 		{"ticket twice", []*ticket.Ticket{h.tk, h.tk}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -362,7 +377,7 @@ func TestReconcileFourGates(t *testing.T) {
 	}
 	for i, a := range r.Admitted {
 		h := bySerial[a.Request().Serial]
-		tk, rec, err := c.m.Consume(h.tk, a.Request(), doors.Add(time.Hour))
+		tk, rec, err := c.m.Consume(h.tk, a.Request(), a.Time())
 		require.NoError(t, err, describe(a))
 		h.step(t, tk, rec, nil)
 		if i%97 == 0 {

@@ -14,9 +14,10 @@ import (
 
 const (
 	snapshotDomain = "CBETS/gate/v1/snapshot"
-	// maxEvent and maxCertificate are the largest encodings of an event
-	// and a certificate with 64-byte ids (SPEC sections 8.3 and 8.6).
-	maxEvent       = 171 + maxIDLen
+	// maxEvent bounds an event's encoding (SPEC section 8.6), well above
+	// its size with a 64-byte id; maxCertificate is the largest encoding
+	// of a certificate (SPEC section 8.3).
+	maxEvent       = 512
 	maxCertificate = 154 + maxIDLen
 	// minEntry is the size of the smallest ticket entry.
 	minEntry = 4 + 1 + 1 + 32 + 8 + 4 + 155
@@ -40,7 +41,7 @@ type entry struct {
 //
 //	u32 len ‖ "CBETS/gate/v1/snapshot" ‖ u32 len ‖ event (SPEC section 8.6) ‖
 //	time (i64, Unix ns) ‖ count (u32) ‖ count × ticket ‖ signature (65)
-//	ticket = u32 len ‖ serial ‖ state (u8, 1 to 4) ‖ Head (32) ‖
+//	ticket = u32 len ‖ serial ‖ state (u8, 1 to 7) ‖ Head (32) ‖
 //	         updated (i64, Unix ns) ‖ u32 len ‖ holder certificate (SPEC section 8.3)
 //
 // with the tickets in increasing byte order of their serials, at most the
@@ -117,7 +118,7 @@ func (e *entry) check() error {
 	switch {
 	case e.holder.Bytes() == nil:
 		return errorf(ErrMalformed, "ticket %q has no holder certificate", e.serial)
-	case e.state < ticket.Valid || e.state > ticket.Consumed:
+	case e.state < ticket.Valid || e.state > ticket.Expired:
 		return errorf(ErrMalformed, "ticket %q has unknown state %d", e.serial, e.state)
 	case e.head == [32]byte{}:
 		return errorf(ErrMalformed, "ticket %q has a zero Head", e.serial)

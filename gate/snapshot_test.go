@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,24 @@ func TestSnapshot(t *testing.T) {
 	empty := c.snapshot(t, doors)
 	require.Zero(t, empty.Len())
 	require.NoError(t, empty.Verify(c.m.PublicKey()))
+
+	// The longest event id and serial, and every state a ticket records.
+	long := strings.Repeat("x", 64)
+	ev, err := ticket.NewEvent(c.merchantKey, ticket.EventTerms{ID: long, Capacity: 10, FaceValue: 1,
+		SaleStart: sold, SaleEnd: doors, Start: doors, End: end})
+	require.NoError(t, err)
+	var tks []*ticket.Ticket
+	for st := ticket.Valid; st <= ticket.Expired; st++ {
+		tk := *a.tk
+		tk.Event, tk.Serial, tk.State = long, strings.Repeat(string(rune('0'+st)), 64), st
+		tks = append(tks, &tk)
+	}
+	s, err = gate.NewSnapshot(c.merchantKey, ev, tks, doors)
+	require.NoError(t, err)
+	back, err = gate.ParseSnapshot(s.Bytes())
+	require.NoError(t, err)
+	require.Equal(t, s.Bytes(), back.Bytes())
+	require.Equal(t, 7, back.Len())
 }
 
 func TestNewSnapshotRefuses(t *testing.T) {
@@ -130,7 +149,7 @@ func TestNewSnapshotRefuses(t *testing.T) {
 		{"empty serial", c.merchantKey, c.concert, []*ticket.Ticket{edited(func(tk *ticket.Ticket) { tk.Serial = "" })}, doors, gate.ErrMalformed},
 		{"no holder", c.merchantKey, c.concert, []*ticket.Ticket{edited(func(tk *ticket.Ticket) { tk.Holder = nil })}, doors, gate.ErrMalformed},
 		{"state 0", c.merchantKey, c.concert, []*ticket.Ticket{edited(func(tk *ticket.Ticket) { tk.State = 0 })}, doors, gate.ErrMalformed},
-		{"state 5", c.merchantKey, c.concert, []*ticket.Ticket{edited(func(tk *ticket.Ticket) { tk.State = 5 })}, doors, gate.ErrMalformed},
+		{"state 8", c.merchantKey, c.concert, []*ticket.Ticket{edited(func(tk *ticket.Ticket) { tk.State = 8 })}, doors, gate.ErrMalformed},
 		{"zero Head", c.merchantKey, c.concert, []*ticket.Ticket{edited(func(tk *ticket.Ticket) { tk.Head = [32]byte{} })}, doors, gate.ErrMalformed},
 		{"update time out of range", c.merchantKey, c.concert, []*ticket.Ticket{edited(func(tk *ticket.Ticket) { tk.Updated = far })}, doors, gate.ErrMalformed},
 	} {
@@ -183,7 +202,7 @@ func TestParseSnapshot(t *testing.T) {
 		{"empty serial", raw(1, edit(ea, func(e *rawEntry) { e.serial = "" }))},
 		{"serial not UTF-8", raw(1, edit(ea, func(e *rawEntry) { e.serial = "\xff" }))},
 		{"state 0", raw(1, edit(ea, func(e *rawEntry) { e.state = 0 }))},
-		{"state 5", raw(1, edit(ea, func(e *rawEntry) { e.state = 5 }))},
+		{"state 8", raw(1, edit(ea, func(e *rawEntry) { e.state = 8 }))},
 		{"zero Head", raw(1, edit(ea, func(e *rawEntry) { e.head = [32]byte{} }))},
 		{"certificate that does not parse", raw(1, edit(ea, func(e *rawEntry) { e.cert = e.cert[1:] }))},
 		{"signature that does not parse", rawSnapshot(t, nil, make([]byte, 65), ev, 0, 0)},

@@ -157,7 +157,8 @@ func run(w io.Writer, out string, text bool) error {
 	if _, err := g.Admit(b, shown.Add(10*time.Second)); err != nil {
 		fmt.Fprintf(w, "shown again: %v\n", err)
 	}
-	tk, rec, err := d.Merchant.Consume(d.Ticket, adm.Request(), Doors.Add(4*time.Hour))
+	// Back online, the merchant consumes the ticket at the time it entered.
+	tk, rec, err := d.Merchant.Consume(d.Ticket, adm.Request(), adm.Time())
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func TestScanAndAdmit(t *testing.T) {
 		require.NoError(t, err)
 		adm, err := g.Admit(scanned, shown)
 		require.NoError(t, err)
-		_, _, err = d.Merchant.Consume(d.Ticket, adm.Request(), Doors.Add(time.Hour))
+		_, _, err = d.Merchant.Consume(d.Ticket, adm.Request(), adm.Time())
 		require.NoError(t, err)
 	}
 }
