@@ -409,10 +409,11 @@ func (e *Event) rules(c *Cancellation, req *Request, now time.Time, b *rbounds) 
 			return errorf(ErrClosed, "consume at %s: the doors of event %q open at %s", jsonTime(now), t.ID, jsonTime(t.DoorsOpen))
 		}
 	case KindReturn:
-		if t.ReturnCutoff.IsZero() {
+		// The zero ReturnCutoff, no returns, lies before every time.
+		switch {
+		case !now.Before(t.ReturnCutoff) && t.ReturnCutoff.IsZero():
 			return errorf(ErrClosed, "event %q takes no returns", t.ID)
-		}
-		if !now.Before(t.ReturnCutoff) {
+		case !now.Before(t.ReturnCutoff):
 			return errorf(ErrClosed, "return at %s: returns of event %q closed at %s", jsonTime(now), t.ID, jsonTime(t.ReturnCutoff))
 		}
 	}

@@ -125,6 +125,7 @@ func TestMaxResale(t *testing.T) {
 		{"the lower of both: ratio", 10000, 11000, 15000, 11000, true},
 		{"ratio at the int64 range", math.MaxInt64, 10000, 0, math.MaxInt64, true},
 		{"ratio saturates", math.MaxInt64, math.MaxUint32, 0, math.MaxInt64, true},
+		{"ratio just above the int64 range", math.MaxInt64, 10001, 0, math.MaxInt64, true},
 		{"large ratio, exact", 1 << 40, math.MaxUint32, 0, exactShare(1<<40, math.MaxUint32), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -449,12 +450,16 @@ func TestCancellation(t *testing.T) {
 		late, err := ticket.ParseCancellation(f.bytes())
 		require.NoError(t, err)
 		require.ErrorIs(t, late.Verify(gala), ticket.ErrEvent)
-		// An event that does not verify.
+		// An event that does not verify, even with a cancellation
+		// naming it.
 		ef := eventOf(gala)
 		ef.capacity++
 		tampered, err := ticket.ParseEvent(ef.bytes())
 		require.NoError(t, err)
 		require.ErrorIs(t, c.Verify(tampered), ticket.ErrEvent)
+		ofTampered, err := ticket.NewCancellation(w.merchantKey, tampered, at)
+		require.NoError(t, err)
+		require.ErrorIs(t, ofTampered.Verify(tampered), ticket.ErrEvent)
 	})
 	t.Run("JSON", func(t *testing.T) {
 		doc, err := json.Marshal(c)
@@ -688,7 +693,17 @@ func TestRefund(t *testing.T) {
 		require.ErrorIs(t, err, ticket.ErrCancelled)
 	})
 	t.Run("JSON", func(t *testing.T) {
-		doc, err := json.Marshal(s.valid.tk)
+		h := *s.valid
+		h.recs = append([]*ticket.Record(nil), h.recs...)
+		h.refund(t)
+		doc, err := json.Marshal(h.recs[len(h.recs)-1])
+		require.NoError(t, err)
+		var r map[string]any
+		require.NoError(t, json.Unmarshal(doc, &r))
+		require.Equal(t, "refund", r["request"].(map[string]any)["kind"])
+		require.Equal(t, w.eve.wid.String(), r["request"].(map[string]any)["payee"])
+		require.EqualValues(t, buyPrice, r["payout"])
+		doc, err = json.Marshal(s.valid.tk)
 		require.NoError(t, err)
 		var m map[string]any
 		require.NoError(t, json.Unmarshal(doc, &m))
@@ -826,6 +841,32 @@ func TestReturn(t *testing.T) {
 		_, err = ticket.Replay(late.recs, w.v)
 		requireRecordError(t, err, 1, ticket.ErrClosed)
 	})
+}
+
+// The merchant's transitions refuse terms of another event than the
+// request's, given in the facts or carried by the ticket.
+func TestTransitionOtherEvent(t *testing.T) {
+	w, gala := richWorld(t)
+	other := w.publish(t, w.merchantKey, richTerms("other"))
+	req, err := ticket.NewBuyRequest(w.eve.key, w.eve.cert, w.m.PublicKey(), "gala", "1", buyPrice, t0)
+	require.NoError(t, err)
+	_, _, err = w.m.Buy(req, ticket.Facts{Event: other}, t0)
+	require.ErrorIs(t, err, ticket.ErrEvent)
+	requireMessage(t, err)
+	h := w.buyOf(t, gala, w.eve, "1", t0)
+	now := h.now.Add(time.Minute)
+	list, err := ticket.NewListRequest(w.eve.key, h.tk, buyPrice, w.eve.wid, now)
+	require.NoError(t, err)
+	_, _, err = w.m.List(h.tk, list, ticket.Facts{Seller: goodStanding.Seller, Event: other}, now)
+	require.ErrorIs(t, err, ticket.ErrEvent)
+	moved := *h.tk
+	moved.Terms = other
+	cons, err := ticket.NewConsumeRequest(w.eve.key, &moved, doorsOpen)
+	require.NoError(t, err)
+	_, _, err = w.m.Consume(&moved, cons, doorsOpen)
+	require.ErrorIs(t, err, ticket.ErrEvent)
+	_, _, err = w.m.Consume(h.tk, cons, doorsOpen)
+	require.NoError(t, err)
 }
 
 // Every record needs its event in the verifier, whatever its kind.
