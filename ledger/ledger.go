@@ -330,11 +330,8 @@ func (l *Ledger) Apply(ctx context.Context, b []byte) (*ticket.Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cur != nil {
-		if req.Prev != cur.Head {
-			return nil, fmt.Errorf("%w: %q/%q", ErrStale, req.Event, req.Serial)
-		}
-		cur.Terms, cur.Cancellation = ev.Event, canc
+	if cur != nil && req.Prev != cur.Head {
+		return nil, fmt.Errorf("%w: %q/%q", ErrStale, req.Event, req.Serial)
 	}
 	next, err := ticket.Step(cur, rec, l.verifier(ev.Event, canc))
 	if err != nil {
@@ -567,9 +564,6 @@ func (l *Ledger) Cancel(ctx context.Context, b []byte) (*ticket.Cancellation, er
 	err = l.store.Update(ctx, func(tx Tx) error {
 		ctx, err := cancellationTx(tx)
 		if err != nil {
-			return err
-		}
-		if _, err := l.event(tx, c.Event()); err != nil {
 			return err
 		}
 		switch _, err := ctx.Cancellation(c.Event()); {

@@ -269,6 +269,21 @@ func (s *suite) testTerms(t *testing.T) {
 		require.ErrorIs(t, err, ticket.ErrState)
 		require.Equal(t, 3, m.Audit(t))
 	})
+	t.Run("Return with a corrupt sold count", func(t *testing.T) {
+		m := s.market(t)
+		m.PublishTerms(t, s.f.RuledTerms("gala", 2))
+		tk := m.Buy(t, u, "gala")
+		rec := m.SignReturn(t, tk)
+		require.NoError(t, m.Store.Update(ctx, func(tx ledger.Tx) error {
+			es, err := tx.Event("gala")
+			if err != nil {
+				return err
+			}
+			es.Sold = 0
+			return tx.PutEvent(es)
+		}))
+		refuse(t, m, rec.Bytes(), ledger.ErrStore)
+	})
 	t.Run("Return refused", func(t *testing.T) {
 		m := s.market(t)
 		m.PublishTerms(t, s.f.RuledTerms("gala", 5))
@@ -339,10 +354,17 @@ func (s *suite) testCancel(t *testing.T) {
 		require.Equal(t, ResaleCap, owed[2].Price, "the current holder is owed what it paid")
 		require.Equal(t, w.ID(), owed[2].Holder.ID())
 		// Each holder claims its refund; the ledger's tickets carry the
-		// cancellation the merchant needs.
+		// cancellation the merchant needs, and so do the facts.
 		for i, tk := range []*ticket.Ticket{k.valid, k.listed, k.resold} {
 			cur, _, err := m.Ledger.Ticket(ctx, "gala", tk.Serial)
 			require.NoError(t, err)
+			u := m.holder(t, cur)
+			req, err := ticket.NewRefundRequest(u.Key, cur, u.Cert.WID(), m.Tick())
+			require.NoError(t, err)
+			f, err := m.Ledger.Facts(ctx, req)
+			require.NoError(t, err)
+			require.Equal(t, c.Bytes(), f.Cancellation.Bytes())
+			require.Equal(t, cur.Terms.Bytes(), f.Event.Bytes())
 			rec := m.SignRefund(t, cur)
 			require.Equal(t, tk.Price, rec.Payout)
 			done := m.Apply(t, rec)
@@ -465,6 +487,20 @@ func (s *suite) testCancel(t *testing.T) {
 		require.ErrorIs(t, err, ticket.ErrCancelled)
 		require.Nil(t, got)
 		require.Equal(t, after, m.State(t))
+		// A record timed before a cancellation that lands after its
+		// checks stands, and the ticket after it carries the
+		// cancellation.
+		hs2 := &hookStore{Store: s.open(t)}
+		m = s.f.NewMarket(t, hs2, s.f.Config())
+		m.PublishTerms(t, s.f.RuledTerms("gala", 5))
+		list = m.SignList(t, m.Buy(t, u, "gala"), FaceValue)
+		var c *ticket.Cancellation
+		hs2.mu.Lock()
+		hs2.hook = func() { c = m.Cancel(t, "gala", list.Time.Add(time.Hour)) }
+		hs2.mu.Unlock()
+		got = m.Apply(t, list)
+		require.Equal(t, ticket.Listed, got.State)
+		require.Equal(t, c.Bytes(), got.Cancellation.Bytes())
 		m.Audit(t)
 	})
 }
