@@ -108,8 +108,8 @@
 //     certificate id, so two certificates of one key count apart);
 //   - standing(certificate id): a Standing, the user's reputation and the
 //     number of transfers the user has made as a seller;
-//   - sold(event): how many tickets of the event were bought, and which
-//     serials exist.
+//   - sold(event): how many tickets of the event were bought and not
+//     returned, and which serials exist.
 //
 // A certificate the backend has never seen holds no tickets and starts with
 // the zero Standing — reputation 0, no transfers — unless the deployment
