@@ -620,10 +620,38 @@ func (l *Ledger) Cancellation(ctx context.Context, event string) (*ticket.Cancel
 // cancelled owes none; ErrUnknownEvent when the ledger has no such event,
 // ErrStore when its store cannot list an event's tickets.
 func (l *Ledger) RefundsOwed(ctx context.Context, event string) ([]*ticket.Ticket, error) {
-	if err := l.ok(ctx); err != nil {
+	tks, c, err := l.tickets(ctx, event)
+	if err != nil || c == nil {
 		return nil, err
 	}
 	var owed []*ticket.Ticket
+	for _, t := range tks {
+		if t.State == ticket.Valid || t.State == ticket.Listed || t.State == ticket.Transferred {
+			owed = append(owed, t)
+		}
+	}
+	return owed, nil
+}
+
+// Tickets returns every ticket of the event, in any state, with its terms
+// and cancellation, in the order of RefundsOwed: what a merchant signs into
+// a gate's snapshot (package gate). ErrUnknownEvent when the ledger has no
+// such event, ErrStore when its store cannot list an event's tickets.
+func (l *Ledger) Tickets(ctx context.Context, event string) ([]*ticket.Ticket, error) {
+	tks, _, err := l.tickets(ctx, event)
+	return tks, err
+}
+
+// tickets reads the event's tickets, sorted by serial, and its
+// cancellation (nil when there is none).
+func (l *Ledger) tickets(ctx context.Context, event string) ([]*ticket.Ticket, *ticket.Cancellation, error) {
+	if err := l.ok(ctx); err != nil {
+		return nil, nil, err
+	}
+	var (
+		tks []*ticket.Ticket
+		c   *ticket.Cancellation
+	)
 	err := l.store.View(ctx, func(tx Tx) error {
 		ev, err := l.event(tx, event)
 		if err != nil {
@@ -633,29 +661,24 @@ func (l *Ledger) RefundsOwed(ctx context.Context, event string) ([]*ticket.Ticke
 		if err != nil {
 			return err
 		}
-		c, err := cancellation(tx, event)
-		if err != nil || c == nil {
+		if c, err = cancellation(tx, event); err != nil {
 			return err
 		}
-		tks, err := ctx.Tickets(event)
-		if err != nil {
+		if tks, err = ctx.Tickets(event); err != nil {
 			return err
 		}
 		for _, t := range tks {
-			if t.State == ticket.Valid || t.State == ticket.Listed || t.State == ticket.Transferred {
-				t.Terms, t.Cancellation = ev.Event, c
-				owed = append(owed, t)
-			}
+			t.Terms, t.Cancellation = ev.Event, c
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	slices.SortFunc(owed, func(a, b *ticket.Ticket) int {
+	slices.SortFunc(tks, func(a, b *ticket.Ticket) int {
 		return cmp.Or(cmp.Compare(len(a.Serial), len(b.Serial)), cmp.Compare(a.Serial, b.Serial))
 	})
-	return owed, nil
+	return tks, c, nil
 }
 
 // Event returns a published event and its counters, ErrUnknownEvent when

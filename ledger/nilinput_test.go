@@ -56,6 +56,7 @@ func TestNilInput(t *testing.T) {
 			"Cancel":         func() error { _, err := l.Cancel(ctx, nil); return err },
 			"Cancellation":   func() error { _, err := l.Cancellation(ctx, ""); return err },
 			"RefundsOwed":    func() error { _, err := l.RefundsOwed(ctx, ""); return err },
+			"Tickets":        func() error { _, err := l.Tickets(ctx, ""); return err },
 		}
 	}
 
@@ -105,7 +106,7 @@ func TestNilInput(t *testing.T) {
 		"Publish": ticket.ErrMalformed, "AllocateSerial": ledger.ErrUnknownEvent, "Facts": ticket.ErrMalformed,
 		"Apply": ticket.ErrMalformed, "Ticket": ledger.ErrNotFound, "Event": ledger.ErrUnknownEvent,
 		"Standing": nil, "Held": nil, "Cancel": ticket.ErrMalformed, "Cancellation": ledger.ErrUnknownEvent,
-		"RefundsOwed": ledger.ErrUnknownEvent,
+		"RefundsOwed": ledger.ErrUnknownEvent, "Tickets": ledger.ErrUnknownEvent,
 	} {
 		cases = append(cases, tc{"zero arguments " + name, methods(good, ctx)[name], want})
 	}

@@ -14,7 +14,9 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	text := out.String()
 	require.NotContains(t, text, "unexpected")
-	require.Equal(t, 6, strings.Count(text, "refused: "), text)
+	require.Equal(t, 8, strings.Count(text, "refused: "), text)
+	require.Contains(t, text, "screenshot of frank's pass → refused: gate:")
+	require.Contains(t, text, "refunded, 45.00 coins")
 	require.Contains(t, text, "stale ticket → refused: ledger:")
 	require.Contains(t, text, "matches: true")
 	require.Contains(t, text, "confirmations, server complete")
@@ -22,7 +24,7 @@ func TestRun(t *testing.T) {
 	for _, p := range rep.Phases {
 		names = append(names, p.Name)
 	}
-	require.Equal(t, []string{"initialisation", "buying", "paying", "transferring", "consuming", "replay"}, names)
+	require.Equal(t, []string{"initialisation", "buying", "paying", "transferring", "consuming", "cancellation", "replay"}, names)
 }
 
 func TestRunNeedsUsers(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/gate"
 	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"
@@ -269,13 +270,34 @@ func run(w io.Writer, cfg config) (*report, error) {
 	n.say("frank", "tries to list the transferred ticket again", refused(err, ticket.ErrTransferLimit))
 
 	// Consuming: Algorithm 2.
-	n.phase("consuming", "Consuming (Algorithm 2, 2-of-2 signature eq. 19–22)")
-	use, err := ticket.NewConsumeRequest(frank.key, tk, tick(time.Hour))
+	n.phase("consuming", "Consuming at the door (gate pass, Algorithm 2, 2-of-2 signature eq. 19–22)")
+	tickets, err := book.Tickets(ctx, eventID)
 	if err != nil {
 		return nil, err
 	}
-	n.say("frank", "ω = (a, s) over (invalidate, ticket, t2)", short(use.Sig))
-	if _, rec, err = merchant.Consume(tk, use, clock); err != nil {
+	snap, err := gate.NewSnapshot(merchantKey, event, tickets, tick(time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	door, err := gate.New("north", snap, merchant.PublicKey())
+	if err != nil {
+		return nil, err
+	}
+	n.say("merchant", "signs a snapshot of the event for the gate", fmt.Sprintf("%d tickets, heads and holders", len(tickets)))
+	pass, err := gate.NewPass(frank.key, tk, tick(time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	n.say("frank", "his wallet shows a pass: ω over (invalidate, ticket, 30-second slot)", fmt.Sprintf("%d bytes, a QR code", len(pass.Bytes())))
+	adm, err := door.Admit(pass.Bytes(), clock.Add(5*time.Second))
+	if err != nil {
+		return nil, err
+	}
+	n.say("gate", "verifies the pass offline against the snapshot", "admitted at "+adm.Gate())
+	_, err = door.Admit(pass.Bytes(), clock.Add(10*time.Second))
+	n.say("eve", "shows a screenshot of frank's pass", refused(err, gate.ErrAdmitted))
+	use := adm.Request()
+	if _, rec, err = merchant.Consume(tk, use, adm.Time()); err != nil {
 		return nil, err
 	}
 	if tk, err = book.Apply(ctx, rec.Bytes()); err != nil {
@@ -295,6 +317,47 @@ func run(w io.Writer, cfg config) (*report, error) {
 	}
 	_, _, err = merchant.Transfer(tk, xfer2, ticket.Facts{}, clock)
 	n.say("alice", "tries to buy the consumed ticket", refused(err, ticket.ErrState))
+
+	// Cancellation: the merchant calls the event off; every unconsumed
+	// ticket is owed what its holder paid.
+	n.phase("cancellation", "Cancellation and refunds")
+	called, err := ticket.NewCancellation(merchantKey, event, tick(time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := book.Cancel(ctx, called.Bytes()); err != nil {
+		return nil, err
+	}
+	owed, err := book.RefundsOwed(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	n.say("merchant", "signs and publishes the event's cancellation", fmt.Sprintf("%d ticket owed a refund", len(owed)))
+	for _, t := range owed {
+		holder := users[t.Holder.ID()]
+		claim, err := ticket.NewRefundRequest(holder.key, t, holder.key.PublicKey().Address(ecdsa.DefaultAddressVersion), tick(time.Minute))
+		if err != nil {
+			return nil, err
+		}
+		facts, err := book.Facts(ctx, claim)
+		if err != nil {
+			return nil, err
+		}
+		_, rec, err := merchant.Refund(t, claim, facts, clock)
+		if err != nil {
+			return nil, err
+		}
+		done, err := book.Apply(ctx, rec.Bytes())
+		if err != nil {
+			return nil, err
+		}
+		n.say(holder.name, "claims the refund to her wallet; the merchant pays what she paid", fmt.Sprintf("serial %s %s, %s coins", done.Serial, done.State, money(rec.Payout)))
+	}
+	if owed, err = book.RefundsOwed(ctx, eventID); err != nil {
+		return nil, err
+	}
+	_, err = book.AllocateSerial(ctx, eventID)
+	n.say("user4", fmt.Sprintf("tries to buy a ticket (%d refunds still owed)", len(owed)), refused(err, ticket.ErrCancelled))
 
 	// Replay: anyone with the public keys audits the history offline.
 	n.phase("replay", "Replaying Eve's ticket from its records alone")

@@ -341,6 +341,10 @@ func (s *suite) testCancel(t *testing.T) {
 		require.Empty(t, owed, "an event not cancelled owes nothing")
 		_, err = m.Ledger.Cancellation(ctx, "gala")
 		require.ErrorIs(t, err, ledger.ErrNotFound)
+		all, err := m.Ledger.Tickets(ctx, "gala")
+		require.NoError(t, err)
+		require.Equal(t, []string{k.valid.Serial, k.listed.Serial, k.resold.Serial, k.used.Serial}, serialsOf(all),
+			"Tickets lists every ticket, consumed too, by serial")
 		c := m.Cancel(t, "gala", m.Tick())
 		got, err := m.Ledger.Cancellation(ctx, "gala")
 		require.NoError(t, err)
