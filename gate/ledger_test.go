@@ -2,7 +2,6 @@ package gate_test
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"testing"
 	"time"
@@ -14,23 +13,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// ledgerTickets reads every ticket of an event from a ledger: the serials
-// the ledger allocated, "1" to EventState.Serials, less those never bought.
+// ledgerTickets reads every ticket of an event from a ledger, as a
+// merchant does to sign a snapshot.
 func ledgerTickets(tb testing.TB, l *ledger.Ledger, event string) []*ticket.Ticket {
 	tb.Helper()
-	ctx := context.Background()
-	ev, err := l.Event(ctx, event)
+	tks, err := l.Tickets(context.Background(), event)
 	require.NoError(tb, err)
-	var out []*ticket.Ticket
-	for n := uint64(1); n <= ev.Serials; n++ {
-		tk, _, err := l.Ticket(ctx, event, strconv.FormatUint(n, 10))
-		if errors.Is(err, ledger.ErrNotFound) {
-			continue
-		}
-		require.NoError(tb, err)
-		out = append(out, tk)
-	}
-	return out
+	return tks
 }
 
 // The whole path through a ledger: tickets bought and applied, a snapshot
