@@ -6,17 +6,13 @@ package gate_test
 // that every exported identifier appears in this file.
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/gate"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/ticket"
 	"github.com/stretchr/testify/require"
 )
@@ -213,63 +209,5 @@ func TestNilInput(t *testing.T) {
 // Every exported identifier of the package appears in this file: a new
 // function, method or type needs its nil and zero-value cases here.
 func TestNilInputCoversAPI(t *testing.T) {
-	requireCovers(t, ".", "nilinput_test.go")
-}
-
-// requireCovers parses the package in dir (tests excluded) and requires
-// every exported top-level name, and every exported method as ".Name(",
-// to occur in the file named test.
-func requireCovers(t *testing.T, dir, test string) {
-	t.Helper()
-	src, err := os.ReadFile(filepath.Join(dir, test))
-	require.NoError(t, err)
-	text := string(src)
-	fset := token.NewFileSet()
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	require.NoError(t, err)
-	n := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		require.NoError(t, err)
-		for _, decl := range file.Decls {
-			switch d := decl.(type) {
-			case *ast.FuncDecl:
-				if !d.Name.IsExported() {
-					continue
-				}
-				if d.Recv != nil {
-					recv := d.Recv.List[0].Type
-					if s, ok := recv.(*ast.StarExpr); ok {
-						recv = s.X
-					}
-					if id, ok := recv.(*ast.Ident); ok && !id.IsExported() {
-						continue
-					}
-				}
-				n++
-				require.True(t, strings.Contains(text, "."+d.Name.Name+"("), "%s does not appear in %s", d.Name.Name, test)
-			case *ast.GenDecl:
-				for _, spec := range d.Specs {
-					var names []*ast.Ident
-					switch s := spec.(type) {
-					case *ast.TypeSpec:
-						names = []*ast.Ident{s.Name}
-					case *ast.ValueSpec:
-						names = s.Names
-					}
-					for _, id := range names {
-						if id.IsExported() {
-							n++
-							require.True(t, strings.Contains(text, "."+id.Name), "%s does not appear in %s", id.Name, test)
-						}
-					}
-				}
-			}
-		}
-	}
-	require.Positive(t, n)
-	t.Logf("%d exported identifiers", n)
+	t.Logf("%d exported identifiers", testkit.RequireCoversAPI(t, "nilinput_test.go"))
 }

@@ -6,16 +6,12 @@ package tax_test
 // that every exported identifier appears in this file.
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/tax"
 	"github.com/stretchr/testify/require"
 )
@@ -222,54 +218,5 @@ func TestSentinelsDistinct(t *testing.T) {
 // Every exported identifier of the package appears in this file: a new
 // function, method or type needs its nil and zero-value cases here.
 func TestNilInputCoversAPI(t *testing.T) {
-	src, err := os.ReadFile("nilinput_test.go")
-	require.NoError(t, err)
-	text := string(src)
-	files, err := filepath.Glob("*.go")
-	require.NoError(t, err)
-	fset := token.NewFileSet()
-	n := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		require.NoError(t, err)
-		for _, decl := range file.Decls {
-			switch d := decl.(type) {
-			case *ast.FuncDecl:
-				if !d.Name.IsExported() {
-					continue
-				}
-				if d.Recv != nil {
-					recv := d.Recv.List[0].Type
-					if s, ok := recv.(*ast.StarExpr); ok {
-						recv = s.X
-					}
-					if id, ok := recv.(*ast.Ident); ok && !id.IsExported() {
-						continue
-					}
-				}
-				n++
-				require.True(t, strings.Contains(text, "."+d.Name.Name+"("), "%s does not appear in nilinput_test.go", d.Name.Name)
-			case *ast.GenDecl:
-				for _, spec := range d.Specs {
-					var names []*ast.Ident
-					switch s := spec.(type) {
-					case *ast.TypeSpec:
-						names = []*ast.Ident{s.Name}
-					case *ast.ValueSpec:
-						names = s.Names
-					}
-					for _, id := range names {
-						if id.IsExported() {
-							n++
-							require.True(t, strings.Contains(text, "."+id.Name), "%s does not appear in nilinput_test.go", id.Name)
-						}
-					}
-				}
-			}
-		}
-	}
-	t.Logf("%d exported identifiers", n)
+	t.Logf("%d exported identifiers", testkit.RequireCoversAPI(t, "nilinput_test.go"))
 }
