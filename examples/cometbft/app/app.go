@@ -33,11 +33,12 @@ const (
 	AppVersion = 2
 )
 
-// The domain strings that begin the two kinds of transaction, each as
+// The domain strings that begin the three kinds of transaction, each as
 // u32 length ‖ domain (package ticket's encodings, SPEC section 8).
 const (
-	RecordDomain = "CBETS/ticket/v1/record"
-	EventDomain  = "CBETS/ticket/v1/event"
+	RecordDomain       = "CBETS/ticket/v1/record"
+	EventDomain        = "CBETS/ticket/v1/event"
+	CancellationDomain = "CBETS/ticket/v1/cancellation"
 )
 
 // ErrNotStarted: a transaction before InitChain.
@@ -73,6 +74,10 @@ const (
 	CodeStale         uint32 = 25
 	CodeSaleClosed    uint32 = 26
 	CodeEvent         uint32 = 27
+	CodeCancelled     uint32 = 28 // the event is cancelled: only refunds
+	CodeExpired       uint32 = 29
+	CodeClosed        uint32 = 30 // the event's terms forbid it now
+	CodeResaleCap     uint32 = 31
 )
 
 var codes = []struct {
@@ -104,6 +109,10 @@ var codes = []struct {
 	{ledger.ErrStale, CodeStale},
 	{ticket.ErrSaleClosed, CodeSaleClosed},
 	{ticket.ErrEvent, CodeEvent},
+	{ticket.ErrCancelled, CodeCancelled},
+	{ticket.ErrExpired, CodeExpired},
+	{ticket.ErrClosed, CodeClosed},
+	{ticket.ErrResaleCap, CodeResaleCap},
 }
 
 // Code returns the result code for a rejection: CodeInternal for a failure
@@ -366,9 +375,10 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 }
 
 // deliver applies one transaction to s: an event publication
-// (Ledger.Publish) or a record (Ledger.Apply, one step of the ticket's
-// history). A non-zero now is the validator's clock (CheckTx). It returns
-// the ABCI event describing the change.
+// (Ledger.Publish), a record (Ledger.Apply, one step of the ticket's
+// history) or an event's cancellation (Ledger.Cancel). A non-zero now is
+// the validator's clock (CheckTx). It returns the ABCI event describing the
+// change.
 func (a *App) deliver(s *Store, tx []byte, now time.Time) (abci.Event, error) {
 	l, err := a.ledger(s)
 	if err != nil {
@@ -397,8 +407,20 @@ func (a *App) deliver(s *Store, tx []byte, now time.Time) (abci.Event, error) {
 			return abci.Event{}, err
 		}
 		return ticketEvent(rec, t), nil
+	case hasDomain(tx, CancellationDomain):
+		c, err := ticket.ParseCancellation(tx)
+		if err != nil {
+			return abci.Event{}, err
+		}
+		if !now.IsZero() && c.Time().After(now.Add(MaxClockSkew)) {
+			return abci.Event{}, fmt.Errorf("%w: cancellation time %v is after this validator's %v", ticket.ErrTime, c.Time(), now.UTC())
+		}
+		if c, err = l.Cancel(ctx, tx); err != nil {
+			return abci.Event{}, err
+		}
+		return cancellationEvent(c), nil
 	}
-	return abci.Event{}, fmt.Errorf("%w: app: a transaction is a ticket record or an event, and this is neither", ticket.ErrMalformed)
+	return abci.Event{}, fmt.Errorf("%w: app: a transaction is a ticket record, an event or a cancellation, and this is none of them", ticket.ErrMalformed)
 }
 
 // hasDomain reports whether tx begins with u32 len(domain) ‖ domain.
@@ -427,6 +449,15 @@ func eventEvent(ev *ticket.Event) abci.Event {
 		{Key: "merchant", Value: hex.EncodeToString(ev.Merchant().Bytes())},
 		{Key: "capacity", Value: strconv.FormatUint(uint64(terms.Capacity), 10)},
 		{Key: "face_value", Value: strconv.FormatInt(int64(terms.FaceValue), 10)},
+		{Key: "hash", Value: hex.EncodeToString(hash[:])},
+	}}
+}
+
+func cancellationEvent(c *ticket.Cancellation) abci.Event {
+	hash := c.Hash()
+	return abci.Event{Type: "cancellation", Attributes: []abci.EventAttribute{
+		{Key: "event", Value: c.Event(), Index: true},
+		{Key: "time", Value: c.Time().Format(time.RFC3339Nano)},
 		{Key: "hash", Value: hex.EncodeToString(hash[:])},
 	}}
 }

@@ -57,7 +57,8 @@ func newChain(t *testing.T, dirs ...string) *chain {
 		c.users[name] = &user{k, cert}
 	}
 	g := app.NewGenesis(registrar.PublicKey(), []*ecdsa.PublicKey{c.mkey.PublicKey()}, 100)
-	g.Standings = []app.GenesisStanding{{Certificate: "eve", Reputation: 620, Transfers: 1}}
+	g.Standings = []app.GenesisStanding{{Certificate: "eve", Reputation: 620, Transfers: 1},
+		{Certificate: "alice", Reputation: 600}}
 	c.genesis = must(g.JSON())
 	c.verifier = must(g.Verifier())
 	c.merchant = must(ticket.NewMerchant(c.mkey, registrar.PublicKey(), c.verifier.Policy))
@@ -350,6 +351,75 @@ func TestEventRules(t *testing.T) {
 	require.Equal(t, []uint32{app.CodeSaleClosed, app.CodeNotFound}, codes(rs))
 }
 
+// TestCancellation runs an event's cancellation through blocks: the
+// cancellation changes the app hash, and from its time on the event's
+// tickets are refunded and neither sold, listed nor transferred.
+func TestCancellation(t *testing.T) {
+	c := newChain(t, t.TempDir())
+	m := c.merchant
+	alice, eve, grace := c.users["alice"], c.users["eve"], c.users["grace"]
+	show := c.event(c.terms("show", 10))
+	before := must(ticket.NewCancellation(c.mkey, show, c.clock))
+	_, never := c.buy(grace, c.event(c.terms("never", 5)), "1", 4500)
+	neverCancel := must(ticket.NewCancellation(c.mkey, c.event(c.terms("never", 5)), c.now()))
+
+	rs, _ := c.block(show.Bytes(), neverCancel.Bytes(), append(prefix(app.CancellationDomain), 0, 1))
+	require.Equal(t, []uint32{app.CodeOK, app.CodeUnknownEvent, app.CodeMalformed}, codes(rs))
+	a, buyA := c.buy(eve, show, "1", 4500)
+	b, buyB := c.buy(alice, show, "2", 4500)
+	rs, _ = c.block(buyA.Bytes(), buyB.Bytes())
+	require.Equal(t, []uint32{app.CodeOK, app.CodeOK}, codes(rs))
+	standing := func(u *user, t0 *ticket.Ticket) ticket.Facts {
+		req := must(ticket.NewListRequest(u.key, t0, 5000, u.cert.WID(), c.clock))
+		f := query[app.FactsView](t, c.apps[1], app.PathFacts, req.Bytes())
+		return f.Facts()
+	}
+	lq := must(ticket.NewListRequest(eve.key, a, 5000, eve.cert.WID(), c.now()))
+	listedA, listA, err := m.List(a, lq, standing(eve, a), c.now())
+	require.NoError(t, err)
+	rs, h0 := c.block(listA.Bytes())
+	require.Equal(t, []uint32{app.CodeOK}, codes(rs))
+
+	// A cancellation from two minutes ahead: CheckTx turns it away.
+	ahead := must(ticket.NewCancellation(c.mkey, show, time.Now().Add(2*time.Minute)))
+	require.Equal(t, app.CodeTime, c.checkTx(ahead.Bytes()))
+
+	// A cancellation older than the tickets' records is refused; the
+	// event's is accepted, once.
+	cancel := must(ticket.NewCancellation(c.mkey, show, c.now()))
+	rs, h1 := c.block(before.Bytes(), cancel.Bytes(), cancel.Bytes())
+	require.Equal(t, []uint32{app.CodeTime, app.CodeOK, app.CodeCancelled}, codes(rs))
+	require.NotEqual(t, h0, h1, "the app hash covers the cancellation")
+	require.Equal(t, app.CodeCancelled, c.checkTx(cancel.Bytes()))
+
+	// Records of a merchant not told of the cancellation: a List, a
+	// Transfer and a Buy are refused; the refunds of a listed and a valid
+	// ticket are accepted.
+	lq = must(ticket.NewListRequest(alice.key, b, 5000, alice.cert.WID(), c.now()))
+	_, listB, err := m.List(b, lq, standing(alice, b), c.now())
+	require.NoError(t, err)
+	tq := must(ticket.NewTransferRequest(grace.key, grace.cert, listedA, c.now()))
+	_, transferA, err := m.Transfer(listedA, tq, standing(eve, listedA), c.now())
+	require.NoError(t, err)
+	_, buyC := c.buy(grace, show, "3", 4500)
+	refund := func(u *user, t0 *ticket.Ticket) *ticket.Record {
+		req := must(ticket.NewRefundRequest(u.key, t0, u.cert.WID(), c.now()))
+		_, rec, err := m.Refund(t0, req, ticket.Facts{Cancellation: cancel}, c.now())
+		require.NoError(t, err)
+		return rec
+	}
+	refundA, refundB := refund(eve, listedA), refund(alice, b)
+	rs, h2 := c.block(listB.Bytes(), transferA.Bytes(), buyC.Bytes(), never.Bytes(), refundA.Bytes(), refundB.Bytes())
+	require.Equal(t, []uint32{app.CodeCancelled, app.CodeCancelled, app.CodeCancelled, app.CodeUnknownEvent,
+		app.CodeOK, app.CodeOK}, codes(rs))
+	require.NotEqual(t, h1, h2)
+	for _, serial := range []string{"1", "2"} {
+		view := query[app.TicketView](t, c.apps[1], app.PathTicket, must(json.Marshal(app.TicketQuery{Event: "show", Serial: serial})))
+		require.Equal(t, ticket.KindRefund, view.Records[len(view.Records)-1].Request.Kind)
+	}
+	require.NotEqual(t, app.CodeOK, c.checkTx(refund(alice, b).Bytes()), "a ticket is refunded once")
+}
+
 // TestCodes maps every sentinel the ledger and package ticket return, and
 // the application's own, to its result code.
 func TestCodes(t *testing.T) {
@@ -373,6 +443,10 @@ func TestCodes(t *testing.T) {
 		{ticket.ErrMismatch, app.CodeMismatch},
 		{ticket.ErrSaleClosed, app.CodeSaleClosed},
 		{ticket.ErrEvent, app.CodeEvent},
+		{ticket.ErrCancelled, app.CodeCancelled},
+		{ticket.ErrExpired, app.CodeExpired},
+		{ticket.ErrClosed, app.CodeClosed},
+		{ticket.ErrResaleCap, app.CodeResaleCap},
 		{ledger.ErrStanding, app.CodeStanding},
 		{ledger.ErrNotFound, app.CodeNotFound},
 		{ledger.ErrUnknownEvent, app.CodeUnknownEvent},
@@ -403,6 +477,8 @@ func TestDomains(t *testing.T) {
 	_, rec := c.buy(c.users["alice"], ev, "1", 4500)
 	require.True(t, bytes.HasPrefix(rec.Bytes(), prefix(app.RecordDomain)))
 	require.True(t, bytes.HasPrefix(ev.Bytes(), prefix(app.EventDomain)))
+	cancel := must(ticket.NewCancellation(c.mkey, ev, c.now()))
+	require.True(t, bytes.HasPrefix(cancel.Bytes(), prefix(app.CancellationDomain)))
 }
 
 // TestResume closes an application and reopens its store: Info reports

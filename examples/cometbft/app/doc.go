@@ -4,7 +4,7 @@
 //
 // # Transactions
 //
-// A transaction is one of two encodings of package ticket, told apart by
+// A transaction is one of three encodings of package ticket, told apart by
 // the domain string they begin with (u32 length ‖ domain):
 //
 //   - "CBETS/ticket/v1/event": a merchant's signed event terms
@@ -13,7 +13,12 @@
 //   - "CBETS/ticket/v1/record": a merchant-signed ticket.Record
 //     (Record.Bytes), which carries the user's encoded request byte for
 //     byte, the merchant's settlement and the merchant's signature
-//     (ledger.Ledger.Apply).
+//     (ledger.Ledger.Apply);
+//   - "CBETS/ticket/v1/cancellation": the event's merchant's signed
+//     ticket.Cancellation (Cancellation.Bytes), kept when the event has none
+//     and every ticket's latest record is older than it
+//     (ledger.Ledger.Cancel). From its time on, the event's tickets can
+//     only be refunded.
 //
 // The merchant runs the transition on its side (ticket.Merchant.Buy, List,
 // Delist, Transfer, Consume) with facts read from the ledger (the "/facts"
@@ -40,17 +45,17 @@
 // policy's limit of the event's tickets, and the seller standing a List or
 // Transfer relied on is the ledger's. An event must be signed by an
 // accepted merchant and its id must be new. CheckTx also refuses a record
-// whose time is after the validator's clock by more than MaxClockSkew;
-// FinalizeBlock reads no clock.
+// or cancellation whose time is after the validator's clock by more than
+// MaxClockSkew; FinalizeBlock reads no clock.
 //
 // A refused transaction writes nothing; its result code (Code) says why.
 //
 // # State
 //
 // The state is the ledger's, kept by Store in a cometbft-db database: each
-// event's encoding and counters, each ticket's records and its state after
-// the latest (whose head is the hash of that record), held counts per event
-// and certificate, and standings per certificate (the genesis standings,
+// event's encoding and counters, its cancellation, each ticket's records and
+// its state after the latest (whose head is the hash of that record), held
+// counts per event and certificate, and standings per certificate (the genesis standings,
 // then the records' reputation changes). FinalizeBlock applies the block's
 // transactions to a Store whose pending writes are the block's; Commit
 // writes them in one synchronous batch with the height and app hash, so
@@ -58,8 +63,9 @@
 // the last committed state only.
 //
 // The app hash is SHA-256 over "CBETS/cometbft/v2/app-hash", the genesis
-// app state's hash and every stored event entry and ticket entry in key
-// order (each as u32 length ‖ key ‖ u32 length ‖ value). The ticket heads
+// app state's hash and every stored cancellation, event entry and ticket
+// entry in key order (each as u32 length ‖ key ‖ u32 length ‖ value; a
+// cancellation's value is its encoding). The ticket heads
 // commit to the whole histories; held counts and standings follow from
 // them and the genesis.
 //

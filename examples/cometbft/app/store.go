@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -28,6 +29,7 @@ var (
 	keyAppHash = []byte("m/apphash") // last committed app hash
 	keyGenesis = []byte("m/genesis") // genesis app state
 
+	prefixCancel   = []byte("c/") // event id → cancellation encoding
 	prefixEvent    = []byte("e/") // event id → u32 sold ‖ u64 serials ‖ event encoding
 	prefixTicket   = []byte("t/") // ticket key → u32 records ‖ ticket state
 	prefixRecord   = []byte("r/") // ticket key ‖ u32 index → record encoding
@@ -146,10 +148,11 @@ func (s *Store) flush(extra func(dbm.Batch) error) error {
 const appHashDomain = "CBETS/cometbft/v2/app-hash"
 
 // appHash returns the app hash of the state: SHA-256 over the domain, the
-// genesis hash and every stored event and ticket entry, keys in order, each
-// as u32 len ‖ key ‖ u32 len ‖ value. An event's entry is its encoding and
-// counters; a ticket's is its state, whose head commits to its records.
-// Held counts and standings follow from the genesis and the records.
+// genesis hash and every stored cancellation, event and ticket entry, keys
+// in order, each as u32 len ‖ key ‖ u32 len ‖ value. A cancellation's entry
+// is its encoding; an event's is its encoding and counters; a ticket's is
+// its state, whose head commits to its records. Held counts and standings
+// follow from the genesis and the records.
 func (s *Store) appHash(genesisHash []byte) ([]byte, error) {
 	if err := s.check(context.Background()); err != nil {
 		return nil, err
@@ -165,8 +168,8 @@ func (s *Store) appHash(genesisHash []byte) ([]byte, error) {
 		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(v))))
 		h.Write(v)
 	}
-	for _, p := range [][]byte{prefixEvent, prefixTicket} {
-		if err := s.each(p, put); err != nil {
+	for _, p := range [][]byte{prefixCancel, prefixEvent, prefixTicket} {
+		if err := s.each(p, nil, func(k, v []byte) error { put(k, v); return nil }); err != nil {
 			return nil, storeErr("hashing", err)
 		}
 	}
@@ -174,18 +177,19 @@ func (s *Store) appHash(genesisHash []byte) ([]byte, error) {
 }
 
 // each calls fn with every key under prefix and its value, in key order,
-// the pending writes replacing the database's.
-func (s *Store) each(prefix []byte, fn func(k, v []byte)) error {
-	var pend []string
-	for k := range s.pending {
-		if strings.HasPrefix(k, string(prefix)) {
-			pend = append(pend, k)
+// the pending writes replacing the database's and over (a transaction's
+// writes, or nil) replacing both. It stops at fn's first error.
+func (s *Store) each(prefix []byte, over map[string][]byte, fn func(k, v []byte) error) error {
+	pend := map[string][]byte{}
+	for _, m := range []map[string][]byte{s.pending, over} {
+		for k, v := range m {
+			if strings.HasPrefix(k, string(prefix)) {
+				pend[k] = v
+			}
 		}
 	}
-	slices.Sort(pend)
-	end := slices.Clone(prefix)
-	end[len(end)-1]++
-	it, err := s.db.Iterator(prefix, end)
+	keys := slices.Sorted(maps.Keys(pend))
+	it, err := s.db.Iterator(prefix, prefixEnd(prefix))
 	if err != nil {
 		return err
 	}
@@ -193,21 +197,41 @@ func (s *Store) each(prefix []byte, fn func(k, v []byte)) error {
 	i := 0
 	for ; it.Valid(); it.Next() {
 		k := string(it.Key())
-		for ; i < len(pend) && pend[i] < k; i++ {
-			fn([]byte(pend[i]), s.pending[pend[i]])
+		for ; i < len(keys) && keys[i] < k; i++ {
+			if err := fn([]byte(keys[i]), pend[keys[i]]); err != nil {
+				return err
+			}
 		}
-		if i < len(pend) && pend[i] == k {
-			continue // pending, hashed in its turn
+		if i < len(keys) && keys[i] == k {
+			continue // pending, taken in its turn
 		}
-		fn(it.Key(), it.Value())
+		if err := fn(it.Key(), it.Value()); err != nil {
+			return err
+		}
 	}
 	if err := it.Error(); err != nil {
 		return err
 	}
-	for ; i < len(pend); i++ {
-		fn([]byte(pend[i]), s.pending[pend[i]])
+	for ; i < len(keys); i++ {
+		if err := fn([]byte(keys[i]), pend[keys[i]]); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// prefixEnd returns the first key after every key beginning with prefix,
+// nil when there is none.
+func prefixEnd(prefix []byte) []byte {
+	end := slices.Clone(prefix)
+	for len(end) > 0 && end[len(end)-1] == 0xff {
+		end = end[:len(end)-1]
+	}
+	if len(end) == 0 {
+		return nil
+	}
+	end[len(end)-1]++
+	return end
 }
 
 func storeErr(doing string, err error) error {
@@ -226,7 +250,10 @@ type storeTx struct {
 	writable bool
 }
 
-var _ ledger.Tx = (*storeTx)(nil)
+var (
+	_ ledger.Tx             = (*storeTx)(nil)
+	_ ledger.CancellationTx = (*storeTx)(nil)
+)
 
 func (tx *storeTx) get(k []byte) ([]byte, error) {
 	if v, ok := tx.writes[string(k)]; ok {
@@ -411,6 +438,65 @@ func (tx *storeTx) Standing(cert string) (ticket.Standing, bool, error) {
 func (tx *storeTx) SetStanding(cert string, s ticket.Standing) error {
 	b := binary.BigEndian.AppendUint64(nil, uint64(s.Reputation))
 	return tx.set(key(prefixStanding, cert), binary.BigEndian.AppendUint32(b, s.Transfers))
+}
+
+// Cancellation implements ledger.CancellationTx.
+func (tx *storeTx) Cancellation(event string) (*ticket.Cancellation, error) {
+	b, err := tx.get(key(prefixCancel, event))
+	if err != nil {
+		return nil, err
+	}
+	if b == nil {
+		return nil, fmt.Errorf("%w: cancellation of %q", ledger.ErrNotFound, event)
+	}
+	c, err := ticket.ParseCancellation(b)
+	if err == nil && c.Event() != event {
+		err = errors.New("stored under another event's key")
+	}
+	if err != nil {
+		return nil, corrupt(fmt.Sprintf("cancellation of %q", event), err)
+	}
+	return c, nil
+}
+
+// PutCancellation implements ledger.CancellationTx. An event keeps its
+// first cancellation: a second is refused.
+func (tx *storeTx) PutCancellation(c *ticket.Cancellation) error {
+	enc := c.Bytes()
+	if enc == nil {
+		return fmt.Errorf("%w: app: PutCancellation without a cancellation", ledger.ErrStore)
+	}
+	k := key(prefixCancel, c.Event())
+	old, err := tx.get(k)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		return fmt.Errorf("%w: app: PutCancellation of %q, which is already cancelled", ledger.ErrStore, c.Event())
+	}
+	return tx.set(k, enc)
+}
+
+// Tickets implements ledger.CancellationTx: the event's ticket entries in
+// the database, the Store's pending writes and the transaction's, in key
+// order.
+func (tx *storeTx) Tickets(event string) ([]*ticket.Ticket, error) {
+	var out []*ticket.Ticket
+	err := tx.s.each(lp(slices.Clone(prefixTicket), event), tx.writes, func(k, v []byte) error {
+		_, t, err := decodeTicket(v)
+		if err == nil && (t.Event != event || !bytes.Equal(k, key(prefixTicket, event, t.Serial))) {
+			err = errors.New("stored under another ticket's key")
+		}
+		if err != nil {
+			return corrupt(fmt.Sprintf("ticket of %q under key %x", event, k), err)
+		}
+		out = append(out, t)
+		return nil
+	})
+	if err != nil && !errors.Is(err, ledger.ErrStore) {
+		err = storeErr("reading", err)
+	}
+	return out, err
 }
 
 // A ticket's entry:

@@ -132,6 +132,12 @@ func TestCorruptValues(t *testing.T) {
 	require.NoError(t, good.Flush())
 	entry, err := good.db.Get(key(prefixTicket, tk.Event, tk.Serial))
 	require.NoError(t, err)
+	f := ledgertest.NewFixture(t, 1)
+	other := f.NewMarket(t, ledger.NewMemStore(), f.Config())
+	other.Publish(t, "other", 2)
+	otherCancel := other.SignCancel(t, "other", ledgertest.DoorsOpen).Bytes()
+	cancelled := func(tx ledger.Tx) error { _, err := tx.(ledger.CancellationTx).Cancellation(tk.Event); return err }
+	listed := func(tx ledger.Tx) error { _, err := tx.(ledger.CancellationTx).Tickets(tk.Event); return err }
 
 	for _, c := range []struct {
 		name string
@@ -156,6 +162,10 @@ func TestCorruptValues(t *testing.T) {
 			func(tx ledger.Tx) error { _, err := tx.Held(tk.Event, "user-0"); return err }},
 		{"standing", key(prefixStanding, "user-0"), []byte{1, 2},
 			func(tx ledger.Tx) error { _, _, err := tx.Standing("user-0"); return err }},
+		{"cancellation", key(prefixCancel, tk.Event), []byte("not a cancellation"), cancelled},
+		{"cancellation of another event", key(prefixCancel, tk.Event), otherCancel, cancelled},
+		{"ticket listed", key(prefixTicket, tk.Event, tk.Serial), entry[:len(entry)-1], listed},
+		{"ticket listed under another key", key(prefixTicket, tk.Event, "other"), entry, listed},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := dbm.NewMemDB()
@@ -195,6 +205,8 @@ func TestStoreMisuse(t *testing.T) {
 		require.ErrorIs(t, tx.Append(nil, nil), ledger.ErrStore)
 		require.ErrorIs(t, tx.Append(tk, &ticket.Record{}), ledger.ErrStore)
 		require.ErrorIs(t, tx.SetHeld("e", "c", -1), ledger.ErrStore)
+		require.ErrorIs(t, tx.(ledger.CancellationTx).PutCancellation(nil), ledger.ErrStore)
+		require.ErrorIs(t, tx.(ledger.CancellationTx).PutCancellation(&ticket.Cancellation{}), ledger.ErrStore)
 		return nil
 	}))
 	require.NoError(t, s.View(ctx, func(tx ledger.Tx) error {
@@ -216,6 +228,10 @@ func TestStoreMisuse(t *testing.T) {
 		require.ErrorIs(t, tx.PutEvent(ledger.EventState{Event: again}), ledger.ErrStore)
 		require.NoError(t, tx.PutEvent(ledger.EventState{Event: sold}))
 		require.ErrorIs(t, tx.Append(tk, rec), ledger.ErrStore)
+		// A second cancellation of an event.
+		c := other.SignCancel(t, "sold", ledgertest.DoorsOpen)
+		require.NoError(t, tx.(ledger.CancellationTx).PutCancellation(c))
+		require.ErrorIs(t, tx.(ledger.CancellationTx).PutCancellation(c), ledger.ErrStore)
 		return nil
 	}))
 	full, err := encodeTicket(math.MaxUint32, next)
