@@ -182,20 +182,21 @@ func (l *Ledger) AllocateSerial(ctx context.Context, event string) (string, erro
 	if err := l.ok(ctx); err != nil {
 		return "", err
 	}
+	// A sold-out or cancelled event is refused from a read-only view
+	// first: after a sell-out most attempts end here, and need not queue
+	// for the event's write lock.
+	err := l.store.View(ctx, func(tx Tx) error {
+		_, err := l.allocatable(tx, event)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
 	var serial uint64
-	err := l.store.Update(ctx, func(tx Tx) error {
-		s, err := l.event(tx, event)
+	err = l.store.Update(ctx, func(tx Tx) error {
+		s, err := l.allocatable(tx, event)
 		if err != nil {
 			return err
-		}
-		if s.Sold >= s.Event.Terms().Capacity {
-			return fmt.Errorf("%w: %q sold %d of %d", ErrSoldOut, event, s.Sold, s.Event.Terms().Capacity)
-		}
-		switch c, err := cancellation(tx, event); {
-		case err != nil:
-			return err
-		case c != nil:
-			return fmt.Errorf("%w: %q", ticket.ErrCancelled, event)
 		}
 		s.Serials++
 		serial = s.Serials
@@ -205,6 +206,26 @@ func (l *Ledger) AllocateSerial(ctx context.Context, event string) (string, erro
 		return "", err
 	}
 	return strconv.FormatUint(serial, 10), nil
+}
+
+// allocatable reads an event that may still hand out a serial: published
+// (ErrUnknownEvent), not sold out (ErrSoldOut), not cancelled
+// (ticket.ErrCancelled).
+func (l *Ledger) allocatable(tx Tx, event string) (EventState, error) {
+	s, err := l.event(tx, event)
+	if err != nil {
+		return s, err
+	}
+	if s.Sold >= s.Event.Terms().Capacity {
+		return s, fmt.Errorf("%w: %q sold %d of %d", ErrSoldOut, event, s.Sold, s.Event.Terms().Capacity)
+	}
+	switch c, err := cancellation(tx, event); {
+	case err != nil:
+		return s, err
+	case c != nil:
+		return s, fmt.Errorf("%w: %q", ticket.ErrCancelled, event)
+	}
+	return s, nil
 }
 
 // event reads an event, ErrUnknownEvent when the store has none.
