@@ -19,20 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// nilCase is one call. want is the sentinel its error must match, or nil
-// when the call must succeed or returns no error.
-type nilCase struct {
-	name string
-	want error
-	call func() error
-}
-
 // e2 and e3 keep the error of a call with two or three results.
-func e2[A any](_ A, err error) error         { return err }
-func e3[A, B any](_ A, _ B, err error) error { return err }
-
-// no runs f, which returns no error.
-func no(f func()) func() error { return func() error { f(); return nil } }
 
 func runNilCases(t *testing.T, cases []nilCase) {
 	t.Helper()
@@ -112,6 +99,15 @@ func newNilFixture(t *testing.T) *nilFixture {
 	return f
 }
 
+// nilCase is one call: want is the sentinel its error must match, or nil
+// when the call must succeed or returns no error (testkit.Err2, Err3 and
+// NoErr adapt calls to it).
+type nilCase struct {
+	name string
+	want error
+	call func() error
+}
+
 func TestNilInput(t *testing.T) {
 	f := newNilFixture(t)
 	w := f.w
@@ -185,372 +181,394 @@ func TestNilInput(t *testing.T) {
 
 	cases := []nilCase{
 		// IssueCertificate
-		{"IssueCertificate nil registrar", ticket.ErrKey, func() error { return e2(ticket.IssueCertificate(nilPriv, "x", ePub, eve.wid)) }},
-		{"IssueCertificate zero registrar", ticket.ErrKey, func() error { return e2(ticket.IssueCertificate(zeroPriv, "x", ePub, eve.wid)) }},
-		{"IssueCertificate empty id", ticket.ErrMalformed, func() error { return e2(ticket.IssueCertificate(w.registrar, "", ePub, eve.wid)) }},
-		{"IssueCertificate nil key", ticket.ErrKey, func() error { return e2(ticket.IssueCertificate(w.registrar, "x", nilPub, eve.wid)) }},
-		{"IssueCertificate zero key", ticket.ErrKey, func() error { return e2(ticket.IssueCertificate(w.registrar, "x", zeroPub, zeroAddr)) }},
-		{"IssueCertificate zero WID", ticket.ErrWID, func() error { return e2(ticket.IssueCertificate(w.registrar, "x", ePub, zeroAddr)) }},
+		{"IssueCertificate nil registrar", ticket.ErrKey, func() error { return testkit.Err2(ticket.IssueCertificate(nilPriv, "x", ePub, eve.wid)) }},
+		{"IssueCertificate zero registrar", ticket.ErrKey, func() error { return testkit.Err2(ticket.IssueCertificate(zeroPriv, "x", ePub, eve.wid)) }},
+		{"IssueCertificate empty id", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.IssueCertificate(w.registrar, "", ePub, eve.wid)) }},
+		{"IssueCertificate nil key", ticket.ErrKey, func() error { return testkit.Err2(ticket.IssueCertificate(w.registrar, "x", nilPub, eve.wid)) }},
+		{"IssueCertificate zero key", ticket.ErrKey, func() error { return testkit.Err2(ticket.IssueCertificate(w.registrar, "x", zeroPub, zeroAddr)) }},
+		{"IssueCertificate zero WID", ticket.ErrWID, func() error { return testkit.Err2(ticket.IssueCertificate(w.registrar, "x", ePub, zeroAddr)) }},
 
 		// Parsers
-		{"ParseCertificate nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseCertificate(nil)) }},
-		{"ParseRequest nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseRequest(nil)) }},
-		{"ParseRecord nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseRecord(nil)) }},
-		{"ParseRecord zero record's bytes", ticket.ErrMalformed, func() error { return e2(ticket.ParseRecord(zeroRec.Bytes())) }},
-		{"ParseRequest zero request's bytes", ticket.ErrMalformed, func() error { return e2(ticket.ParseRequest(zeroReq.Bytes())) }},
+		{"ParseCertificate nil", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.ParseCertificate(nil)) }},
+		{"ParseRequest nil", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.ParseRequest(nil)) }},
+		{"ParseRecord nil", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.ParseRecord(nil)) }},
+		{"ParseRecord zero record's bytes", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.ParseRecord(zeroRec.Bytes())) }},
+		{"ParseRequest zero request's bytes", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.ParseRequest(zeroReq.Bytes())) }},
 
 		// Certificate methods
-		{"Certificate.Bytes nil", nil, no(func() { require.Nil(t, nilCert.Bytes()) })},
-		{"Certificate.Bytes zero", nil, no(func() { require.Nil(t, zeroCert.Bytes()) })},
+		{"Certificate.Bytes nil", nil, testkit.NoErr(func() { require.Nil(t, nilCert.Bytes()) })},
+		{"Certificate.Bytes zero", nil, testkit.NoErr(func() { require.Nil(t, zeroCert.Bytes()) })},
 		{"Certificate.Verify nil", ticket.ErrMalformed, func() error { return nilCert.Verify(f.regPub) }},
 		{"Certificate.Verify zero", ticket.ErrMalformed, func() error { return zeroCert.Verify(f.regPub) }},
 		{"Certificate.Verify nil registrar", ticket.ErrKey, func() error { return eve.cert.Verify(nilPub) }},
 		{"Certificate.Verify zero registrar", ticket.ErrKey, func() error { return eve.cert.Verify(zeroPub) }},
-		{"Certificate.ID nil", nil, no(func() { require.Empty(t, nilCert.ID()) })},
-		{"Certificate.ID zero", nil, no(func() { require.Empty(t, zeroCert.ID()) })},
-		{"Certificate.PublicKey nil", nil, no(func() { require.Nil(t, nilCert.PublicKey()) })},
-		{"Certificate.PublicKey zero", nil, no(func() { require.Nil(t, zeroCert.PublicKey()) })},
-		{"Certificate.WID nil", nil, no(func() { require.Equal(t, zeroAddr, nilCert.WID()) })},
-		{"Certificate.WID zero", nil, no(func() { require.Equal(t, zeroAddr, zeroCert.WID()) })},
-		{"Certificate.Equal nil", nil, no(func() { require.False(t, eve.cert.Equal(nilCert)) })},
-		{"Certificate.Equal zero", nil, no(func() { require.False(t, zeroCert.Equal(eve.cert)) })},
-		{"Certificate.Equal nil and zero", nil, no(func() { require.True(t, nilCert.Equal(zeroCert)) })},
-		{"Certificate.MarshalJSON nil", nil, no(func() {
+		{"Certificate.ID nil", nil, testkit.NoErr(func() { require.Empty(t, nilCert.ID()) })},
+		{"Certificate.ID zero", nil, testkit.NoErr(func() { require.Empty(t, zeroCert.ID()) })},
+		{"Certificate.PublicKey nil", nil, testkit.NoErr(func() { require.Nil(t, nilCert.PublicKey()) })},
+		{"Certificate.PublicKey zero", nil, testkit.NoErr(func() { require.Nil(t, zeroCert.PublicKey()) })},
+		{"Certificate.WID nil", nil, testkit.NoErr(func() { require.Equal(t, zeroAddr, nilCert.WID()) })},
+		{"Certificate.WID zero", nil, testkit.NoErr(func() { require.Equal(t, zeroAddr, zeroCert.WID()) })},
+		{"Certificate.Equal nil", nil, testkit.NoErr(func() { require.False(t, eve.cert.Equal(nilCert)) })},
+		{"Certificate.Equal zero", nil, testkit.NoErr(func() { require.False(t, zeroCert.Equal(eve.cert)) })},
+		{"Certificate.Equal nil and zero", nil, testkit.NoErr(func() { require.True(t, nilCert.Equal(zeroCert)) })},
+		{"Certificate.MarshalJSON nil", nil, testkit.NoErr(func() {
 			b, err := nilCert.MarshalJSON()
 			require.NoError(t, err)
 			require.Equal(t, "null", string(b))
 		})},
-		{"Certificate.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroCert.MarshalJSON()) }},
-		{"json.Marshal zero Certificate", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroCert)) }},
+		{"Certificate.MarshalJSON zero", ticket.ErrMalformed, func() error { return testkit.Err2(zeroCert.MarshalJSON()) }},
+		{"json.Marshal zero Certificate", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(zeroCert)) }},
 		{"Certificate.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilCert.UnmarshalJSON(jsonOf(t, eve.cert)) }},
 		{"Certificate.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Certificate).UnmarshalJSON(nil) }},
 		{"Certificate.UnmarshalJSON empty object", ticket.ErrMalformed, func() error { return new(ticket.Certificate).UnmarshalJSON([]byte(`{}`)) }},
 
 		// Request methods
-		{"Request.SignedBytes nil", nil, no(func() { require.Nil(t, nilReq.SignedBytes()) })},
-		{"Request.SignedBytes zero", nil, no(func() { _ = zeroReq.SignedBytes() })},
-		{"Request.Bytes nil", nil, no(func() { require.Nil(t, nilReq.Bytes()) })},
-		{"Request.Bytes zero", nil, no(func() { _ = zeroReq.Bytes() })},
-		{"Request.MarshalJSON nil", nil, no(func() {
+		{"Request.SignedBytes nil", nil, testkit.NoErr(func() { require.Nil(t, nilReq.SignedBytes()) })},
+		{"Request.SignedBytes zero", nil, testkit.NoErr(func() { _ = zeroReq.SignedBytes() })},
+		{"Request.Bytes nil", nil, testkit.NoErr(func() { require.Nil(t, nilReq.Bytes()) })},
+		{"Request.Bytes zero", nil, testkit.NoErr(func() { _ = zeroReq.Bytes() })},
+		{"Request.MarshalJSON nil", nil, testkit.NoErr(func() {
 			b, err := nilReq.MarshalJSON()
 			require.NoError(t, err)
 			require.Equal(t, "null", string(b))
 		})},
-		{"Request.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroReq.MarshalJSON()) }},
-		{"json.Marshal zero Request", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroReq)) }},
-		{"json.Marshal Request with zero merchant", ticket.ErrMalformed, func() error { return e2(json.Marshal(withMerchant(f.buyReq, zeroPub))) }},
-		{"json.Marshal Request with zero certificate", ticket.ErrMalformed, func() error { return e2(json.Marshal(withCert(f.buyReq, zeroCert))) }},
+		{"Request.MarshalJSON zero", ticket.ErrMalformed, func() error { return testkit.Err2(zeroReq.MarshalJSON()) }},
+		{"json.Marshal zero Request", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(zeroReq)) }},
+		{"json.Marshal Request with zero merchant", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(withMerchant(f.buyReq, zeroPub))) }},
+		{"json.Marshal Request with zero certificate", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(withCert(f.buyReq, zeroCert))) }},
 		{"Request.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilReq.UnmarshalJSON(jsonOf(t, f.buyReq)) }},
 		{"Request.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Request).UnmarshalJSON(nil) }},
 
 		// Record methods
-		{"Record.SignedBytes nil", nil, no(func() { require.Nil(t, nilRec.SignedBytes()) })},
-		{"Record.SignedBytes zero", nil, no(func() { _ = zeroRec.SignedBytes() })},
-		{"Record.Bytes nil", nil, no(func() { require.Nil(t, nilRec.Bytes()) })},
-		{"Record.Bytes zero", nil, no(func() { _ = zeroRec.Bytes() })},
-		{"Record.Bytes zero request", nil, no(func() { _ = (&ticket.Record{Request: zeroReq}).Bytes() })},
-		{"Record.Hash nil", nil, no(func() { _ = nilRec.Hash() })},
-		{"Record.Hash zero", nil, no(func() { _ = zeroRec.Hash() })},
-		{"Record.MarshalJSON nil", nil, no(func() {
+		{"Record.SignedBytes nil", nil, testkit.NoErr(func() { require.Nil(t, nilRec.SignedBytes()) })},
+		{"Record.SignedBytes zero", nil, testkit.NoErr(func() { _ = zeroRec.SignedBytes() })},
+		{"Record.Bytes nil", nil, testkit.NoErr(func() { require.Nil(t, nilRec.Bytes()) })},
+		{"Record.Bytes zero", nil, testkit.NoErr(func() { _ = zeroRec.Bytes() })},
+		{"Record.Bytes zero request", nil, testkit.NoErr(func() { _ = (&ticket.Record{Request: zeroReq}).Bytes() })},
+		{"Record.Hash nil", nil, testkit.NoErr(func() { _ = nilRec.Hash() })},
+		{"Record.Hash zero", nil, testkit.NoErr(func() { _ = zeroRec.Hash() })},
+		{"Record.MarshalJSON nil", nil, testkit.NoErr(func() {
 			b, err := nilRec.MarshalJSON()
 			require.NoError(t, err)
 			require.Equal(t, "null", string(b))
 		})},
-		{"Record.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroRec.MarshalJSON()) }},
-		{"json.Marshal zero Record", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroRec)) }},
-		{"json.Marshal Record with zero request", ticket.ErrMalformed, func() error { return e2(json.Marshal(&ticket.Record{Request: zeroReq})) }},
+		{"Record.MarshalJSON zero", ticket.ErrMalformed, func() error { return testkit.Err2(zeroRec.MarshalJSON()) }},
+		{"json.Marshal zero Record", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(zeroRec)) }},
+		{"json.Marshal Record with zero request", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(&ticket.Record{Request: zeroReq})) }},
 		{"Record.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilRec.UnmarshalJSON(jsonOf(t, recs[0])) }},
 		{"Record.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Record).UnmarshalJSON(nil) }},
 
 		// Ticket
-		{"Ticket.MarshalJSON nil", nil, no(func() {
+		{"Ticket.MarshalJSON nil", nil, testkit.NoErr(func() {
 			b, err := nilTicket.MarshalJSON()
 			require.NoError(t, err)
 			require.Equal(t, "null", string(b))
 		})},
-		{"Ticket.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroTicket.MarshalJSON()) }},
-		{"json.Marshal zero Ticket", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroTicket)) }},
-		{"json.Marshal Ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(json.Marshal(&zeroKeyTicket)) }},
+		{"Ticket.MarshalJSON zero", ticket.ErrMalformed, func() error { return testkit.Err2(zeroTicket.MarshalJSON()) }},
+		{"json.Marshal zero Ticket", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(zeroTicket)) }},
+		{"json.Marshal Ticket with zero merchant key", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(&zeroKeyTicket)) }},
 
 		// State, Kind, RecordError
-		{"State.String zero", nil, no(func() { require.Equal(t, "State(0)", ticket.State(0).String()) })},
-		{"State.PaperCode zero", nil, no(func() { require.Zero(t, ticket.State(0).PaperCode()) })},
-		{"State names", nil, no(func() {
+		{"State.String zero", nil, testkit.NoErr(func() { require.Equal(t, "State(0)", ticket.State(0).String()) })},
+		{"State.PaperCode zero", nil, testkit.NoErr(func() { require.Zero(t, ticket.State(0).PaperCode()) })},
+		{"State names", nil, testkit.NoErr(func() {
 			for _, s := range []ticket.State{ticket.Valid, ticket.Listed, ticket.Transferred, ticket.Consumed,
 				ticket.Refunded, ticket.Returned, ticket.Expired} {
 				require.NotContains(t, s.String(), "State(")
 			}
 		})},
-		{"Kind.String zero", nil, no(func() { require.Equal(t, "Kind(0)", ticket.Kind(0).String()) })},
-		{"Kind names", nil, no(func() {
+		{"Kind.String zero", nil, testkit.NoErr(func() { require.Equal(t, "Kind(0)", ticket.Kind(0).String()) })},
+		{"Kind names", nil, testkit.NoErr(func() {
 			for _, k := range []ticket.Kind{ticket.KindBuy, ticket.KindList, ticket.KindDelist, ticket.KindTransfer,
 				ticket.KindConsume, ticket.KindRefund, ticket.KindReturn} {
 				require.NotContains(t, k.String(), "Kind(")
 			}
 		})},
-		{"RecordError.Error nil", nil, no(func() { _ = nilErr.Error() })},
-		{"RecordError.Error zero", nil, no(func() { _ = new(ticket.RecordError).Error() })},
-		{"RecordError.Unwrap nil", nil, no(func() { require.Nil(t, nilErr.Unwrap()) })},
-		{"RecordError.Unwrap zero", nil, no(func() { require.Nil(t, new(ticket.RecordError).Unwrap()) })},
+		{"RecordError.Error nil", nil, testkit.NoErr(func() { _ = nilErr.Error() })},
+		{"RecordError.Error zero", nil, testkit.NoErr(func() { _ = new(ticket.RecordError).Error() })},
+		{"RecordError.Unwrap nil", nil, testkit.NoErr(func() { require.Nil(t, nilErr.Unwrap()) })},
+		{"RecordError.Unwrap zero", nil, testkit.NoErr(func() { require.Nil(t, new(ticket.RecordError).Unwrap()) })},
 
 		// NewMerchant, DefaultPolicy
-		{"NewMerchant nil key", ticket.ErrKey, func() error { return e2(ticket.NewMerchant(nilPriv, f.regPub, f.policy)) }},
-		{"NewMerchant zero key", ticket.ErrKey, func() error { return e2(ticket.NewMerchant(zeroPriv, f.regPub, f.policy)) }},
-		{"NewMerchant nil registrar", ticket.ErrKey, func() error { return e2(ticket.NewMerchant(w.merchantKey, nilPub, f.policy)) }},
-		{"NewMerchant zero registrar", ticket.ErrKey, func() error { return e2(ticket.NewMerchant(w.merchantKey, zeroPub, f.policy)) }},
-		{"NewMerchant zero policy", ticket.ErrPolicy, func() error { return e2(ticket.NewMerchant(w.merchantKey, f.regPub, zeroPolicy)) }},
-		{"NewMerchant zero schedule", ticket.ErrPolicy, func() error { return e2(ticket.NewMerchant(w.merchantKey, f.regPub, badPolicy)) }},
+		{"NewMerchant nil key", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewMerchant(nilPriv, f.regPub, f.policy)) }},
+		{"NewMerchant zero key", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewMerchant(zeroPriv, f.regPub, f.policy)) }},
+		{"NewMerchant nil registrar", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewMerchant(w.merchantKey, nilPub, f.policy)) }},
+		{"NewMerchant zero registrar", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewMerchant(w.merchantKey, zeroPub, f.policy)) }},
+		{"NewMerchant zero policy", ticket.ErrPolicy, func() error { return testkit.Err2(ticket.NewMerchant(w.merchantKey, f.regPub, zeroPolicy)) }},
+		{"NewMerchant zero schedule", ticket.ErrPolicy, func() error { return testkit.Err2(ticket.NewMerchant(w.merchantKey, f.regPub, badPolicy)) }},
 		{"DefaultPolicy zero scale", nil, func() error {
-			return e2(ticket.NewMerchant(w.merchantKey, f.regPub, ticket.DefaultPolicy(tax.Scale{})))
+			return testkit.Err2(ticket.NewMerchant(w.merchantKey, f.regPub, ticket.DefaultPolicy(tax.Scale{})))
 		}},
 
 		// Merchant methods on nil and zero receivers
-		{"Merchant.PublicKey nil", nil, no(func() { require.Nil(t, nilMerchant.PublicKey()) })},
-		{"Merchant.PublicKey zero", nil, no(func() { require.Nil(t, zeroMerch.PublicKey()) })},
-		{"Merchant.Buy nil", ticket.ErrKey, func() error { return e3(nilMerchant.Buy(f.buyReq, zeroFacts, t0)) }},
-		{"Merchant.Buy zero", ticket.ErrKey, func() error { return e3(zeroMerch.Buy(f.buyReq, zeroFacts, t0)) }},
-		{"Merchant.List nil", ticket.ErrKey, func() error { return e3(nilMerchant.List(f.valid.tk, f.list, goodStanding, later)) }},
-		{"Merchant.List zero", ticket.ErrKey, func() error { return e3(zeroMerch.List(f.valid.tk, f.list, goodStanding, later)) }},
-		{"Merchant.Delist nil", ticket.ErrKey, func() error { return e3(nilMerchant.Delist(f.listed.tk, f.delist, later)) }},
-		{"Merchant.Delist zero", ticket.ErrKey, func() error { return e3(zeroMerch.Delist(f.listed.tk, f.delist, later)) }},
-		{"Merchant.Transfer nil", ticket.ErrKey, func() error { return e3(nilMerchant.Transfer(f.listed.tk, f.transfer, goodStanding, later)) }},
-		{"Merchant.Transfer zero", ticket.ErrKey, func() error { return e3(zeroMerch.Transfer(f.listed.tk, f.transfer, goodStanding, later)) }},
-		{"Merchant.Consume nil", ticket.ErrKey, func() error { return e3(nilMerchant.Consume(f.valid.tk, f.cons, later)) }},
-		{"Merchant.Consume zero", ticket.ErrKey, func() error { return e3(zeroMerch.Consume(f.valid.tk, f.cons, later)) }},
-		{"Merchant.Refund nil", ticket.ErrKey, func() error { return e3(nilMerchant.Refund(f.refundable.tk, f.refund, zeroFacts, cancelAt)) }},
-		{"Merchant.Refund zero", ticket.ErrKey, func() error { return e3(zeroMerch.Refund(f.refundable.tk, f.refund, zeroFacts, cancelAt)) }},
-		{"Merchant.Return nil", ticket.ErrKey, func() error { return e3(nilMerchant.Return(f.returnable.tk, f.ret, zeroFacts, later)) }},
-		{"Merchant.Return zero", ticket.ErrKey, func() error { return e3(zeroMerch.Return(f.returnable.tk, f.ret, zeroFacts, later)) }},
+		{"Merchant.PublicKey nil", nil, testkit.NoErr(func() { require.Nil(t, nilMerchant.PublicKey()) })},
+		{"Merchant.PublicKey zero", nil, testkit.NoErr(func() { require.Nil(t, zeroMerch.PublicKey()) })},
+		{"Merchant.Buy nil", ticket.ErrKey, func() error { return testkit.Err3(nilMerchant.Buy(f.buyReq, zeroFacts, t0)) }},
+		{"Merchant.Buy zero", ticket.ErrKey, func() error { return testkit.Err3(zeroMerch.Buy(f.buyReq, zeroFacts, t0)) }},
+		{"Merchant.List nil", ticket.ErrKey, func() error { return testkit.Err3(nilMerchant.List(f.valid.tk, f.list, goodStanding, later)) }},
+		{"Merchant.List zero", ticket.ErrKey, func() error { return testkit.Err3(zeroMerch.List(f.valid.tk, f.list, goodStanding, later)) }},
+		{"Merchant.Delist nil", ticket.ErrKey, func() error { return testkit.Err3(nilMerchant.Delist(f.listed.tk, f.delist, later)) }},
+		{"Merchant.Delist zero", ticket.ErrKey, func() error { return testkit.Err3(zeroMerch.Delist(f.listed.tk, f.delist, later)) }},
+		{"Merchant.Transfer nil", ticket.ErrKey, func() error { return testkit.Err3(nilMerchant.Transfer(f.listed.tk, f.transfer, goodStanding, later)) }},
+		{"Merchant.Transfer zero", ticket.ErrKey, func() error { return testkit.Err3(zeroMerch.Transfer(f.listed.tk, f.transfer, goodStanding, later)) }},
+		{"Merchant.Consume nil", ticket.ErrKey, func() error { return testkit.Err3(nilMerchant.Consume(f.valid.tk, f.cons, later)) }},
+		{"Merchant.Consume zero", ticket.ErrKey, func() error { return testkit.Err3(zeroMerch.Consume(f.valid.tk, f.cons, later)) }},
+		{"Merchant.Refund nil", ticket.ErrKey, func() error { return testkit.Err3(nilMerchant.Refund(f.refundable.tk, f.refund, zeroFacts, cancelAt)) }},
+		{"Merchant.Refund zero", ticket.ErrKey, func() error { return testkit.Err3(zeroMerch.Refund(f.refundable.tk, f.refund, zeroFacts, cancelAt)) }},
+		{"Merchant.Return nil", ticket.ErrKey, func() error { return testkit.Err3(nilMerchant.Return(f.returnable.tk, f.ret, zeroFacts, later)) }},
+		{"Merchant.Return zero", ticket.ErrKey, func() error { return testkit.Err3(zeroMerch.Return(f.returnable.tk, f.ret, zeroFacts, later)) }},
 
 		// Transitions with nil and zero arguments
-		{"Buy nil request", ticket.ErrMalformed, func() error { return e3(w.m.Buy(nilReq, zeroFacts, t0)) }},
-		{"Buy zero request", ticket.ErrMalformed, func() error { return e3(w.m.Buy(zeroReq, zeroFacts, t0)) }},
+		{"Buy nil request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Buy(nilReq, zeroFacts, t0)) }},
+		{"Buy zero request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Buy(zeroReq, zeroFacts, t0)) }},
 		{"Buy zero-kind request of the buy", ticket.ErrMalformed, func() error {
 			q := *f.buyReq
 			q.Kind = 0
-			return e3(w.m.Buy(&q, zeroFacts, t0))
+			return testkit.Err3(w.m.Buy(&q, zeroFacts, t0))
 		}},
-		{"Buy request with zero merchant key", ticket.ErrMalformed, func() error { return e3(w.m.Buy(withMerchant(f.buyReq, zeroPub), zeroFacts, t0)) }},
-		{"Buy request with nil merchant key", ticket.ErrMalformed, func() error { return e3(w.m.Buy(withMerchant(f.buyReq, nilPub), zeroFacts, t0)) }},
-		{"Buy request with zero certificate", ticket.ErrMalformed, func() error { return e3(w.m.Buy(withCert(f.buyReq, zeroCert), zeroFacts, t0)) }},
-		{"Buy request with nil certificate", ticket.ErrMalformed, func() error { return e3(w.m.Buy(withCert(f.buyReq, nilCert), zeroFacts, t0)) }},
-		{"Buy zero time", ticket.ErrTime, func() error { return e3(w.m.Buy(f.buyReq, zeroFacts, zeroTime)) }},
-		{"Buy negative held count", ticket.ErrMalformed, func() error { return e3(w.m.Buy(f.buyReq, ticket.Facts{Held: -1}, t0)) }},
-		{"Buy zero facts", ticket.ErrEvent, func() error { return e3(w.m.Buy(f.buyReq, zeroFacts, t0)) }},
-		{"Buy nil event", ticket.ErrEvent, func() error { return e3(w.m.Buy(f.buyReq, ticket.Facts{Event: nilEvent}, t0)) }},
-		{"Buy zero event", ticket.ErrMalformed, func() error { return e3(w.m.Buy(f.buyReq, ticket.Facts{Event: zeroEvent}, t0)) }},
-		{"Buy with the event's terms", nil, func() error { return e3(w.m.Buy(f.buyReq, f.buyFacts, t0)) }},
-		{"List nil ticket", ticket.ErrState, func() error { return e3(w.m.List(nilTicket, f.list, goodStanding, later)) }},
-		{"List zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.List(zeroTicket, f.list, goodStanding, later)) }},
-		{"List ticket with zero merchant key", ticket.ErrMalformed, func() error { return e3(w.m.List(&zeroKeyTicket, f.list, goodStanding, later)) }},
-		{"List ticket with zero holder", ticket.ErrMalformed, func() error { return e3(w.m.List(&noHolder, f.list, goodStanding, later)) }},
-		{"List nil request", ticket.ErrMalformed, func() error { return e3(w.m.List(f.valid.tk, nilReq, goodStanding, later)) }},
-		{"List zero request", ticket.ErrMalformed, func() error { return e3(w.m.List(f.valid.tk, zeroReq, goodStanding, later)) }},
-		{"List zero facts", ticket.ErrReputation, func() error { return e3(w.m.List(f.valid.tk, f.list, zeroFacts, later)) }},
-		{"Delist nil ticket", ticket.ErrState, func() error { return e3(w.m.Delist(nilTicket, f.delist, later)) }},
-		{"Delist zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Delist(zeroTicket, f.delist, later)) }},
-		{"Delist nil request", ticket.ErrMalformed, func() error { return e3(w.m.Delist(f.listed.tk, nilReq, later)) }},
-		{"Delist zero request", ticket.ErrMalformed, func() error { return e3(w.m.Delist(f.listed.tk, zeroReq, later)) }},
-		{"Delist zero time", ticket.ErrTime, func() error { return e3(w.m.Delist(f.listed.tk, f.delist, zeroTime)) }},
-		{"Transfer nil ticket", ticket.ErrState, func() error { return e3(w.m.Transfer(nilTicket, f.transfer, goodStanding, later)) }},
-		{"Transfer zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Transfer(zeroTicket, f.transfer, goodStanding, later)) }},
-		{"Transfer nil request", ticket.ErrMalformed, func() error { return e3(w.m.Transfer(f.listed.tk, nilReq, goodStanding, later)) }},
-		{"Transfer zero request", ticket.ErrMalformed, func() error { return e3(w.m.Transfer(f.listed.tk, zeroReq, goodStanding, later)) }},
-		{"Transfer zero facts", nil, func() error { return e3(w.m.Transfer(f.listed.tk, f.transfer, zeroFacts, later)) }},
-		{"Consume nil ticket", ticket.ErrState, func() error { return e3(w.m.Consume(nilTicket, f.cons, later)) }},
-		{"Consume zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Consume(zeroTicket, f.cons, later)) }},
-		{"Consume ticket with zero holder", ticket.ErrMalformed, func() error { return e3(w.m.Consume(&noHolder, f.cons, later)) }},
-		{"Consume nil request", ticket.ErrMalformed, func() error { return e3(w.m.Consume(f.valid.tk, nilReq, later)) }},
-		{"Consume zero request", ticket.ErrMalformed, func() error { return e3(w.m.Consume(f.valid.tk, zeroReq, later)) }},
-		{"Consume request with zero merchant key", ticket.ErrMalformed, func() error { return e3(w.m.Consume(f.valid.tk, withMerchant(f.cons, zeroPub), later)) }},
+		{"Buy request with zero merchant key", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Buy(withMerchant(f.buyReq, zeroPub), zeroFacts, t0)) }},
+		{"Buy request with nil merchant key", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Buy(withMerchant(f.buyReq, nilPub), zeroFacts, t0)) }},
+		{"Buy request with zero certificate", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Buy(withCert(f.buyReq, zeroCert), zeroFacts, t0)) }},
+		{"Buy request with nil certificate", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Buy(withCert(f.buyReq, nilCert), zeroFacts, t0)) }},
+		{"Buy zero time", ticket.ErrTime, func() error { return testkit.Err3(w.m.Buy(f.buyReq, zeroFacts, zeroTime)) }},
+		{"Buy negative held count", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Buy(f.buyReq, ticket.Facts{Held: -1}, t0)) }},
+		{"Buy zero facts", ticket.ErrEvent, func() error { return testkit.Err3(w.m.Buy(f.buyReq, zeroFacts, t0)) }},
+		{"Buy nil event", ticket.ErrEvent, func() error { return testkit.Err3(w.m.Buy(f.buyReq, ticket.Facts{Event: nilEvent}, t0)) }},
+		{"Buy zero event", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Buy(f.buyReq, ticket.Facts{Event: zeroEvent}, t0)) }},
+		{"Buy with the event's terms", nil, func() error { return testkit.Err3(w.m.Buy(f.buyReq, f.buyFacts, t0)) }},
+		{"List nil ticket", ticket.ErrState, func() error { return testkit.Err3(w.m.List(nilTicket, f.list, goodStanding, later)) }},
+		{"List zero ticket", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.List(zeroTicket, f.list, goodStanding, later)) }},
+		{"List ticket with zero merchant key", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.List(&zeroKeyTicket, f.list, goodStanding, later)) }},
+		{"List ticket with zero holder", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.List(&noHolder, f.list, goodStanding, later)) }},
+		{"List nil request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.List(f.valid.tk, nilReq, goodStanding, later)) }},
+		{"List zero request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.List(f.valid.tk, zeroReq, goodStanding, later)) }},
+		{"List zero facts", ticket.ErrReputation, func() error { return testkit.Err3(w.m.List(f.valid.tk, f.list, zeroFacts, later)) }},
+		{"Delist nil ticket", ticket.ErrState, func() error { return testkit.Err3(w.m.Delist(nilTicket, f.delist, later)) }},
+		{"Delist zero ticket", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Delist(zeroTicket, f.delist, later)) }},
+		{"Delist nil request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Delist(f.listed.tk, nilReq, later)) }},
+		{"Delist zero request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Delist(f.listed.tk, zeroReq, later)) }},
+		{"Delist zero time", ticket.ErrTime, func() error { return testkit.Err3(w.m.Delist(f.listed.tk, f.delist, zeroTime)) }},
+		{"Transfer nil ticket", ticket.ErrState, func() error { return testkit.Err3(w.m.Transfer(nilTicket, f.transfer, goodStanding, later)) }},
+		{"Transfer zero ticket", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Transfer(zeroTicket, f.transfer, goodStanding, later)) }},
+		{"Transfer nil request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Transfer(f.listed.tk, nilReq, goodStanding, later)) }},
+		{"Transfer zero request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Transfer(f.listed.tk, zeroReq, goodStanding, later)) }},
+		{"Transfer zero facts", nil, func() error { return testkit.Err3(w.m.Transfer(f.listed.tk, f.transfer, zeroFacts, later)) }},
+		{"Consume nil ticket", ticket.ErrState, func() error { return testkit.Err3(w.m.Consume(nilTicket, f.cons, later)) }},
+		{"Consume zero ticket", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Consume(zeroTicket, f.cons, later)) }},
+		{"Consume ticket with zero holder", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Consume(&noHolder, f.cons, later)) }},
+		{"Consume nil request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Consume(f.valid.tk, nilReq, later)) }},
+		{"Consume zero request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Consume(f.valid.tk, zeroReq, later)) }},
+		{"Consume request with zero merchant key", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Consume(f.valid.tk, withMerchant(f.cons, zeroPub), later)) }},
 		{"Consume ticket without terms", ticket.ErrEvent, func() error {
 			tk := *f.valid.tk
 			tk.Terms = nilEvent
-			return e3(w.m.Consume(&tk, f.cons, later))
+			return testkit.Err3(w.m.Consume(&tk, f.cons, later))
 		}},
 		{"Consume ticket with zero terms", ticket.ErrMalformed, func() error {
 			tk := *f.valid.tk
 			tk.Terms = zeroEvent
-			return e3(w.m.Consume(&tk, f.cons, later))
+			return testkit.Err3(w.m.Consume(&tk, f.cons, later))
 		}},
 		{"Consume ticket with zero cancellation", ticket.ErrMalformed, func() error {
 			tk := *f.valid.tk
 			tk.Cancellation = zeroCanc
-			return e3(w.m.Consume(&tk, f.cons, later))
+			return testkit.Err3(w.m.Consume(&tk, f.cons, later))
 		}},
-		{"Refund nil ticket", ticket.ErrState, func() error { return e3(w.m.Refund(nilTicket, f.refund, zeroFacts, cancelAt)) }},
-		{"Refund zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Refund(zeroTicket, f.refund, zeroFacts, cancelAt)) }},
-		{"Refund nil request", ticket.ErrMalformed, func() error { return e3(w.m.Refund(f.refundable.tk, nilReq, zeroFacts, cancelAt)) }},
-		{"Refund zero request", ticket.ErrMalformed, func() error { return e3(w.m.Refund(f.refundable.tk, zeroReq, zeroFacts, cancelAt)) }},
-		{"Refund zero time", ticket.ErrTime, func() error { return e3(w.m.Refund(f.refundable.tk, f.refund, zeroFacts, zeroTime)) }},
+		{"Refund nil ticket", ticket.ErrState, func() error { return testkit.Err3(w.m.Refund(nilTicket, f.refund, zeroFacts, cancelAt)) }},
+		{"Refund zero ticket", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Refund(zeroTicket, f.refund, zeroFacts, cancelAt)) }},
+		{"Refund nil request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Refund(f.refundable.tk, nilReq, zeroFacts, cancelAt)) }},
+		{"Refund zero request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Refund(f.refundable.tk, zeroReq, zeroFacts, cancelAt)) }},
+		{"Refund zero time", ticket.ErrTime, func() error { return testkit.Err3(w.m.Refund(f.refundable.tk, f.refund, zeroFacts, zeroTime)) }},
 		{"Refund zero cancellation", ticket.ErrMalformed, func() error {
-			return e3(w.m.Refund(f.refundable.tk, f.refund, ticket.Facts{Cancellation: zeroCanc}, cancelAt))
+			return testkit.Err3(w.m.Refund(f.refundable.tk, f.refund, ticket.Facts{Cancellation: zeroCanc}, cancelAt))
 		}},
 		{"Refund without a cancellation", ticket.ErrState, func() error {
 			tk := *f.refundable.tk
 			tk.Cancellation = nilCanc
-			return e3(w.m.Refund(&tk, f.refund, zeroFacts, cancelAt))
+			return testkit.Err3(w.m.Refund(&tk, f.refund, zeroFacts, cancelAt))
 		}},
-		{"Refund zero facts", nil, func() error { return e3(w.m.Refund(f.refundable.tk, f.refund, zeroFacts, cancelAt)) }},
-		{"Return nil ticket", ticket.ErrState, func() error { return e3(w.m.Return(nilTicket, f.ret, zeroFacts, later)) }},
-		{"Return zero ticket", ticket.ErrMalformed, func() error { return e3(w.m.Return(zeroTicket, f.ret, zeroFacts, later)) }},
-		{"Return nil request", ticket.ErrMalformed, func() error { return e3(w.m.Return(f.returnable.tk, nilReq, zeroFacts, later)) }},
-		{"Return zero request", ticket.ErrMalformed, func() error { return e3(w.m.Return(f.returnable.tk, zeroReq, zeroFacts, later)) }},
-		{"Return zero time", ticket.ErrTime, func() error { return e3(w.m.Return(f.returnable.tk, f.ret, zeroFacts, zeroTime)) }},
+		{"Refund zero facts", nil, func() error { return testkit.Err3(w.m.Refund(f.refundable.tk, f.refund, zeroFacts, cancelAt)) }},
+		{"Return nil ticket", ticket.ErrState, func() error { return testkit.Err3(w.m.Return(nilTicket, f.ret, zeroFacts, later)) }},
+		{"Return zero ticket", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Return(zeroTicket, f.ret, zeroFacts, later)) }},
+		{"Return nil request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Return(f.returnable.tk, nilReq, zeroFacts, later)) }},
+		{"Return zero request", ticket.ErrMalformed, func() error { return testkit.Err3(w.m.Return(f.returnable.tk, zeroReq, zeroFacts, later)) }},
+		{"Return zero time", ticket.ErrTime, func() error { return testkit.Err3(w.m.Return(f.returnable.tk, f.ret, zeroFacts, zeroTime)) }},
 		{"Return zero event", ticket.ErrMalformed, func() error {
-			return e3(w.m.Return(f.returnable.tk, f.ret, ticket.Facts{Event: zeroEvent}, later))
+			return testkit.Err3(w.m.Return(f.returnable.tk, f.ret, ticket.Facts{Event: zeroEvent}, later))
 		}},
-		{"Return ticket without terms", ticket.ErrEvent, func() error { return e3(w.m.Return(&noTerms, f.ret, zeroFacts, later)) }},
-		{"Return zero facts", nil, func() error { return e3(w.m.Return(f.returnable.tk, f.ret, zeroFacts, later)) }},
+		{"Return ticket without terms", ticket.ErrEvent, func() error { return testkit.Err3(w.m.Return(&noTerms, f.ret, zeroFacts, later)) }},
+		{"Return zero facts", nil, func() error { return testkit.Err3(w.m.Return(f.returnable.tk, f.ret, zeroFacts, later)) }},
 		{"Buy zero cancellation", ticket.ErrMalformed, func() error {
-			return e3(w.m.Buy(f.buyReq, ticket.Facts{Event: f.buyFacts.Event, Cancellation: zeroCanc}, t0))
+			return testkit.Err3(w.m.Buy(f.buyReq, ticket.Facts{Event: f.buyFacts.Event, Cancellation: zeroCanc}, t0))
 		}},
 
 		// Request constructors
-		{"NewBuyRequest nil user", ticket.ErrKey, func() error { return e2(ticket.NewBuyRequest(nilPriv, eve.cert, mPub, "e", "s", 1, t0)) }},
-		{"NewBuyRequest zero user", ticket.ErrKey, func() error { return e2(ticket.NewBuyRequest(zeroPriv, eve.cert, mPub, "e", "s", 1, t0)) }},
-		{"NewBuyRequest nil certificate", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, nilCert, mPub, "e", "s", 1, t0)) }},
-		{"NewBuyRequest zero certificate", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, zeroCert, mPub, "e", "s", 1, t0)) }},
-		{"NewBuyRequest nil merchant", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, nilPub, "e", "s", 1, t0)) }},
-		{"NewBuyRequest zero merchant", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, zeroPub, "e", "s", 1, t0)) }},
-		{"NewBuyRequest empty event", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "", "s", 1, t0)) }},
-		{"NewBuyRequest empty serial", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "e", "", 1, t0)) }},
-		{"NewBuyRequest zero time", ticket.ErrMalformed, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "e", "s", 1, zeroTime)) }},
-		{"NewBuyRequest another key", ticket.ErrSignature, func() error { return e2(ticket.NewBuyRequest(bob.key, eve.cert, mPub, "e", "s", 1, t0)) }},
-		{"NewBuyRequest zero price", nil, func() error { return e2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "e", "s", 0, t0)) }},
-		{"NewListRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewListRequest(nilPriv, f.valid.tk, 1, bob.wid, later)) }},
-		{"NewListRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewListRequest(zeroPriv, f.valid.tk, 1, bob.wid, later)) }},
-		{"NewListRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, nilTicket, 1, bob.wid, later)) }},
-		{"NewListRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, zeroTicket, 1, bob.wid, later)) }},
-		{"NewListRequest ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, &zeroKeyTicket, 1, bob.wid, later)) }},
-		{"NewListRequest zero payee", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, f.valid.tk, 1, zeroAddr, later)) }},
-		{"NewListRequest zero time", ticket.ErrMalformed, func() error { return e2(ticket.NewListRequest(bob.key, f.valid.tk, 1, bob.wid, zeroTime)) }},
-		{"NewDelistRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewDelistRequest(nilPriv, f.listed.tk, later)) }},
-		{"NewDelistRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewDelistRequest(zeroPriv, f.listed.tk, later)) }},
-		{"NewDelistRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewDelistRequest(eve.key, nilTicket, later)) }},
-		{"NewDelistRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewDelistRequest(eve.key, zeroTicket, later)) }},
-		{"NewDelistRequest ticket with zero holder", ticket.ErrMalformed, func() error { return e2(ticket.NewDelistRequest(eve.key, &noHolder, later)) }},
-		{"NewTransferRequest nil buyer", ticket.ErrKey, func() error { return e2(ticket.NewTransferRequest(nilPriv, w.alice.cert, f.listed.tk, later)) }},
-		{"NewTransferRequest zero buyer", ticket.ErrKey, func() error { return e2(ticket.NewTransferRequest(zeroPriv, w.alice.cert, f.listed.tk, later)) }},
-		{"NewTransferRequest nil certificate", ticket.ErrMalformed, func() error { return e2(ticket.NewTransferRequest(w.alice.key, nilCert, f.listed.tk, later)) }},
-		{"NewTransferRequest zero certificate", ticket.ErrMalformed, func() error { return e2(ticket.NewTransferRequest(w.alice.key, zeroCert, f.listed.tk, later)) }},
-		{"NewTransferRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewTransferRequest(w.alice.key, w.alice.cert, nilTicket, later)) }},
-		{"NewTransferRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewTransferRequest(w.alice.key, w.alice.cert, zeroTicket, later)) }},
-		{"NewConsumeRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewConsumeRequest(nilPriv, f.valid.tk, later)) }},
-		{"NewConsumeRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewConsumeRequest(zeroPriv, f.valid.tk, later)) }},
-		{"NewConsumeRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, nilTicket, later)) }},
-		{"NewConsumeRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, zeroTicket, later)) }},
-		{"NewConsumeRequest ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(ticket.NewConsumeRequest(bob.key, &zeroKeyTicket, later)) }},
-		{"NewRefundRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewRefundRequest(nilPriv, f.refundable.tk, bob.wid, later)) }},
-		{"NewRefundRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewRefundRequest(zeroPriv, f.refundable.tk, bob.wid, later)) }},
-		{"NewRefundRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewRefundRequest(w.carol.key, nilTicket, bob.wid, later)) }},
-		{"NewRefundRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewRefundRequest(w.carol.key, zeroTicket, bob.wid, later)) }},
-		{"NewRefundRequest zero payee", ticket.ErrMalformed, func() error { return e2(ticket.NewRefundRequest(w.carol.key, f.refundable.tk, zeroAddr, later)) }},
-		{"NewRefundRequest zero time", ticket.ErrMalformed, func() error { return e2(ticket.NewRefundRequest(w.carol.key, f.refundable.tk, bob.wid, zeroTime)) }},
-		{"NewRefundRequest another key", ticket.ErrSignature, func() error { return e2(ticket.NewRefundRequest(bob.key, f.refundable.tk, bob.wid, later)) }},
-		{"NewRefundRequest another payee", nil, func() error { return e2(ticket.NewRefundRequest(w.carol.key, f.refundable.tk, bob.wid, later)) }},
-		{"NewReturnRequest nil holder", ticket.ErrKey, func() error { return e2(ticket.NewReturnRequest(nilPriv, f.returnable.tk, bob.wid, later)) }},
-		{"NewReturnRequest zero holder", ticket.ErrKey, func() error { return e2(ticket.NewReturnRequest(zeroPriv, f.returnable.tk, bob.wid, later)) }},
-		{"NewReturnRequest nil ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewReturnRequest(w.alice.key, nilTicket, bob.wid, later)) }},
-		{"NewReturnRequest zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.NewReturnRequest(w.alice.key, zeroTicket, bob.wid, later)) }},
-		{"NewReturnRequest ticket without terms", ticket.ErrEvent, func() error { return e2(ticket.NewReturnRequest(w.alice.key, &noTerms, bob.wid, later)) }},
+		{"NewBuyRequest nil user", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewBuyRequest(nilPriv, eve.cert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest zero user", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewBuyRequest(zeroPriv, eve.cert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest nil certificate", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewBuyRequest(eve.key, nilCert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest zero certificate", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewBuyRequest(eve.key, zeroCert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest nil merchant", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewBuyRequest(eve.key, eve.cert, nilPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest zero merchant", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewBuyRequest(eve.key, eve.cert, zeroPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest empty event", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "", "s", 1, t0)) }},
+		{"NewBuyRequest empty serial", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "e", "", 1, t0)) }},
+		{"NewBuyRequest zero time", ticket.ErrMalformed, func() error {
+			return testkit.Err2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "e", "s", 1, zeroTime))
+		}},
+		{"NewBuyRequest another key", ticket.ErrSignature, func() error { return testkit.Err2(ticket.NewBuyRequest(bob.key, eve.cert, mPub, "e", "s", 1, t0)) }},
+		{"NewBuyRequest zero price", nil, func() error { return testkit.Err2(ticket.NewBuyRequest(eve.key, eve.cert, mPub, "e", "s", 0, t0)) }},
+		{"NewListRequest nil holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewListRequest(nilPriv, f.valid.tk, 1, bob.wid, later)) }},
+		{"NewListRequest zero holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewListRequest(zeroPriv, f.valid.tk, 1, bob.wid, later)) }},
+		{"NewListRequest nil ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewListRequest(bob.key, nilTicket, 1, bob.wid, later)) }},
+		{"NewListRequest zero ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewListRequest(bob.key, zeroTicket, 1, bob.wid, later)) }},
+		{"NewListRequest ticket with zero merchant key", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewListRequest(bob.key, &zeroKeyTicket, 1, bob.wid, later)) }},
+		{"NewListRequest zero payee", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewListRequest(bob.key, f.valid.tk, 1, zeroAddr, later)) }},
+		{"NewListRequest zero time", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewListRequest(bob.key, f.valid.tk, 1, bob.wid, zeroTime)) }},
+		{"NewDelistRequest nil holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewDelistRequest(nilPriv, f.listed.tk, later)) }},
+		{"NewDelistRequest zero holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewDelistRequest(zeroPriv, f.listed.tk, later)) }},
+		{"NewDelistRequest nil ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewDelistRequest(eve.key, nilTicket, later)) }},
+		{"NewDelistRequest zero ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewDelistRequest(eve.key, zeroTicket, later)) }},
+		{"NewDelistRequest ticket with zero holder", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewDelistRequest(eve.key, &noHolder, later)) }},
+		{"NewTransferRequest nil buyer", ticket.ErrKey, func() error {
+			return testkit.Err2(ticket.NewTransferRequest(nilPriv, w.alice.cert, f.listed.tk, later))
+		}},
+		{"NewTransferRequest zero buyer", ticket.ErrKey, func() error {
+			return testkit.Err2(ticket.NewTransferRequest(zeroPriv, w.alice.cert, f.listed.tk, later))
+		}},
+		{"NewTransferRequest nil certificate", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewTransferRequest(w.alice.key, nilCert, f.listed.tk, later)) }},
+		{"NewTransferRequest zero certificate", ticket.ErrMalformed, func() error {
+			return testkit.Err2(ticket.NewTransferRequest(w.alice.key, zeroCert, f.listed.tk, later))
+		}},
+		{"NewTransferRequest nil ticket", ticket.ErrMalformed, func() error {
+			return testkit.Err2(ticket.NewTransferRequest(w.alice.key, w.alice.cert, nilTicket, later))
+		}},
+		{"NewTransferRequest zero ticket", ticket.ErrMalformed, func() error {
+			return testkit.Err2(ticket.NewTransferRequest(w.alice.key, w.alice.cert, zeroTicket, later))
+		}},
+		{"NewConsumeRequest nil holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewConsumeRequest(nilPriv, f.valid.tk, later)) }},
+		{"NewConsumeRequest zero holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewConsumeRequest(zeroPriv, f.valid.tk, later)) }},
+		{"NewConsumeRequest nil ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewConsumeRequest(bob.key, nilTicket, later)) }},
+		{"NewConsumeRequest zero ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewConsumeRequest(bob.key, zeroTicket, later)) }},
+		{"NewConsumeRequest ticket with zero merchant key", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewConsumeRequest(bob.key, &zeroKeyTicket, later)) }},
+		{"NewRefundRequest nil holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewRefundRequest(nilPriv, f.refundable.tk, bob.wid, later)) }},
+		{"NewRefundRequest zero holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewRefundRequest(zeroPriv, f.refundable.tk, bob.wid, later)) }},
+		{"NewRefundRequest nil ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewRefundRequest(w.carol.key, nilTicket, bob.wid, later)) }},
+		{"NewRefundRequest zero ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewRefundRequest(w.carol.key, zeroTicket, bob.wid, later)) }},
+		{"NewRefundRequest zero payee", ticket.ErrMalformed, func() error {
+			return testkit.Err2(ticket.NewRefundRequest(w.carol.key, f.refundable.tk, zeroAddr, later))
+		}},
+		{"NewRefundRequest zero time", ticket.ErrMalformed, func() error {
+			return testkit.Err2(ticket.NewRefundRequest(w.carol.key, f.refundable.tk, bob.wid, zeroTime))
+		}},
+		{"NewRefundRequest another key", ticket.ErrSignature, func() error { return testkit.Err2(ticket.NewRefundRequest(bob.key, f.refundable.tk, bob.wid, later)) }},
+		{"NewRefundRequest another payee", nil, func() error {
+			return testkit.Err2(ticket.NewRefundRequest(w.carol.key, f.refundable.tk, bob.wid, later))
+		}},
+		{"NewReturnRequest nil holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewReturnRequest(nilPriv, f.returnable.tk, bob.wid, later)) }},
+		{"NewReturnRequest zero holder", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewReturnRequest(zeroPriv, f.returnable.tk, bob.wid, later)) }},
+		{"NewReturnRequest nil ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewReturnRequest(w.alice.key, nilTicket, bob.wid, later)) }},
+		{"NewReturnRequest zero ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewReturnRequest(w.alice.key, zeroTicket, bob.wid, later)) }},
+		{"NewReturnRequest ticket without terms", ticket.ErrEvent, func() error { return testkit.Err2(ticket.NewReturnRequest(w.alice.key, &noTerms, bob.wid, later)) }},
 		{"NewReturnRequest ticket with zero terms", ticket.ErrEvent, func() error {
 			tk := noTerms
 			tk.Terms = zeroEvent
-			return e2(ticket.NewReturnRequest(w.alice.key, &tk, bob.wid, later))
+			return testkit.Err2(ticket.NewReturnRequest(w.alice.key, &tk, bob.wid, later))
 		}},
-		{"NewReturnRequest no returns", ticket.ErrClosed, func() error { return e2(ticket.NewReturnRequest(bob.key, f.valid.tk, bob.wid, later)) }},
-		{"NewReturnRequest zero payee", ticket.ErrMalformed, func() error { return e2(ticket.NewReturnRequest(w.alice.key, f.returnable.tk, zeroAddr, later)) }},
-		{"NewReturnRequest zero time", ticket.ErrMalformed, func() error { return e2(ticket.NewReturnRequest(w.alice.key, f.returnable.tk, bob.wid, zeroTime)) }},
+		{"NewReturnRequest no returns", ticket.ErrClosed, func() error { return testkit.Err2(ticket.NewReturnRequest(bob.key, f.valid.tk, bob.wid, later)) }},
+		{"NewReturnRequest zero payee", ticket.ErrMalformed, func() error {
+			return testkit.Err2(ticket.NewReturnRequest(w.alice.key, f.returnable.tk, zeroAddr, later))
+		}},
+		{"NewReturnRequest zero time", ticket.ErrMalformed, func() error {
+			return testkit.Err2(ticket.NewReturnRequest(w.alice.key, f.returnable.tk, bob.wid, zeroTime))
+		}},
 
 		// Events
-		{"NewEvent nil merchant", ticket.ErrKey, func() error { return e2(ticket.NewEvent(nilPriv, testTerms("x"))) }},
-		{"NewEvent zero merchant", ticket.ErrKey, func() error { return e2(ticket.NewEvent(zeroPriv, testTerms("x"))) }},
-		{"NewEvent zero terms", ticket.ErrMalformed, func() error { return e2(ticket.NewEvent(w.merchantKey, zeroTerms)) }},
+		{"NewEvent nil merchant", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewEvent(nilPriv, testTerms("x"))) }},
+		{"NewEvent zero merchant", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewEvent(zeroPriv, testTerms("x"))) }},
+		{"NewEvent zero terms", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewEvent(w.merchantKey, zeroTerms)) }},
 		{"NewEvent zero capacity", ticket.ErrEvent, func() error {
 			terms := testTerms("x")
 			terms.Capacity = 0
-			return e2(ticket.NewEvent(w.merchantKey, terms))
+			return testkit.Err2(ticket.NewEvent(w.merchantKey, terms))
 		}},
-		{"ParseEvent nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseEvent(nil)) }},
-		{"ParseEvent zero event's bytes", ticket.ErrMalformed, func() error { return e2(ticket.ParseEvent(zeroEvent.Bytes())) }},
-		{"Event.Bytes nil", nil, no(func() { require.Nil(t, nilEvent.Bytes()) })},
-		{"Event.Bytes zero", nil, no(func() { require.Nil(t, zeroEvent.Bytes()) })},
-		{"Event.Hash nil", nil, no(func() { _ = nilEvent.Hash() })},
-		{"Event.Hash zero", nil, no(func() { _ = zeroEvent.Hash() })},
+		{"ParseEvent nil", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.ParseEvent(nil)) }},
+		{"ParseEvent zero event's bytes", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.ParseEvent(zeroEvent.Bytes())) }},
+		{"Event.Bytes nil", nil, testkit.NoErr(func() { require.Nil(t, nilEvent.Bytes()) })},
+		{"Event.Bytes zero", nil, testkit.NoErr(func() { require.Nil(t, zeroEvent.Bytes()) })},
+		{"Event.Hash nil", nil, testkit.NoErr(func() { _ = nilEvent.Hash() })},
+		{"Event.Hash zero", nil, testkit.NoErr(func() { _ = zeroEvent.Hash() })},
 		{"Event.Verify nil", ticket.ErrMalformed, func() error { return nilEvent.Verify(mPub) }},
 		{"Event.Verify zero", ticket.ErrMalformed, func() error { return zeroEvent.Verify(mPub) }},
 		{"Event.Verify nil merchant", ticket.ErrKey, func() error { return f.buyFacts.Event.Verify(nilPub) }},
 		{"Event.Verify zero merchant", ticket.ErrKey, func() error { return f.buyFacts.Event.Verify(zeroPub) }},
-		{"Event.Terms nil", nil, no(func() { require.Equal(t, zeroTerms, nilEvent.Terms()) })},
-		{"Event.Terms zero", nil, no(func() { require.Equal(t, zeroTerms, zeroEvent.Terms()) })},
-		{"Event.ID nil", nil, no(func() { require.Empty(t, nilEvent.ID()) })},
-		{"Event.ID zero", nil, no(func() { require.Empty(t, zeroEvent.ID()) })},
-		{"Event.Merchant nil", nil, no(func() { require.Nil(t, nilEvent.Merchant()) })},
-		{"Event.Merchant zero", nil, no(func() { require.Nil(t, zeroEvent.Merchant()) })},
-		{"Event.MarshalJSON nil", nil, no(func() {
+		{"Event.Terms nil", nil, testkit.NoErr(func() { require.Equal(t, zeroTerms, nilEvent.Terms()) })},
+		{"Event.Terms zero", nil, testkit.NoErr(func() { require.Equal(t, zeroTerms, zeroEvent.Terms()) })},
+		{"Event.ID nil", nil, testkit.NoErr(func() { require.Empty(t, nilEvent.ID()) })},
+		{"Event.ID zero", nil, testkit.NoErr(func() { require.Empty(t, zeroEvent.ID()) })},
+		{"Event.Merchant nil", nil, testkit.NoErr(func() { require.Nil(t, nilEvent.Merchant()) })},
+		{"Event.Merchant zero", nil, testkit.NoErr(func() { require.Nil(t, zeroEvent.Merchant()) })},
+		{"Event.MarshalJSON nil", nil, testkit.NoErr(func() {
 			b, err := nilEvent.MarshalJSON()
 			require.NoError(t, err)
 			require.Equal(t, "null", string(b))
 		})},
-		{"Event.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroEvent.MarshalJSON()) }},
-		{"json.Marshal zero Event", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroEvent)) }},
+		{"Event.MarshalJSON zero", ticket.ErrMalformed, func() error { return testkit.Err2(zeroEvent.MarshalJSON()) }},
+		{"json.Marshal zero Event", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(zeroEvent)) }},
 		{"Event.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilEvent.UnmarshalJSON(jsonOf(t, f.buyFacts.Event)) }},
 		{"Event.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Event).UnmarshalJSON(nil) }},
-		{"EventTerms.MaxResale zero", nil, no(func() {
+		{"EventTerms.MaxResale zero", nil, testkit.NoErr(func() {
 			limit, ok := zeroTerms.MaxResale()
 			require.Zero(t, limit)
 			require.False(t, ok)
 		})},
-		{"EventTerms.MaxResale negative", nil, no(func() {
+		{"EventTerms.MaxResale negative", nil, testkit.NoErr(func() {
 			_, ok := ticket.EventTerms{FaceValue: -1, ResaleCapBasisPoints: 1, ResaleCap: -1}.MaxResale()
 			require.False(t, ok)
 		})},
 		{"NewEvent negative resale cap", ticket.ErrEvent, func() error {
 			terms := testTerms("x")
 			terms.ResaleCap = -1
-			return e2(ticket.NewEvent(w.merchantKey, terms))
+			return testkit.Err2(ticket.NewEvent(w.merchantKey, terms))
 		}},
 
 		// Cancellations
-		{"NewCancellation nil merchant", ticket.ErrKey, func() error { return e2(ticket.NewCancellation(nilPriv, f.gala, cancelAt)) }},
-		{"NewCancellation zero merchant", ticket.ErrKey, func() error { return e2(ticket.NewCancellation(zeroPriv, f.gala, cancelAt)) }},
-		{"NewCancellation nil event", ticket.ErrMalformed, func() error { return e2(ticket.NewCancellation(w.merchantKey, nilEvent, cancelAt)) }},
-		{"NewCancellation zero event", ticket.ErrMalformed, func() error { return e2(ticket.NewCancellation(w.merchantKey, zeroEvent, cancelAt)) }},
-		{"NewCancellation zero time", ticket.ErrEvent, func() error { return e2(ticket.NewCancellation(w.merchantKey, f.gala, zeroTime)) }},
-		{"NewCancellation another merchant", ticket.ErrEvent, func() error { return e2(ticket.NewCancellation(w.merchant2Key, f.gala, cancelAt)) }},
-		{"ParseCancellation nil", ticket.ErrMalformed, func() error { return e2(ticket.ParseCancellation(nil)) }},
-		{"ParseCancellation zero cancellation's bytes", ticket.ErrMalformed, func() error { return e2(ticket.ParseCancellation(zeroCanc.Bytes())) }},
-		{"Cancellation.Bytes nil", nil, no(func() { require.Nil(t, nilCanc.Bytes()) })},
-		{"Cancellation.Bytes zero", nil, no(func() { require.Nil(t, zeroCanc.Bytes()) })},
-		{"Cancellation.Hash nil", nil, no(func() { _ = nilCanc.Hash() })},
-		{"Cancellation.Hash zero", nil, no(func() { _ = zeroCanc.Hash() })},
+		{"NewCancellation nil merchant", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewCancellation(nilPriv, f.gala, cancelAt)) }},
+		{"NewCancellation zero merchant", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewCancellation(zeroPriv, f.gala, cancelAt)) }},
+		{"NewCancellation nil event", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewCancellation(w.merchantKey, nilEvent, cancelAt)) }},
+		{"NewCancellation zero event", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.NewCancellation(w.merchantKey, zeroEvent, cancelAt)) }},
+		{"NewCancellation zero time", ticket.ErrEvent, func() error { return testkit.Err2(ticket.NewCancellation(w.merchantKey, f.gala, zeroTime)) }},
+		{"NewCancellation another merchant", ticket.ErrEvent, func() error { return testkit.Err2(ticket.NewCancellation(w.merchant2Key, f.gala, cancelAt)) }},
+		{"ParseCancellation nil", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.ParseCancellation(nil)) }},
+		{"ParseCancellation zero cancellation's bytes", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.ParseCancellation(zeroCanc.Bytes())) }},
+		{"Cancellation.Bytes nil", nil, testkit.NoErr(func() { require.Nil(t, nilCanc.Bytes()) })},
+		{"Cancellation.Bytes zero", nil, testkit.NoErr(func() { require.Nil(t, zeroCanc.Bytes()) })},
+		{"Cancellation.Hash nil", nil, testkit.NoErr(func() { _ = nilCanc.Hash() })},
+		{"Cancellation.Hash zero", nil, testkit.NoErr(func() { _ = zeroCanc.Hash() })},
 		{"Cancellation.Verify nil", ticket.ErrMalformed, func() error { return nilCanc.Verify(f.gala) }},
 		{"Cancellation.Verify zero", ticket.ErrMalformed, func() error { return zeroCanc.Verify(f.gala) }},
 		{"Cancellation.Verify nil event", ticket.ErrMalformed, func() error { return f.canc.Verify(nilEvent) }},
 		{"Cancellation.Verify zero event", ticket.ErrMalformed, func() error { return f.canc.Verify(zeroEvent) }},
 		{"Cancellation.Verify", nil, func() error { return f.canc.Verify(f.gala) }},
-		{"Cancellation.Event nil", nil, no(func() { require.Empty(t, nilCanc.Event()) })},
-		{"Cancellation.Event zero", nil, no(func() { require.Empty(t, zeroCanc.Event()) })},
-		{"Cancellation.EventHash nil", nil, no(func() { require.Zero(t, nilCanc.EventHash()) })},
-		{"Cancellation.EventHash zero", nil, no(func() { require.Zero(t, zeroCanc.EventHash()) })},
-		{"Cancellation.Merchant nil", nil, no(func() { require.Nil(t, nilCanc.Merchant()) })},
-		{"Cancellation.Merchant zero", nil, no(func() { require.Nil(t, zeroCanc.Merchant()) })},
-		{"Cancellation.Time nil", nil, no(func() { require.True(t, nilCanc.Time().IsZero()) })},
-		{"Cancellation.Time zero", nil, no(func() { require.True(t, zeroCanc.Time().IsZero()) })},
-		{"Cancellation.MarshalJSON nil", nil, no(func() {
+		{"Cancellation.Event nil", nil, testkit.NoErr(func() { require.Empty(t, nilCanc.Event()) })},
+		{"Cancellation.Event zero", nil, testkit.NoErr(func() { require.Empty(t, zeroCanc.Event()) })},
+		{"Cancellation.EventHash nil", nil, testkit.NoErr(func() { require.Zero(t, nilCanc.EventHash()) })},
+		{"Cancellation.EventHash zero", nil, testkit.NoErr(func() { require.Zero(t, zeroCanc.EventHash()) })},
+		{"Cancellation.Merchant nil", nil, testkit.NoErr(func() { require.Nil(t, nilCanc.Merchant()) })},
+		{"Cancellation.Merchant zero", nil, testkit.NoErr(func() { require.Nil(t, zeroCanc.Merchant()) })},
+		{"Cancellation.Time nil", nil, testkit.NoErr(func() { require.True(t, nilCanc.Time().IsZero()) })},
+		{"Cancellation.Time zero", nil, testkit.NoErr(func() { require.True(t, zeroCanc.Time().IsZero()) })},
+		{"Cancellation.MarshalJSON nil", nil, testkit.NoErr(func() {
 			b, err := nilCanc.MarshalJSON()
 			require.NoError(t, err)
 			require.Equal(t, "null", string(b))
 		})},
-		{"Cancellation.MarshalJSON zero", ticket.ErrMalformed, func() error { return e2(zeroCanc.MarshalJSON()) }},
-		{"json.Marshal zero Cancellation", ticket.ErrMalformed, func() error { return e2(json.Marshal(zeroCanc)) }},
+		{"Cancellation.MarshalJSON zero", ticket.ErrMalformed, func() error { return testkit.Err2(zeroCanc.MarshalJSON()) }},
+		{"json.Marshal zero Cancellation", ticket.ErrMalformed, func() error { return testkit.Err2(json.Marshal(zeroCanc)) }},
 		{"Cancellation.UnmarshalJSON nil receiver", ticket.ErrMalformed, func() error { return nilCanc.UnmarshalJSON(jsonOf(t, f.canc)) }},
 		{"Cancellation.UnmarshalJSON nil input", ticket.ErrMalformed, func() error { return new(ticket.Cancellation).UnmarshalJSON(nil) }},
-		{"Ticket.StateAt nil", nil, no(func() { require.Zero(t, nilTicket.StateAt(later)) })},
-		{"Ticket.StateAt zero", nil, no(func() { require.Zero(t, zeroTicket.StateAt(later)) })},
-		{"Ticket.StateAt zero time", nil, no(func() { require.Equal(t, ticket.Valid, f.returnable.tk.StateAt(zeroTime)) })},
-		{"Ticket.StateAt zero terms", nil, no(func() {
+		{"Ticket.StateAt nil", nil, testkit.NoErr(func() { require.Zero(t, nilTicket.StateAt(later)) })},
+		{"Ticket.StateAt zero", nil, testkit.NoErr(func() { require.Zero(t, zeroTicket.StateAt(later)) })},
+		{"Ticket.StateAt zero time", nil, testkit.NoErr(func() { require.Equal(t, ticket.Valid, f.returnable.tk.StateAt(zeroTime)) })},
+		{"Ticket.StateAt zero terms", nil, testkit.NoErr(func() {
 			tk := *f.returnable.tk
 			tk.Terms = zeroEvent
 			require.Equal(t, ticket.Valid, tk.StateAt(eventEnd))
@@ -558,75 +576,77 @@ func TestNilInput(t *testing.T) {
 		{"json.Marshal Ticket with zero terms and cancellation", nil, func() error {
 			tk := *f.returnable.tk
 			tk.Terms, tk.Cancellation = zeroEvent, zeroCanc
-			return e2(json.Marshal(&tk))
+			return testkit.Err2(json.Marshal(&tk))
 		}},
 		{"Step zero cancellations", nil, func() error {
 			v := *f.verifier
 			v.Cancellations = []*ticket.Cancellation{nilCanc, zeroCanc}
-			return e2(ticket.Step(nilTicket, recs[0], &v))
+			return testkit.Err2(ticket.Step(nilTicket, recs[0], &v))
 		}},
 
 		{"Buy outside the sale window", ticket.ErrSaleClosed, func() error {
 			early := t0.Add(-2 * time.Hour)
 			q, err := ticket.NewBuyRequest(w.carol.key, w.carol.cert, mPub, "concert", "C-2", buyPrice, early)
 			require.NoError(t, err)
-			return e3(w.m.Buy(q, f.buyFacts, early))
+			return testkit.Err3(w.m.Buy(q, f.buyFacts, early))
 		}},
 
 		// NewVerifier and Step
-		{"NewVerifier nil registrar", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(nilPub, []*ecdsa.PublicKey{mPub}, f.policy)) }},
-		{"NewVerifier zero registrar", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(zeroPub, []*ecdsa.PublicKey{mPub}, f.policy)) }},
-		{"NewVerifier nil merchants", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(f.regPub, nil, f.policy)) }},
-		{"NewVerifier nil merchant", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{mPub, nilPub}, f.policy)) }},
-		{"NewVerifier zero merchant", ticket.ErrKey, func() error { return e2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{zeroPub}, f.policy)) }},
-		{"NewVerifier zero policy", ticket.ErrPolicy, func() error { return e2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{mPub}, zeroPolicy)) }},
-		{"NewVerifier", nil, func() error { return e2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{mPub}, f.policy)) }},
-		{"Step nil verifier", ticket.ErrKey, func() error { return e2(ticket.Step(nilTicket, recs[0], nilVerifier)) }},
-		{"Step zero verifier", ticket.ErrPolicy, func() error { return e2(ticket.Step(nilTicket, recs[0], zeroVerif)) }},
-		{"Step nil record", ticket.ErrMalformed, func() error { return e2(ticket.Step(nilTicket, nilRec, f.verifier)) }},
-		{"Step zero record", ticket.ErrMalformed, func() error { return e2(ticket.Step(nilTicket, zeroRec, f.verifier)) }},
-		{"Step zero ticket", ticket.ErrMalformed, func() error { return e2(ticket.Step(zeroTicket, recs[1], f.verifier)) }},
-		{"Step ticket with zero merchant key", ticket.ErrMalformed, func() error { return e2(ticket.Step(&zeroKeyTicket, recs[1], f.verifier)) }},
-		{"Step Buy", nil, func() error { return e2(ticket.Step(nilTicket, recs[0], f.verifier)) }},
+		{"NewVerifier nil registrar", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewVerifier(nilPub, []*ecdsa.PublicKey{mPub}, f.policy)) }},
+		{"NewVerifier zero registrar", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewVerifier(zeroPub, []*ecdsa.PublicKey{mPub}, f.policy)) }},
+		{"NewVerifier nil merchants", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewVerifier(f.regPub, nil, f.policy)) }},
+		{"NewVerifier nil merchant", ticket.ErrKey, func() error {
+			return testkit.Err2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{mPub, nilPub}, f.policy))
+		}},
+		{"NewVerifier zero merchant", ticket.ErrKey, func() error { return testkit.Err2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{zeroPub}, f.policy)) }},
+		{"NewVerifier zero policy", ticket.ErrPolicy, func() error { return testkit.Err2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{mPub}, zeroPolicy)) }},
+		{"NewVerifier", nil, func() error { return testkit.Err2(ticket.NewVerifier(f.regPub, []*ecdsa.PublicKey{mPub}, f.policy)) }},
+		{"Step nil verifier", ticket.ErrKey, func() error { return testkit.Err2(ticket.Step(nilTicket, recs[0], nilVerifier)) }},
+		{"Step zero verifier", ticket.ErrPolicy, func() error { return testkit.Err2(ticket.Step(nilTicket, recs[0], zeroVerif)) }},
+		{"Step nil record", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.Step(nilTicket, nilRec, f.verifier)) }},
+		{"Step zero record", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.Step(nilTicket, zeroRec, f.verifier)) }},
+		{"Step zero ticket", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.Step(zeroTicket, recs[1], f.verifier)) }},
+		{"Step ticket with zero merchant key", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.Step(&zeroKeyTicket, recs[1], f.verifier)) }},
+		{"Step Buy", nil, func() error { return testkit.Err2(ticket.Step(nilTicket, recs[0], f.verifier)) }},
 		{"Step Buy without the verifier's events", ticket.ErrEvent, func() error {
 			v := *f.verifier
 			v.Events = []*ticket.Event{nilEvent, zeroEvent}
-			return e2(ticket.Step(nilTicket, recs[0], &v))
+			return testkit.Err2(ticket.Step(nilTicket, recs[0], &v))
 		}},
 
 		// Replay
-		{"Replay nil verifier", ticket.ErrKey, func() error { return e2(ticket.Replay(recs, nilVerifier)) }},
-		{"Replay nil records and verifier", ticket.ErrKey, func() error { return e2(ticket.Replay(nil, nilVerifier)) }},
-		{"Replay zero verifier", ticket.ErrPolicy, func() error { return e2(ticket.Replay(recs, zeroVerif)) }},
-		{"Replay nil registrar", ticket.ErrKey, func() error { return e2(ticket.Replay(recs, &nilRegistrar)) }},
-		{"Replay zero registrar", ticket.ErrKey, func() error { return e2(ticket.Replay(recs, &zeroRegistrar)) }},
-		{"Replay only nil and zero merchants", ticket.ErrKey, func() error { return e2(ticket.Replay(recs, &noMerchants)) }},
-		{"Replay nil records", ticket.ErrMalformed, func() error { return e2(ticket.Replay(nil, f.verifier)) }},
-		{"Replay nil record", ticket.ErrMalformed, func() error { return e2(ticket.Replay([]*ticket.Record{nilRec}, f.verifier)) }},
-		{"Replay zero record", ticket.ErrMalformed, func() error { return e2(ticket.Replay([]*ticket.Record{zeroRec}, f.verifier)) }},
+		{"Replay nil verifier", ticket.ErrKey, func() error { return testkit.Err2(ticket.Replay(recs, nilVerifier)) }},
+		{"Replay nil records and verifier", ticket.ErrKey, func() error { return testkit.Err2(ticket.Replay(nil, nilVerifier)) }},
+		{"Replay zero verifier", ticket.ErrPolicy, func() error { return testkit.Err2(ticket.Replay(recs, zeroVerif)) }},
+		{"Replay nil registrar", ticket.ErrKey, func() error { return testkit.Err2(ticket.Replay(recs, &nilRegistrar)) }},
+		{"Replay zero registrar", ticket.ErrKey, func() error { return testkit.Err2(ticket.Replay(recs, &zeroRegistrar)) }},
+		{"Replay only nil and zero merchants", ticket.ErrKey, func() error { return testkit.Err2(ticket.Replay(recs, &noMerchants)) }},
+		{"Replay nil records", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.Replay(nil, f.verifier)) }},
+		{"Replay nil record", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.Replay([]*ticket.Record{nilRec}, f.verifier)) }},
+		{"Replay zero record", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.Replay([]*ticket.Record{zeroRec}, f.verifier)) }},
 		{"Replay record with zero request", ticket.ErrMalformed, func() error {
-			return e2(ticket.Replay([]*ticket.Record{{Request: zeroReq}}, f.verifier))
+			return testkit.Err2(ticket.Replay([]*ticket.Record{{Request: zeroReq}}, f.verifier))
 		}},
-		{"Replay zero record after a valid one", ticket.ErrMalformed, func() error { return e2(ticket.Replay([]*ticket.Record{recs[0], zeroRec}, f.verifier)) }},
+		{"Replay zero record after a valid one", ticket.ErrMalformed, func() error { return testkit.Err2(ticket.Replay([]*ticket.Record{recs[0], zeroRec}, f.verifier)) }},
 		{"Replay request with zero merchant key", ticket.ErrMalformed, func() error {
-			return e2(ticket.Replay([]*ticket.Record{zeroKeyRec}, &zeroKeyVerifier))
+			return testkit.Err2(ticket.Replay([]*ticket.Record{zeroKeyRec}, &zeroKeyVerifier))
 		}},
 		{"Replay request with zero certificate", ticket.ErrMalformed, func() error {
 			rec := cloneRecord(t, recs[0])
 			rec.Request.Cert = zeroCert
-			return e2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
+			return testkit.Err2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
 		}},
 		{"Replay record with zero time", ticket.ErrTime, func() error {
 			rec := cloneRecord(t, recs[0])
 			rec.Time = zeroTime
-			return e2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
+			return testkit.Err2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
 		}},
 		{"Replay record with nil signatures", ticket.ErrMalformed, func() error {
 			rec := cloneRecord(t, recs[0])
 			rec.MerchantSig = nil
-			return e2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
+			return testkit.Err2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
 		}},
-		{"Replay a valid history", nil, func() error { return e2(ticket.Replay(recs, f.verifier)) }},
+		{"Replay a valid history", nil, func() error { return testkit.Err2(ticket.Replay(recs, f.verifier)) }},
 	}
 	runNilCases(t, cases)
 	t.Logf("%d cases", len(cases))
@@ -647,7 +667,7 @@ func TestReplayChecksVerifierFirst(t *testing.T) {
 	for name, edit := range edits {
 		v := *w.v
 		edit(&v)
-		for _, err := range []error{e2(ticket.Replay(h.recs, &v)), e2(ticket.Step(nil, h.recs[0], &v))} {
+		for _, err := range []error{testkit.Err2(ticket.Replay(h.recs, &v)), testkit.Err2(ticket.Step(nil, h.recs[0], &v))} {
 			require.Error(t, err, name)
 			var re *ticket.RecordError
 			require.False(t, errors.As(err, &re), "%s: %v", name, err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"
 	"github.com/stretchr/testify/require"
@@ -309,32 +310,32 @@ func TestExpiry(t *testing.T) {
 		{"list", func(at time.Time) error {
 			req, err := ticket.NewListRequest(w.eve.key, live.tk, buyPrice, w.eve.wid, at)
 			require.NoError(t, err)
-			return e3(w.m.List(live.tk, req, goodStanding, at))
+			return testkit.Err3(w.m.List(live.tk, req, goodStanding, at))
 		}},
 		{"consume", func(at time.Time) error {
 			req, err := ticket.NewConsumeRequest(w.eve.key, live.tk, at)
 			require.NoError(t, err)
-			return e3(w.m.Consume(live.tk, req, at))
+			return testkit.Err3(w.m.Consume(live.tk, req, at))
 		}},
 		{"return", func(at time.Time) error {
 			req, err := ticket.NewReturnRequest(w.eve.key, live.tk, w.eve.wid, at)
 			require.NoError(t, err)
-			return e3(w.m.Return(live.tk, req, ticket.Facts{}, at))
+			return testkit.Err3(w.m.Return(live.tk, req, ticket.Facts{}, at))
 		}},
 		{"delist", func(at time.Time) error {
 			req, err := ticket.NewDelistRequest(w.bob.key, listed.tk, at)
 			require.NoError(t, err)
-			return e3(w.m.Delist(listed.tk, req, at))
+			return testkit.Err3(w.m.Delist(listed.tk, req, at))
 		}},
 		{"transfer", func(at time.Time) error {
 			req, err := ticket.NewTransferRequest(w.carol.key, w.carol.cert, listed.tk, at)
 			require.NoError(t, err)
-			return e3(w.m.Transfer(listed.tk, req, goodStanding, at))
+			return testkit.Err3(w.m.Transfer(listed.tk, req, goodStanding, at))
 		}},
 		{"refund", func(at time.Time) error {
 			req, err := ticket.NewRefundRequest(w.eve.key, live.tk, w.eve.wid, at)
 			require.NoError(t, err)
-			return e3(w.m.Refund(live.tk, req, ticket.Facts{}, at))
+			return testkit.Err3(w.m.Refund(live.tk, req, ticket.Facts{}, at))
 		}},
 	}
 	for _, r := range refused {
@@ -567,7 +568,7 @@ func TestRefund(t *testing.T) {
 			req := &ticket.Request{Kind: ticket.KindRefund, Event: tk.Event, Serial: tk.Serial, Merchant: tk.Merchant,
 				Prev: tk.Head, Cert: tk.Holder, Price: price, Payee: tk.Holder.WID(), Time: at}
 			signAs(t, key, req)
-			return e3(w.m.Refund(tk, req, ticket.Facts{}, at))
+			return testkit.Err3(w.m.Refund(tk, req, ticket.Facts{}, at))
 		}
 		// Before the cancellation's time.
 		require.ErrorIs(t, refund(s.valid.tk, w.eve.key, buyPrice, cancelAt.Add(-time.Nanosecond)), ticket.ErrState)
@@ -592,34 +593,34 @@ func TestRefund(t *testing.T) {
 			"list": func() error {
 				req, err := ticket.NewListRequest(w.eve.key, s.valid.tk, buyPrice, w.eve.wid, now)
 				require.NoError(t, err)
-				return e3(w.m.List(s.valid.tk, req, goodStanding, now))
+				return testkit.Err3(w.m.List(s.valid.tk, req, goodStanding, now))
 			},
 			"consume": func() error {
 				req, err := ticket.NewConsumeRequest(w.eve.key, s.valid.tk, now)
 				require.NoError(t, err)
-				return e3(w.m.Consume(s.valid.tk, req, now))
+				return testkit.Err3(w.m.Consume(s.valid.tk, req, now))
 			},
 			"return": func() error {
 				// Returns are closed by then anyway; the cancellation
 				// is said first.
 				req, err := ticket.NewReturnRequest(w.eve.key, s.valid.tk, w.eve.wid, now)
 				require.NoError(t, err)
-				return e3(w.m.Return(s.valid.tk, req, ticket.Facts{}, now))
+				return testkit.Err3(w.m.Return(s.valid.tk, req, ticket.Facts{}, now))
 			},
 			"delist": func() error {
 				req, err := ticket.NewDelistRequest(w.bob.key, s.listed.tk, now)
 				require.NoError(t, err)
-				return e3(w.m.Delist(s.listed.tk, req, now))
+				return testkit.Err3(w.m.Delist(s.listed.tk, req, now))
 			},
 			"transfer": func() error {
 				req, err := ticket.NewTransferRequest(w.alice.key, w.alice.cert, s.listed.tk, now)
 				require.NoError(t, err)
-				return e3(w.m.Transfer(s.listed.tk, req, goodStanding, now))
+				return testkit.Err3(w.m.Transfer(s.listed.tk, req, goodStanding, now))
 			},
 			"buy": func() error {
 				req, err := ticket.NewBuyRequest(w.alice.key, w.alice.cert, w.m.PublicKey(), "gala", "9", buyPrice, now)
 				require.NoError(t, err)
-				return e3(w.m.Buy(req, ticket.Facts{Event: s.gala, Cancellation: s.c}, now))
+				return testkit.Err3(w.m.Buy(req, ticket.Facts{Event: s.gala, Cancellation: s.c}, now))
 			},
 		} {
 			err := call()
@@ -745,11 +746,11 @@ func TestReturn(t *testing.T) {
 			var tErr error
 			switch req.Kind {
 			case ticket.KindReturn:
-				tErr = e3(w.m.Return(h.tk, req, ticket.Facts{}, now))
+				tErr = testkit.Err3(w.m.Return(h.tk, req, ticket.Facts{}, now))
 			case ticket.KindConsume:
-				tErr = e3(w.m.Consume(h.tk, req, now))
+				tErr = testkit.Err3(w.m.Consume(h.tk, req, now))
 			case ticket.KindList:
-				tErr = e3(w.m.List(h.tk, req, goodStanding, now))
+				tErr = testkit.Err3(w.m.List(h.tk, req, goodStanding, now))
 			}
 			require.ErrorIs(t, tErr, ticket.ErrState, name)
 		}
@@ -774,7 +775,7 @@ func TestReturn(t *testing.T) {
 		req := &ticket.Request{Kind: ticket.KindReturn, Event: tk.Event, Serial: tk.Serial, Merchant: tk.Merchant,
 			Prev: tk.Head, Cert: tk.Holder, Price: price, Payee: tk.Holder.WID(), Time: at}
 		signAs(t, key, req)
-		return e3(w.m.Return(tk, req, facts, at))
+		return testkit.Err3(w.m.Return(tk, req, facts, at))
 	}
 	t.Run("refused", func(t *testing.T) {
 		h := w.buyOf(t, gala, w.eve, "3", t0)
