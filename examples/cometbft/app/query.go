@@ -46,16 +46,18 @@ type EventView struct {
 // what the merchant's transition needs to know about other tickets, as
 // ledger.Ledger.Facts gives it: for a Buy the event and the buyer's held
 // count, for a Transfer the buyer's held count and the seller's standing,
-// for a List the holder's standing.
+// for a List the holder's standing; with the event, its cancellation if
+// it has one, which a Refund needs.
 type FactsView struct {
-	Held   int           `json:"held"`
-	Seller Standing      `json:"seller"`
-	Event  *ticket.Event `json:"event,omitempty"`
+	Held         int                  `json:"held"`
+	Seller       Standing             `json:"seller"`
+	Event        *ticket.Event        `json:"event,omitempty"`
+	Cancellation *ticket.Cancellation `json:"cancellation,omitempty"`
 }
 
 // Facts returns the view as ticket.Facts.
 func (f *FactsView) Facts() ticket.Facts {
-	return ticket.Facts{Held: f.Held, Event: f.Event,
+	return ticket.Facts{Held: f.Held, Event: f.Event, Cancellation: f.Cancellation,
 		Seller: ticket.Standing{Reputation: f.Seller.Reputation, Transfers: f.Seller.Transfers}}
 }
 
@@ -154,7 +156,7 @@ func query(l *ledger.Ledger, path string, data []byte) (any, uint32, error) {
 		if err != nil {
 			return failed(err)
 		}
-		return FactsView{Held: f.Held, Event: f.Event,
+		return FactsView{Held: f.Held, Event: f.Event, Cancellation: f.Cancellation,
 			Seller: Standing{Reputation: f.Seller.Reputation, Transfers: f.Seller.Transfers}}, CodeOK, nil
 	case PathStanding:
 		s, err := l.Standing(ctx, string(data))
