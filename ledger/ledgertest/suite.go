@@ -92,26 +92,6 @@ func (s *suite) testStore(t *testing.T) {
 	step(src.SignList(t, tk[2], ResalePrice))
 	id, serial := tk[0].Event, tk[0].Serial
 
-	t.Run("empty", func(t *testing.T) {
-		st := s.open(t)
-		require.NoError(t, st.View(ctx, func(tx ledger.Tx) error {
-			_, err := tx.Event("store")
-			require.ErrorIs(t, err, ledger.ErrNotFound)
-			_, err = tx.Ticket(id, serial)
-			require.ErrorIs(t, err, ledger.ErrNotFound)
-			got, err := tx.Records(id, serial)
-			require.NoError(t, err)
-			require.Empty(t, got)
-			n, err := tx.Held(id, u.ID())
-			require.NoError(t, err)
-			require.Zero(t, n)
-			_, ok, err := tx.Standing(u.ID())
-			require.NoError(t, err)
-			require.False(t, ok)
-			return nil
-		}))
-	})
-
 	// write stores the event, the first n records and the counters in
 	// one transaction.
 	write := func(tx ledger.Tx, n int) error {
@@ -176,6 +156,8 @@ func (s *suite) testStore(t *testing.T) {
 			return nil
 		}))
 	}
+
+	t.Run("empty", func(t *testing.T) { requireEmpty(t, s.open(t)) })
 
 	t.Run("Update commits", func(t *testing.T) {
 		st := s.open(t)
