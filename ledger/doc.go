@@ -86,5 +86,7 @@
 // ErrStale rather than applied to a state it was not checked against.
 //
 // Nothing here reads a clock: the merchant's transitions take the time, and
-// the ledger checks a record against the times it carries.
+// the ledger checks a record against the times it carries. Nothing here is
+// secret either: the ledger signs nothing, and every check (package
+// ticket's verifications included) runs on public data, in variable time.
 package ledger

@@ -204,10 +204,10 @@
 // confirmation in one batch (ecdsa.VerifyRBoundBatch). Server and Client
 // are not safe for concurrent use.
 //
-// Constant time: ring signing (package ringsig) and R-bound signing
-// (package ecdsa) use variable-time point multiplications and nonce
-// inversion, so an attacker who can time the client's signing precisely
-// may learn about its key or nonces; output keys are derived with
+// Constant time: R-bound signing (package ecdsa) is constant time in the
+// key and nonce; ring signing (package ringsig) computes k·h and α·h in
+// variable time, so an attacker who can time the client's ring signing
+// precisely may learn about its key or nonce; output keys are derived with
 // HMAC-SHA256, which is constant time. Everything the server does and every
 // check a client makes handles public data only, in variable time.
 //

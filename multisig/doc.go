@@ -68,6 +68,7 @@
 // panic is Complete with a merchant key that is the zero value or was wiped
 // by Zero, a programming error.
 //
-// Timing: as in package ecdsa, nonce inversion and d3·G are variable time;
-// verification handles public data only.
+// Timing: as in package ecdsa, Complete's d3·G (a blinded fixed-base comb)
+// and its inversions (safegcd) are constant time in the merchant's key and
+// nonce; verification handles public data only, in variable time.
 package multisig
