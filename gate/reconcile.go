@@ -79,9 +79,29 @@ func Reconcile(current []*ticket.Ticket, admissions []*Admission) (*Reconciliati
 		cancel   *ticket.Cancellation
 	}
 	tickets := make(map[key]*state, len(current))
+	// verified holds the (terms, cancellation) pairs already checked, so
+	// that an event's signatures are verified once, not once per ticket.
+	verified := map[[2]string]bool{}
 	for i, t := range current {
 		if t == nil || !pubOK(t.Merchant) || t.Terms.Bytes() == nil {
 			return nil, errorf(ErrMalformed, "Reconcile: ticket %d is nil or has no merchant key or terms", i)
+		}
+		// The terms and the cancellation decide the admission window:
+		// they must be the ticket's event's, signed by the event's
+		// merchant. (A ticket whose own merchant is another makes its
+		// admissions stale below.)
+		if t.Terms.ID() != t.Event {
+			return nil, errorf(ErrMalformed, "Reconcile: ticket %q/%q carries the terms of event %q", t.Event, t.Serial, t.Terms.ID())
+		}
+		if pair := [2]string{string(t.Terms.Bytes()), string(t.Cancellation.Bytes())}; !verified[pair] {
+			err := t.Terms.Verify(t.Terms.Merchant())
+			if err == nil && t.Cancellation != nil {
+				err = t.Cancellation.Verify(t.Terms)
+			}
+			if err != nil {
+				return nil, errorf(ErrMalformed, "Reconcile: ticket %q/%q: %w", t.Event, t.Serial, err)
+			}
+			verified[pair] = true
 		}
 		s := &state{e: entry{serial: t.Serial, state: t.State, head: t.Head, updated: t.Updated, holder: t.Holder},
 			merchant: t.Merchant, terms: t.Terms, cancel: t.Cancellation}

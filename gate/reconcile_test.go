@@ -226,6 +226,20 @@ func TestReconcileRefusesBadInput(t *testing.T) {
 	noMerchant.Merchant = nil
 	noTerms := *h.tk
 	noTerms.Terms = nil
+	otherTerms := *h.tk
+	otherTerms.Terms = c.other
+	zeroCancel := *h.tk
+	zeroCancel.Cancellation = new(ticket.Cancellation)
+	foreign, err := ticket.NewCancellation(c.merchantKey, c.other, doors)
+	require.NoError(t, err)
+	foreignCancel := *h.tk
+	foreignCancel.Cancellation = foreign
+	forgedBytes := c.concert.Bytes()
+	forgedBytes[len(forgedBytes)-1] ^= 1 // the signature's last byte
+	forged, err := ticket.ParseEvent(forgedBytes)
+	require.NoError(t, err)
+	forgedTerms := *h.tk
+	forgedTerms.Terms = forged
 	for _, tc := range []struct {
 		name    string
 		current []*ticket.Ticket
@@ -237,6 +251,10 @@ func TestReconcileRefusesBadInput(t *testing.T) {
 		{"ticket without a holder", []*ticket.Ticket{&noHolder}, nil},
 		{"ticket without a merchant", []*ticket.Ticket{&noMerchant}, nil},
 		{"ticket without its terms", []*ticket.Ticket{&noTerms}, nil},
+		{"ticket with another event's terms", []*ticket.Ticket{&otherTerms}, nil},
+		{"ticket with unsigned terms", []*ticket.Ticket{&forgedTerms}, nil},
+		{"ticket with a zero cancellation", []*ticket.Ticket{&zeroCancel}, nil},
+		{"ticket with another event's cancellation", []*ticket.Ticket{&foreignCancel}, nil},
 		{"ticket twice", []*ticket.Ticket{h.tk, h.tk}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

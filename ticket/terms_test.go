@@ -302,6 +302,21 @@ func TestExpiry(t *testing.T) {
 		require.Equal(t, ticket.Expired, tk.StateAt(eventEnd.Add(24*time.Hour)))
 		require.Zero(t, ticket.Expired.PaperCode())
 	}
+	// Only a cancellation of the ticket's own terms keeps it from
+	// expiring: a zero one, or another event's, does not.
+	withZero := *live.tk
+	withZero.Cancellation = new(ticket.Cancellation)
+	require.Equal(t, ticket.Expired, withZero.StateAt(eventEnd))
+	foreign, err := ticket.NewCancellation(w.merchantKey, w.event(t, w.m, "concert"), t0)
+	require.NoError(t, err)
+	withForeign := *live.tk
+	withForeign.Cancellation = foreign
+	require.Equal(t, ticket.Expired, withForeign.StateAt(eventEnd))
+	own, err := ticket.NewCancellation(w.merchantKey, live.tk.Terms, t0)
+	require.NoError(t, err)
+	withOwn := *live.tk
+	withOwn.Cancellation = own
+	require.Equal(t, ticket.Valid, withOwn.StateAt(eventEnd), "a cancelled event's ticket is owed a refund, not expired")
 	// No transition at or after the end.
 	refused := []struct {
 		name string

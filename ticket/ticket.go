@@ -128,15 +128,23 @@ type Ticket struct {
 // event does not expire: its refund is owed until it is paid. Replay has no
 // clock: it returns the recorded State and the Terms, from which StateAt
 // derives the state at any time. A nil Ticket has the zero State; one
-// without Terms never expires.
+// without Terms never expires. Only a cancellation of the ticket's own
+// terms (naming their hash) keeps it from expiring; a zero or foreign one
+// does not. StateAt checks no signature: the transitions and Replay do.
 func (t *Ticket) StateAt(now time.Time) State {
 	switch {
 	case t == nil:
 		return 0
-	case t.State.live() && t.Cancellation == nil && t.Terms.complete() && !now.Before(t.Terms.terms.End):
+	case t.State.live() && t.Terms.complete() && !now.Before(t.Terms.terms.End) && !t.cancelledByOwnTerms():
 		return Expired
 	}
 	return t.State
+}
+
+// cancelledByOwnTerms reports whether t carries a cancellation of its own
+// terms; t.Terms is complete.
+func (t *Ticket) cancelledByOwnTerms() bool {
+	return t.Cancellation.complete() && t.Cancellation.eventHash == t.Terms.Hash()
 }
 
 // check makes sure t can be acted on: not nil, with a merchant key and a
