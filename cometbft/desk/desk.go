@@ -17,7 +17,7 @@ import (
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cometbft/cometbft/types"
 
-	"github.com/cbets/cbets/examples/cometbft/app"
+	"github.com/cbets/cbets/cometbft/app"
 	"github.com/cbets/cbets/ticket"
 )
 

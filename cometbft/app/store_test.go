@@ -7,7 +7,7 @@ import (
 
 	dbm "github.com/cometbft/cometbft-db"
 
-	"github.com/cbets/cbets/examples/cometbft/app"
+	"github.com/cbets/cbets/cometbft/app"
 	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/ledger/ledgertest"
 )

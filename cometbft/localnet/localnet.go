@@ -26,7 +26,7 @@ import (
 	"github.com/cometbft/cometbft/rpc/client/local"
 	"github.com/cometbft/cometbft/types"
 
-	"github.com/cbets/cbets/examples/cometbft/app"
+	"github.com/cbets/cbets/cometbft/app"
 )
 
 // Config describes a network.

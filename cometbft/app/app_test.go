@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cbets/cbets/ecdsa"
-	"github.com/cbets/cbets/examples/cometbft/app"
+	"github.com/cbets/cbets/cometbft/app"
 	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"

@@ -1,4 +1,4 @@
-module github.com/cbets/cbets/examples/cometbft
+module github.com/cbets/cbets/cometbft
 
 go 1.26.8
 
@@ -75,4 +75,4 @@ require (
 	google.golang.org/protobuf v1.36.5 // indirect
 )
 
-replace github.com/cbets/cbets => ../..
+replace github.com/cbets/cbets => ..

@@ -9,7 +9,7 @@
 //
 // The example is its own Go module; from the repository root:
 //
-//	go -C examples/cometbft run ./cmd/ticketnode [-validators N] [-dir DIR] [-log LEVEL]
+//	go -C cometbft run ./cmd/ticketnode [-validators N] [-dir DIR] [-log LEVEL]
 package main
 
 import (
@@ -23,8 +23,8 @@ import (
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 
-	"github.com/cbets/cbets/examples/cometbft/localnet"
-	"github.com/cbets/cbets/examples/cometbft/scenario"
+	"github.com/cbets/cbets/cometbft/localnet"
+	"github.com/cbets/cbets/cometbft/scenario"
 )
 
 func main() {

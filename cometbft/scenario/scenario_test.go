@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cbets/cbets/examples/cometbft/app"
-	"github.com/cbets/cbets/examples/cometbft/localnet"
+	"github.com/cbets/cbets/cometbft/app"
+	"github.com/cbets/cbets/cometbft/localnet"
 	"github.com/cbets/cbets/ticket"
 )
 
