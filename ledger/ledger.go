@@ -60,6 +60,14 @@ type Config struct {
 	// (a consensus network, where allocation is not a transaction of its
 	// own). By default a Buy must name a serial from AllocateSerial.
 	MerchantSerials bool
+	// Signatures, when not nil, is the cache of verified signatures
+	// Apply's checks use (ticket.Verifier.Signatures): a record whose
+	// signatures were verified before — by an earlier Apply of the same
+	// record refused for another reason, by ticket.PrecheckSignatures, by
+	// a read-only check of it in a mempool — is not verified again. The
+	// ledger's answers are the same with or without it. It may be shared
+	// with other ledgers and goroutines.
+	Signatures *ticket.SignatureCache
 }
 
 // Ledger applies records to a Store, each atomically, after every check
@@ -98,6 +106,7 @@ func (l *Ledger) ok(ctx context.Context) error {
 // event is known), cancelled by c when c is not nil.
 func (l *Ledger) verifier(ev *ticket.Event, c *ticket.Cancellation) *ticket.Verifier {
 	v, _ := ticket.NewVerifier(l.cfg.Registrar, l.cfg.Merchants, l.cfg.Policy)
+	v.Signatures = l.cfg.Signatures
 	if ev != nil {
 		v.Events = []*ticket.Event{ev}
 	}

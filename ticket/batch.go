@@ -8,27 +8,58 @@ import (
 )
 
 // rbounds decides how the checks verify R-bound signatures (certificates,
-// buy requests, merchant signatures): at once when nil, as the merchant's
-// transitions do, or deferred into one batch (ecdsa.VerifyRBoundBatch) by
-// Replay, which verifies a whole history with one multi-scalar
-// multiplication. The inverse-s signatures (ω) cannot be batched and are
-// always verified at once.
+// events, cancellations, buy requests, merchant signatures): at once when
+// nil, as the merchant's transitions do; at once through a SignatureCache,
+// as Step does when its Verifier has one; or deferred into one batch
+// (ecdsa.VerifyRBoundBatch) by Replay, which verifies a whole history with
+// one multi-scalar multiplication. The inverse-s signatures (ω) cannot be
+// batched and are always verified at once, through the cache when there
+// is one.
 type rbounds struct {
-	items  []ecdsa.BatchItem
-	record []int          // the record each item belongs to
-	single []func() error // the item's own check, for the error it reports
-	at     int            // the record being checked
+	// cache holds signatures that verified: one it holds is not verified
+	// again, and one that verifies is added (nil: no cache).
+	cache *SignatureCache
+	// deferred collects the signatures into the batch; otherwise each is
+	// verified at once.
+	deferred bool
+	items    []ecdsa.BatchItem
+	keys     []cacheKey     // each item's cache entry, when there is a cache
+	record   []int          // the record each item belongs to
+	single   []func() error // the item's own check, for the error it reports
+	at       int            // the record being checked
 	// seen holds the signatures already deferred: a holder's certificate
 	// recurs in most records of a history and is verified once, its
 	// failure reported at its first (earliest) record.
 	seen map[string]bool
 }
 
+// signatures returns b's cache (nil when b is nil or has none).
+func (b *rbounds) signatures() *SignatureCache {
+	if b == nil {
+		return nil
+	}
+	return b.cache
+}
+
 // verify runs check now, or defers the signature to the batch with check
-// as its error report.
+// as its error report. A signature the cache holds passes without either.
 func (b *rbounds) verify(pub *ecdsa.PublicKey, msg []byte, sig *ecdsa.RBoundSignature, check func() error) error {
 	if b == nil {
 		return check()
+	}
+	var k cacheKey
+	if b.cache != nil {
+		k = rboundKey(pub, msg, sig)
+		if b.cache.has(k) {
+			return nil
+		}
+	}
+	if !b.deferred {
+		err := check()
+		if err == nil {
+			b.cache.add(k)
+		}
+		return err
 	}
 	key := string(pub.Bytes()) + string(sig.Bytes()) + string(msg)
 	if b.seen[key] {
@@ -39,6 +70,7 @@ func (b *rbounds) verify(pub *ecdsa.PublicKey, msg []byte, sig *ecdsa.RBoundSign
 	}
 	b.seen[key] = true
 	b.items = append(b.items, ecdsa.BatchItem{PublicKey: pub, Message: msg, Signature: sig})
+	b.keys = append(b.keys, k)
 	b.record = append(b.record, b.at)
 	b.single = append(b.single, check)
 	return nil
@@ -46,7 +78,8 @@ func (b *rbounds) verify(pub *ecdsa.PublicKey, msg []byte, sig *ecdsa.RBoundSign
 
 // before verifies the deferred signatures of the records before index
 // and returns the error of the earliest bad record: one of those, else
-// record index failing with err (nil when index is past the end).
+// record index failing with err (nil when index is past the end). The
+// signatures that verify enter the cache.
 func (b *rbounds) before(records []*Record, index int, err error) error {
 	n := 0
 	for n < len(b.record) && b.record[n] < index {
@@ -61,6 +94,7 @@ func (b *rbounds) before(records []*Record, index int, err error) error {
 	case berr != nil:
 		return berr // no randomness for the weights
 	}
+	b.cache.addVerified(b.keys[:n], be)
 	if err == nil {
 		return nil
 	}

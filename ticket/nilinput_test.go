@@ -139,6 +139,8 @@ func TestNilInput(t *testing.T) {
 		zeroTerms   ticket.EventTerms
 		nilCanc     *ticket.Cancellation
 		zeroCanc    = new(ticket.Cancellation)
+		nilCache    *ticket.SignatureCache
+		zeroCache   = new(ticket.SignatureCache)
 	)
 	// A returnable ticket without its terms.
 	noTerms := *f.returnable.tk
@@ -647,6 +649,49 @@ func TestNilInput(t *testing.T) {
 			return testkit.Err2(ticket.Replay([]*ticket.Record{rec}, f.verifier))
 		}},
 		{"Replay a valid history", nil, func() error { return testkit.Err2(ticket.Replay(recs, f.verifier)) }},
+
+		// SignatureCache and PrecheckSignatures
+		{"NewSignatureCache zero size", nil, testkit.NoErr(func() { require.Zero(t, ticket.NewSignatureCache(0).Len()) })},
+		{"NewSignatureCache negative size", nil, testkit.NoErr(func() { require.Zero(t, ticket.NewSignatureCache(-1).Len()) })},
+		{"SignatureCache.Len nil", nil, testkit.NoErr(func() { require.Zero(t, nilCache.Len()) })},
+		{"SignatureCache.Len zero", nil, testkit.NoErr(func() { require.Zero(t, zeroCache.Len()) })},
+		{"PrecheckSignatures nil records and cache", nil, testkit.NoErr(func() { ticket.PrecheckSignatures(nil, nilCache) })},
+		{"PrecheckSignatures nil cache", nil, testkit.NoErr(func() { ticket.PrecheckSignatures(recs, nilCache) })},
+		{"PrecheckSignatures nil and zero records", nil, testkit.NoErr(func() {
+			c := ticket.NewSignatureCache(0)
+			ticket.PrecheckSignatures([]*ticket.Record{nilRec, zeroRec, {Request: zeroReq}, zeroKeyRec}, c)
+			require.Zero(t, c.Len())
+		})},
+		{"PrecheckSignatures into a zero cache", nil, testkit.NoErr(func() {
+			c := new(ticket.SignatureCache)
+			ticket.PrecheckSignatures(recs, c)
+			require.Positive(t, c.Len())
+		})},
+		{"Step with a zero cache", nil, func() error {
+			v := *f.verifier
+			v.Signatures = new(ticket.SignatureCache)
+			return testkit.Err2(ticket.Step(nilTicket, recs[0], &v))
+		}},
+		{"Step nil record with a cache", ticket.ErrMalformed, func() error {
+			v := *f.verifier
+			v.Signatures = ticket.NewSignatureCache(0)
+			return testkit.Err2(ticket.Step(nilTicket, nilRec, &v))
+		}},
+		{"Step zero record with a cache", ticket.ErrMalformed, func() error {
+			v := *f.verifier
+			v.Signatures = ticket.NewSignatureCache(0)
+			return testkit.Err2(ticket.Step(nilTicket, zeroRec, &v))
+		}},
+		{"Replay zero record with a cache", ticket.ErrMalformed, func() error {
+			v := *f.verifier
+			v.Signatures = ticket.NewSignatureCache(0)
+			return testkit.Err2(ticket.Replay([]*ticket.Record{recs[0], zeroRec}, &v))
+		}},
+		{"Replay with a zero cache", nil, func() error {
+			v := *f.verifier
+			v.Signatures = new(ticket.SignatureCache)
+			return testkit.Err2(ticket.Replay(recs, &v))
+		}},
 	}
 	runNilCases(t, cases)
 	t.Logf("%d cases", len(cases))

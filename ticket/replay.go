@@ -54,6 +54,12 @@ type Verifier struct {
 	// with two different cancellations, or with one that does not
 	// verify, makes every record of its tickets refused (ErrEvent).
 	Cancellations []*Cancellation
+	// Signatures, when not nil, holds signatures that verified before:
+	// Step and Replay do not verify again one it holds, and add those
+	// they verify. Results and errors are the same with or without it.
+	// It may be shared by verifiers of different keys and events, and
+	// by goroutines.
+	Signatures *SignatureCache
 }
 
 // Replay rebuilds a ticket from its records alone and verifies every step:
@@ -89,7 +95,7 @@ func Replay(records []*Record, v *Verifier) (*Ticket, error) {
 		return nil, errorf(ErrMalformed, "empty history")
 	}
 	var cur *Ticket
-	batch := &rbounds{}
+	batch := &rbounds{deferred: true, cache: v.Signatures}
 	for i, rec := range records {
 		batch.at = i
 		next, err := v.step(cur, rec, batch)
@@ -172,7 +178,7 @@ func (v *Verifier) verify(cur *Ticket, rec *Record, batch *rbounds) (*Event, *Ca
 		if string(sigma.UserSignature().Bytes()) != string(req.Sig) {
 			return nil, nil, errorf(ErrMismatch, "Σ does not contain the holder's ω")
 		}
-		if err := multisig.Verify(req.Cert.PublicKey(), merchant, req.SignedBytes(), sigma, ecdsa.SHA256); err != nil {
+		if err := batch.signatures().verifyTwoOfTwo(req.Cert.PublicKey(), merchant, req.SignedBytes(), sigma); err != nil {
 			return nil, nil, errorf(ErrSignature, "consumption signature: %w", err)
 		}
 	} else if len(rec.Consumption) != 0 {

@@ -250,7 +250,8 @@ func representable(t time.Time) bool {
 }
 
 // verifySig checks the user's signature on the request under the
-// certificate's key; an R-bound one (Buy) goes through b.
+// certificate's key; an R-bound one (Buy) goes through b, an inverse-s
+// one through b's cache.
 func (q *Request) verifySig(b *rbounds) error {
 	msg := q.SignedBytes()
 	pub := q.Cert.PublicKey()
@@ -271,7 +272,7 @@ func (q *Request) verifySig(b *rbounds) error {
 	}
 	sig, err := ecdsa.ParseInverseSSignature(q.Sig)
 	if err == nil {
-		err = ecdsa.VerifyInverseS(pub, msg, sig, ecdsa.SHA256)
+		err = b.signatures().verifyInverseS(pub, msg, sig)
 	}
 	if err != nil {
 		return fail(err)

@@ -58,8 +58,8 @@ func (v *Verifier) event(id string, merchant *ecdsa.PublicKey) *Event {
 
 // Step is one step of Replay: it checks rec against cur, the ticket before
 // it (nil for a Buy), with exactly the checks Replay makes for that record
-// — verifying its signatures one by one rather than in a batch — and
-// returns the ticket after it. Replay is a fold of Step over a history; a
+// — verifying its signatures one by one rather than in a batch, but for
+// those v.Signatures holds — and returns the ticket after it. Replay is a fold of Step over a history; a
 // backend that keeps each ticket's current state applies a record with one
 // Step instead of replaying the whole history. Errors are those of Replay,
 // without the *RecordError around them.
@@ -67,7 +67,11 @@ func Step(cur *Ticket, rec *Record, v *Verifier) (*Ticket, error) {
 	if err := v.check(); err != nil {
 		return nil, err
 	}
-	return v.step(cur, rec, nil)
+	var b *rbounds
+	if v.Signatures != nil {
+		b = &rbounds{cache: v.Signatures}
+	}
+	return v.step(cur, rec, b)
 }
 
 // step checks rec against cur, deferring R-bound signatures into batch when
