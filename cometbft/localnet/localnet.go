@@ -44,6 +44,9 @@ type Config struct {
 	BlockInterval time.Duration
 	// Logger receives CometBFT's logs; nil discards them.
 	Logger log.Logger
+	// RPC turns on each validator's HTTP RPC server, on a free loopback
+	// port (Validator.RPCAddress); off, clients are in-process only.
+	RPC bool
 }
 
 // Network is a running local network.
@@ -57,6 +60,7 @@ type Network struct {
 type Validator struct {
 	Index int
 	home  string
+	rpc   string // the RPC server's URL, "" when off
 	conf  *cfg.Config
 	key   *p2p.NodeKey
 	net   *Network
@@ -84,7 +88,7 @@ func Start(c Config) (*Network, error) {
 	if c.Logger == nil {
 		c.Logger = log.NewNopLogger()
 	}
-	ports, err := freePorts(c.Validators)
+	ports, err := freePorts(2 * c.Validators) // P2P, then RPC
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +102,10 @@ func Start(c Config) (*Network, error) {
 	for i := range c.Validators {
 		v := &Validator{Index: i, home: filepath.Join(c.Dir, fmt.Sprintf("validator%d", i)), net: n}
 		v.conf = config(v.home, ports[i], c.BlockInterval)
+		if c.RPC {
+			v.conf.RPC.ListenAddress = fmt.Sprintf("tcp://127.0.0.1:%d", ports[c.Validators+i])
+			v.rpc = fmt.Sprintf("http://127.0.0.1:%d", ports[c.Validators+i])
+		}
 		for _, d := range []string{filepath.Dir(v.conf.GenesisFile()), v.conf.DBDir()} {
 			if err := os.MkdirAll(d, 0o700); err != nil {
 				return nil, err
@@ -141,7 +149,7 @@ func Start(c Config) (*Network, error) {
 }
 
 // config returns a validator's configuration: loopback only, no HTTP RPC
-// (clients are in-process), no peer exchange, short timeouts, blocks only
+// (Start turns it on with Config.RPC), no peer exchange, short timeouts, blocks only
 // when there are transactions.
 func config(home string, port int, interval time.Duration) *cfg.Config {
 	c := cfg.DefaultConfig()
@@ -303,6 +311,10 @@ func (v *Validator) Client() *local.Local {
 	defer v.mu.Unlock()
 	return v.client
 }
+
+// RPCAddress returns the URL of the validator's HTTP RPC server
+// (http://127.0.0.1:port), or "" when Config.RPC is off.
+func (v *Validator) RPCAddress() string { return v.rpc }
 
 // LastCommitted returns the application's last committed height and app
 // hash; ok is false if the validator is stopped.
