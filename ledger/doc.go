@@ -45,6 +45,9 @@
 // outside the store's transaction; the transaction then checks that the
 // ticket's head has not moved and the facts that span tickets, and writes the
 // record, the ticket's new state and the counters together, or nothing.
+// With Config.Signatures, a ticket.SignatureCache, the signatures of a
+// record checked before (a read-only check in a mempool, a block's
+// ticket.PrecheckSignatures) are not verified again.
 //
 // # Held counts and standings
 //

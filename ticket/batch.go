@@ -41,6 +41,16 @@ func (b *rbounds) signatures() *SignatureCache {
 	return b.cache
 }
 
+// holds reports whether b's cache holds the R-bound signature encoded as
+// sigb by pub on msg. An entry is made from a signature's canonical
+// encoding, which is the only encoding that parses to it, so a hit on the
+// bytes is a signature that parses and verifies: the caller skips both
+// (parsing decompresses R, most of a cached signature's cost).
+func (b *rbounds) holds(pub *ecdsa.PublicKey, msg, sigb []byte) bool {
+	c := b.signatures()
+	return c != nil && len(sigb) == ecdsa.RBoundSignatureSize && c.has(key(schemeRBound, pub.Bytes(), msg, sigb))
+}
+
 // verify runs check now, or defers the signature to the batch with check
 // as its error report. A signature the cache holds passes without either.
 func (b *rbounds) verify(pub *ecdsa.PublicKey, msg []byte, sig *ecdsa.RBoundSignature, check func() error) error {

@@ -165,6 +165,82 @@ func BenchmarkReplay(b *testing.B) {
 	}
 }
 
+// BenchmarkStepTransferCache is Step of a Transfer record (four
+// signatures: the buyer's certificate, the event, the buyer's ω, the
+// merchant's) without a cache, through a cold cache (empty at each Step:
+// every signature verified, and its entry computed and added), and
+// through a warm one (every signature cached, as after CheckTx).
+func BenchmarkStepTransferCache(b *testing.B) {
+	hs := benchHists(b, func(h *hist) { h.list(b, resalePrice).transfer(b, h.w.alice) })
+	v := hs[0].w.v
+	step := func(b *testing.B, v func() *ticket.Verifier) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			h := hs[i%benchPool]
+			if _, err := ticket.Step(h.tks[len(h.tks)-2], h.recs[len(h.recs)-1], v()); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	}
+	b.Run("none", func(b *testing.B) { step(b, func() *ticket.Verifier { return v }) })
+	b.Run("cold", func(b *testing.B) {
+		step(b, func() *ticket.Verifier { return withCache(v, ticket.NewSignatureCache(0)) })
+	})
+	b.Run("warm", func(b *testing.B) {
+		warm := withCache(v, ticket.NewSignatureCache(0))
+		for _, h := range hs {
+			if _, err := ticket.Step(h.tks[len(h.tks)-2], h.recs[len(h.recs)-1], warm); err != nil {
+				b.Fatal(err)
+			}
+		}
+		step(b, func() *ticket.Verifier { return warm })
+	})
+}
+
+// BenchmarkPrecheckSignatures is PrecheckSignatures of a block of 256 Buy
+// records (512 R-bound signatures: the buyers' and the merchant's) into an
+// empty cache, against verifying the same signatures one by one as Step
+// does (each parsed, its message encoded, then VerifyRBound).
+func BenchmarkPrecheckSignatures(b *testing.B) {
+	w := newWorld(b)
+	users := []*party{w.eve, w.alice, w.bob, w.carol}
+	recs := make([]*ticket.Record, 256)
+	for i := range recs {
+		recs[i] = w.buy(b, w.m, users[i%len(users)], "concert", fmt.Sprintf("B-%d", i)).recs[0]
+	}
+	b.Run("batch", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c := ticket.NewSignatureCache(0)
+			ticket.PrecheckSignatures(recs, c)
+			if c.Len() != 2*len(recs) {
+				b.Fatalf("%d signatures cached, want %d", c.Len(), 2*len(recs))
+			}
+		}
+	})
+	b.Run("one-by-one", func(b *testing.B) {
+		verify := func(pub *ecdsa.PublicKey, msg, sigb []byte) {
+			sig, err := ecdsa.ParseRBoundSignature(sigb)
+			if err == nil {
+				err = ecdsa.VerifyRBound(pub, msg, sig, ecdsa.SHA256)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, rec := range recs {
+				q := rec.Request
+				verify(q.Cert.PublicKey(), q.SignedBytes(), q.Sig)
+				verify(q.Merchant, rec.SignedBytes(), rec.MerchantSig)
+			}
+		}
+	})
+}
+
 // BenchmarkNewConsumeRequest is the holder's side of a consumption.
 func BenchmarkNewConsumeRequest(b *testing.B) {
 	h := newWorld(b).bought(b)

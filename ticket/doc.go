@@ -197,6 +197,18 @@
 // carries its event's terms, and Ticket.StateAt says whether it has expired
 // at a given time; its JSON form shows the time it expires.
 //
+// A Verifier may carry a SignatureCache (Verifier.Signatures): Step and
+// Replay then skip the signatures it holds and add those they verify, so
+// that a record checked once — in a consensus node's mempool, say — costs
+// no signature verification when its block applies it. An entry is the
+// SHA-256 of the exact scheme, key(s), message and signature, and only this
+// package adds entries, after a verification succeeded; the cache is
+// trusted as the process's own memory, and results and errors are the
+// same with or without it. PrecheckSignatures (and
+// Verifier.PrecheckSignatures) verify the R-bound signatures of many
+// records — a block's — in one batch and fill the cache with those that
+// verify.
+//
 // # Errors and bad input
 //
 // Every error wraps one of the package's sentinels (ErrMalformed, ErrKey,

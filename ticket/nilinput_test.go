@@ -667,6 +667,21 @@ func TestNilInput(t *testing.T) {
 			ticket.PrecheckSignatures(recs, c)
 			require.Positive(t, c.Len())
 		})},
+		{"Verifier.PrecheckSignatures nil verifier", nil, testkit.NoErr(func() { nilVerifier.PrecheckSignatures(recs) })},
+		{"Verifier.PrecheckSignatures zero verifier", nil, testkit.NoErr(func() { zeroVerif.PrecheckSignatures(recs) })},
+		{"Verifier.PrecheckSignatures zero verifier with a cache", nil, testkit.NoErr(func() {
+			v := ticket.Verifier{Signatures: ticket.NewSignatureCache(0), Merchants: []*ecdsa.PublicKey{nilPub, zeroPub}}
+			v.PrecheckSignatures([]*ticket.Record{nilRec, zeroRec, {Request: zeroReq}, zeroKeyRec})
+			v.PrecheckSignatures(recs) // the signatures records carry with their keys
+			require.Positive(t, v.Signatures.Len())
+		})},
+		{"Verifier.PrecheckSignatures zero events and cancellations", nil, testkit.NoErr(func() {
+			v := *f.verifier
+			v.Signatures = ticket.NewSignatureCache(0)
+			v.Events = []*ticket.Event{nilEvent, zeroEvent}
+			v.Cancellations = []*ticket.Cancellation{nilCanc, zeroCanc}
+			v.PrecheckSignatures(recs)
+		})},
 		{"Step with a zero cache", nil, func() error {
 			v := *f.verifier
 			v.Signatures = new(ticket.SignatureCache)

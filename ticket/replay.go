@@ -184,11 +184,14 @@ func (v *Verifier) verify(cur *Ticket, rec *Record, batch *rbounds) (*Event, *Ca
 	} else if len(rec.Consumption) != 0 {
 		return nil, nil, errorf(ErrMalformed, "consumption signature on a %v record", req.Kind)
 	}
+	msg := rec.SignedBytes()
+	if batch.holds(merchant, msg, rec.MerchantSig) {
+		return ev, canc, nil
+	}
 	sig, err := ecdsa.ParseRBoundSignature(rec.MerchantSig)
 	if err != nil {
 		return nil, nil, errorf(ErrMalformed, "merchant signature: %w", err)
 	}
-	msg := rec.SignedBytes()
 	err = batch.verify(merchant, msg, sig, func() error {
 		if err := ecdsa.VerifyRBound(merchant, msg, sig, ecdsa.SHA256); err != nil {
 			return errorf(ErrSignature, "merchant signature: %w", err)

@@ -188,14 +188,36 @@ const precheckSplit = 64
 //
 // The signatures whose key a record does not carry — its certificate's
 // (the registrar's key), its event's and its cancellation's — are left to
-// Step, which caches them as it verifies them; they recur in many records
-// and are usually cached already.
+// Step, which caches them as it verifies them (they recur in many records
+// and are usually cached already); Verifier.PrecheckSignatures batches
+// them too.
 //
 // PrecheckSignatures never refuses anything: a record whose signature
 // fails, or that is nil or malformed, is skipped and left for Step to
 // refuse with its usual error. A nil c makes it a no-op: without a cache
 // nothing it learns could be used.
 func PrecheckSignatures(recs []*Record, c *SignatureCache) {
+	precheck(recs, c, nil)
+}
+
+// PrecheckSignatures is the package's PrecheckSignatures with v's keys
+// and events: besides the signatures recs carry with their keys, it
+// batches each record's certificate under v.Registrar, and the signatures
+// of the event and the cancellation among v.Events and v.Cancellations
+// that Step would check the record against. The verified ones enter
+// v.Signatures. It never refuses anything, v included: with a nil v or
+// no v.Signatures it does nothing, and a key or event it cannot use is
+// skipped.
+func (v *Verifier) PrecheckSignatures(recs []*Record) {
+	if v == nil {
+		return
+	}
+	precheck(recs, v.Signatures, v)
+}
+
+// precheck collects the R-bound signatures of recs that c does not hold,
+// those whose key is in v too when v is not nil, and verifies them.
+func precheck(recs []*Record, c *SignatureCache, v *Verifier) {
 	if c == nil {
 		return
 	}
@@ -203,13 +225,10 @@ func PrecheckSignatures(recs []*Record, c *SignatureCache) {
 		items []ecdsa.BatchItem
 		keys  []cacheKey
 		seen  = make(map[cacheKey]bool)
+		done  = make(map[any]bool) // events and cancellations collected
 	)
-	collect := func(pub *ecdsa.PublicKey, msg, sigb []byte) {
-		if !pubOK(pub) {
-			return
-		}
-		sig, err := ecdsa.ParseRBoundSignature(sigb)
-		if err != nil {
+	add := func(pub *ecdsa.PublicKey, msg []byte, sig *ecdsa.RBoundSignature) {
+		if !pubOK(pub) || sig.Bytes() == nil {
 			return
 		}
 		k := rboundKey(pub, msg, sig)
@@ -220,15 +239,39 @@ func PrecheckSignatures(recs []*Record, c *SignatureCache) {
 		items = append(items, ecdsa.BatchItem{PublicKey: pub, Message: msg, Signature: sig})
 		keys = append(keys, k)
 	}
+	parse := func(pub *ecdsa.PublicKey, msg, sigb []byte) {
+		if sig, err := ecdsa.ParseRBoundSignature(sigb); err == nil {
+			add(pub, msg, sig)
+		}
+	}
 	for _, rec := range recs {
 		if rec == nil || rec.Request == nil {
 			continue
 		}
 		req := rec.Request
 		if req.Kind == KindBuy {
-			collect(req.Cert.PublicKey(), req.SignedBytes(), req.Sig)
+			parse(req.Cert.PublicKey(), req.SignedBytes(), req.Sig)
 		}
-		collect(req.Merchant, rec.SignedBytes(), rec.MerchantSig)
+		parse(req.Merchant, rec.SignedBytes(), rec.MerchantSig)
+		if v == nil {
+			continue
+		}
+		if req.Cert.complete() {
+			add(v.Registrar, req.Cert.signed(), req.Cert.sig)
+		}
+		if !pubOK(req.Merchant) {
+			continue
+		}
+		ev := v.event(req.Event, req.Merchant)
+		if ev == nil || done[ev] {
+			continue
+		}
+		done[ev] = true
+		add(ev.merchant, ev.signed(), ev.sig)
+		if canc, err := v.cancellation(ev); err == nil && canc != nil && !done[canc] {
+			done[canc] = true
+			add(canc.merchant, canc.signed(), canc.sig)
+		}
 	}
 	if len(items) == 0 {
 		return
