@@ -15,9 +15,10 @@
 //
 // Init writes a home for a chain of one validator; Testnet writes the homes
 // of N validators sharing one genesis, wired to each other on 127.0.0.1.
-// Neither overwrites a home silently, and neither touches a home's data:
-// the signing state and the stores are the validator's memory of what it
-// signed and committed.
+// Neither overwrites a genesis unasked, and neither replaces a validator's
+// keys, its signing state or its stores: they are its identity and its
+// memory of what it signed and committed. A new chain starts from a new
+// home (or an empty data directory).
 //
 // # Configuration
 //
@@ -50,7 +51,13 @@
 // directory and connected through an in-process client; CometBFT's
 // handshake replays the blocks the application lacks, so a validator
 // resumes from its stores after any stop, a kill -9 included. Stop stops it
-// and closes its stores.
+// and closes its stores; Run stops it when its context is done (cbetsd:
+// on SIGINT or SIGTERM).
+//
+// A consensus failure (an application error while applying a committed
+// block) halts CometBFT's consensus as in CometBFT's own command: the
+// process keeps serving RPC but makes no more blocks, and the log says
+// "CONSENSUS FAILURE". Restart it once the cause is fixed.
 //
 // # Trust
 //

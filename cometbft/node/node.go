@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,6 +144,12 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 	}
 	if err := os.MkdirAll(conf.DBDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("node: %w", err)
+	}
+	// A chain is run by one application: the other's store in the data
+	// directory means the home's blocks are not this application's.
+	foreign := map[string]string{AppCbets: "kvstore.db", AppKVStore: "app.db"}[o.App]
+	if _, err := os.Stat(filepath.Join(conf.DBDir(), foreign)); err == nil {
+		return nil, fmt.Errorf("%w: app %q: the home's data holds another application's store (%s)", ErrArgument, o.App, foreign)
 	}
 
 	n := &Node{rpc: conf.RPC.ListenAddress, done: make(chan struct{})}

@@ -85,6 +85,9 @@ func TestStartRestart(t *testing.T) {
 	require.NoError(t, err)
 	c := client(t, n)
 	waitHeight(t, c, 2)
+	// The home is in use: a second validator from it is refused.
+	_, err = Start(ctx, loopback(t, home))
+	require.Error(t, err)
 
 	now := time.Now().UTC()
 	ev, err := ticket.NewEvent(k.merchant, ticket.EventTerms{ID: "concert", Capacity: 10, FaceValue: 5000,
@@ -104,6 +107,11 @@ func TestStartRestart(t *testing.T) {
 	require.NoError(t, n.Stop())
 	require.NoError(t, n.Wait())
 	require.NoError(t, n.Stop(), "a second Stop")
+	// The home's chain is the ticket application's.
+	kv := o
+	kv.App = AppKVStore
+	_, err = Start(ctx, kv)
+	require.ErrorIs(t, err, ErrArgument)
 
 	n, err = Start(ctx, o)
 	require.NoError(t, err)
@@ -139,6 +147,12 @@ func TestStartKVStore(t *testing.T) {
 	require.FileExists(t, filepath.Join(home, "data", "kvstore.db", "CURRENT"))
 	require.NoDirExists(t, filepath.Join(home, "data", "app.db"))
 
+	// The home's chain is kvstore's.
+	o.App = AppCbets
+	_, err = Start(ctx, o)
+	require.ErrorIs(t, err, ErrArgument)
+
+	o.App = AppKVStore
 	n, err = Start(ctx, o)
 	require.NoError(t, err)
 	defer n.Stop()
@@ -250,4 +264,60 @@ func remove(t *testing.T, home, f string) {
 func write(t *testing.T, home, f, s string) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(filepath.Join(home, f), []byte(s), 0o600))
+}
+
+// freeBase returns a base port whose testnet ports for n validators are
+// free.
+func freeBase(t testing.TB, n int) int {
+	t.Helper()
+	for base := 20000 + os.Getpid()%1000*10; base < 60000; base += 10 * n {
+		free := true
+		for i := range n {
+			for _, p := range []int{base + 10*i, base + 10*i + 1} {
+				l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+				if err != nil {
+					free = false
+					continue
+				}
+				l.Close()
+			}
+		}
+		if free {
+			return base
+		}
+	}
+	t.Fatal("no free ports")
+	return 0
+}
+
+// TestTestnetRuns starts the validators of a testnet in this process:
+// they find each other and agree on blocks.
+func TestTestnetRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4 validators in one process: run without -short")
+	}
+	const n = 4
+	out := filepath.Join(t.TempDir(), "net")
+	require.NoError(t, Testnet(TestnetConfig{Validators: n, Output: out, AppState: newKeys(t).appState(t),
+		BasePort: freeBase(t, n), GenesisTime: time.Now()}))
+	var clients []*http.HTTP
+	for i := range n {
+		v, err := Start(context.Background(), Options{Home: filepath.Join(out, fmt.Sprintf("node%d", i)), TimeoutCommit: 50 * time.Millisecond})
+		require.NoError(t, err)
+		defer v.Stop()
+		clients = append(clients, client(t, v))
+	}
+	for _, c := range clients {
+		waitHeight(t, c, 3)
+	}
+	want := header(t, clients[0], 3)
+	for _, c := range clients[1:] {
+		require.Equal(t, want, header(t, c, 3))
+	}
+	for _, c := range clients {
+		require.Eventually(t, func() bool {
+			ni, err := c.NetInfo(context.Background())
+			return err == nil && ni.NPeers == n-1
+		}, 10*time.Second, 50*time.Millisecond, "every node has every other as a peer")
+	}
 }
