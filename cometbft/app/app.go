@@ -146,9 +146,13 @@ type App struct {
 	appHash []byte // last committed app hash
 	initial int64  // the chain's first height, from InitChain
 
+	commit  *commitment // the committed state's top tree (commit.go)
+	changed int64       // the height whose block last changed the app hash
+
 	block        *Store // the block finalized but not committed
 	blockHeight  int64
 	blockAppHash []byte
+	blockChanged bool // the block changes the app hash
 
 	now func() time.Time // the validator's clock, for CheckTx
 }
@@ -174,18 +178,8 @@ func Open(dir string) (*App, error) {
 // height.
 func New(db dbm.DB) (*App, error) {
 	a := &App{db: db, now: time.Now}
-	b, err := db.Get(keyHeight)
-	if err != nil {
+	if err := a.resume(); err != nil {
 		return nil, err
-	}
-	if b != nil {
-		if len(b) != 8 {
-			return nil, errors.New("app: corrupt height")
-		}
-		a.height = int64(binary.BigEndian.Uint64(b))
-		if a.appHash, err = db.Get(keyAppHash); err != nil {
-			return nil, err
-		}
 	}
 	g, err := db.Get(keyGenesis)
 	if err != nil {
@@ -269,23 +263,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, err
 	}
 	a.initial = req.InitialHeight
-	s := NewStore(a.db)
-	err = s.Update(context.Background(), func(tx ledger.Tx) error {
-		for _, gs := range g.Standings {
-			st := ticket.Standing{Reputation: gs.Reputation, Transfers: gs.Transfers}
-			if err := tx.SetStanding(gs.Certificate, st); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.flush(func(b dbm.Batch) error { return b.Set(keyGenesis, req.AppStateBytes) }); err != nil {
-		return nil, err
-	}
-	h, err := s.appHash(a.genesisHash)
+	h, err := a.initState(g, req.AppStateBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -324,9 +302,8 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if req.Height != want {
 		return nil, fmt.Errorf("app: finalizing height %d, want %d", req.Height, want)
 	}
-	s := NewStore(a.db)
+	s := a.store()
 	res := &abci.ResponseFinalizeBlock{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
-	applied := 0
 	for i, tx := range req.Txs {
 		ev, err := a.deliver(s, tx, time.Time{})
 		if err != nil {
@@ -336,18 +313,12 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 			res.TxResults[i] = &abci.ExecTxResult{Code: Code(err), Codespace: Codespace, Log: err.Error()}
 			continue
 		}
-		applied++
 		res.TxResults[i] = &abci.ExecTxResult{Code: CodeOK, Events: []abci.Event{ev}}
 	}
-	h := a.appHash
-	if applied > 0 || len(h) == 0 {
-		var err error
-		if h, err = s.appHash(a.genesisHash); err != nil {
-			return nil, err
-		}
+	var err error
+	if res.AppHash, err = a.finalize(s, req.Height); err != nil {
+		return nil, err
 	}
-	a.block, a.blockHeight, a.blockAppHash = s, req.Height, h
-	res.AppHash = h
 	return res, nil
 }
 
@@ -362,15 +333,9 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if a.block == nil {
 		return nil, errors.New("app: commit without a finalized block")
 	}
-	err := a.block.flush(func(b dbm.Batch) error {
-		return errors.Join(
-			b.Set(keyHeight, binary.BigEndian.AppendUint64(nil, uint64(a.blockHeight))),
-			b.Set(keyAppHash, a.blockAppHash))
-	})
-	if err != nil {
+	if err := a.commitBlock(); err != nil {
 		return nil, err
 	}
-	a.height, a.appHash, a.block = a.blockHeight, a.blockAppHash, nil
 	return &abci.ResponseCommit{}, nil
 }
 

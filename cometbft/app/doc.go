@@ -52,26 +52,100 @@
 //
 // # State
 //
-// The state is the ledger's, kept by Store in a cometbft-db database: each
-// event's encoding and counters, its cancellation, each ticket's records and
-// its state after the latest (whose head is the hash of that record), held
-// counts per event and certificate, and standings per certificate (the genesis standings,
-// then the records' reputation changes). FinalizeBlock applies the block's
-// transactions to a Store whose pending writes are the block's; Commit
-// writes them in one synchronous batch with the height and app hash, so
-// Info reports where a restarted validator resumes. CheckTx and Query see
-// the last committed state only.
+// The state is the ledger's, kept by Store in a cometbft-db database under
+// these keys (lp(s) is uvarint(len s) ‖ s; integers are big-endian):
 //
-// The app hash is SHA-256 over "CBETS/cometbft/v2/app-hash", the genesis
-// app state's hash and every stored cancellation, event entry and ticket
-// entry in key order (each as u32 length ‖ key ‖ u32 length ‖ value; a
-// cancellation's value is its encoding). The ticket heads
-// commit to the whole histories; held counts and standings follow from
-// them and the genesis.
+//	m/genesis                           the genesis app state (app_state's bytes)
+//	e/ ‖ id                             u32 sold ‖ u64 serials ‖ the event's encoding
+//	c/ ‖ event                          the event's cancellation's encoding
+//	t/ ‖ lp(event) ‖ lp(serial)         the ticket's entry (below)
+//	r/ ‖ lp(event) ‖ lp(serial) ‖ u32 i the ticket's record i (from 0), its encoding
+//	h/ ‖ lp(event) ‖ lp(certificate)    u64 the event's tickets the certificate holds
+//	s/ ‖ certificate                    i64 reputation ‖ u32 transfers
+//
+// A ticket's entry is its record count and its state after the latest
+// record, whose head is the hash of that record:
+//
+//	u32 records ‖ u32 len ‖ event ‖ u32 len ‖ serial ‖ merchant key (33) ‖
+//	u32 len ‖ holder certificate ‖ u8 state ‖ u32 age ‖ i64 price ‖
+//	i64 list price ‖ u8 payee version ‖ payee hash (20) ‖ i64 issued ‖
+//	i64 updated (Unix ns) ‖ head (32)
+//
+// InitChain writes m/genesis and the genesis standings; a certificate
+// without a standing has the genesis's initial standing, an absent held
+// count is zero. FinalizeBlock applies the block's transactions to a Store
+// whose pending writes are the block's; Commit writes them in one
+// synchronous batch with the meta keys below, so Info reports where a
+// restarted validator resumes. CheckTx and Query see the last committed
+// state only. Keys are never deleted, and no value is empty.
+//
+// Meta keys, outside the committed state: m/height (u64, the last
+// committed height), m/apphash (its app hash), m/changed (u64, the height
+// of the block that last changed the app hash; for the genesis state the
+// height before the chain's first), and the commitment's index: x/ ‖ u16 b
+// ‖ key → SHA-256(value) for each committed key of bucket b, y/ ‖ u16 b →
+// the root of bucket b for each bucket with keys.
+//
+// # State commitment
+//
+// The app hash commits to every key of the state above and its value (the
+// committed state: every key of the database but the meta keys). With
+// MerkleRoot crypto/merkle's HashFromByteSlices (RFC 6962 over SHA-256: no
+// item hashes to SHA-256(""), one item x to SHA-256(0x00 ‖ x), n > 1 items
+// to SHA-256(0x01 ‖ left ‖ right), the left part being the first k items,
+// k the largest power of two below n):
+//
+//	bucket(k)  = the first two bytes of SHA-256(k), as a u16 (0 to 65535)
+//	item(k, v) = uvarint(len k) ‖ k ‖ uvarint(32) ‖ SHA-256(v)
+//	root(b)    = MerkleRoot(item(k, v) for the keys of bucket b, in increasing bytewise order)
+//	top(b)     = item(u16 b, root(b)) = 0x02 ‖ u16 b ‖ 0x20 ‖ SHA-256(root(b))
+//	app hash   = MerkleRoot(top(0), top(1), …, top(65535))
+//
+// item(k, v) is the leaf merkle.ValueOp checks for key k and value v, and
+// top(b) the leaf it checks for key u16 b and value root(b), so a key's
+// proof is a chain of two ValueOps. The top tree is perfect, 16 levels.
+// A validator keeps its inner nodes in memory, rebuilt at start from the
+// y/ roots and checked against m/apphash. A block's app hash costs, for
+// each bucket a written key falls in, that bucket's root (its committed
+// items, read from the x/ index, with the block's writes over them) and
+// the 16 nodes on the bucket's path to the root. FinalizeBlock computes it
+// without touching the database or the committed tree (Store.AppHash);
+// Commit writes the block's writes and their x/ and y/ entries in the same
+// batch as the meta keys, then moves the tree on. A block finalized and
+// never committed leaves nothing behind. The genesis state's app hash is
+// InitChain's, which the first block's header carries.
+//
+// # Proofs
+//
+// The "/store" query (PathStore) takes a committed key as its data. Its
+// response carries the key, its value (nil when absent) and Height, the
+// height h whose state answered: the height of m/changed, so that the
+// header at h+1, which carries the state's app hash, exists or is the
+// next block (CometBFT makes a block right after one that changed the app
+// hash, even with empty blocks off). With Prove, ProofOps holds, for a key
+// k of bucket b:
+//
+//   - k present with value v: [merkle.ValueOp(k, proof of item(k, v) in
+//     bucket b's tree), merkle.ValueOp(u16 b, proof of top(b) in the top
+//     tree: Index b, Total 65536)], of type "simple:v";
+//   - k absent: [BucketOp(k, bucket b's items), the same top ValueOp]. A
+//     BucketOp (type "cbets:bucket") carries uvarint(n) ‖ n × (uvarint(len
+//     kᵢ) ‖ kᵢ ‖ SHA-256(vᵢ)), bucket b's items in increasing key order; run
+//     with no argument it fails if k is among them, or if they are not in
+//     strictly increasing order or not all of bucket(k), and returns
+//     MerkleRoot of their items, root(b).
+//
+// Both verify with crypto/merkle: ProofRuntime's VerifyValue(ops, app hash,
+// KeyPath(k), v) or VerifyAbsence(ops, app hash, KeyPath(k)), the key path
+// being "/x:" hex(u16 b) "/x:" hex(k). Package proof checks the app hash
+// too: it is the header's at h+1, signed by more than 2/3 of the genesis
+// validators. The application makes no validator updates, so the genesis
+// validators sign every block.
 //
 // # Queries
 //
-// Query paths: "/ticket" with a JSON {"event","serial"} returns a
+// Besides "/store", JSON views for people and tools that trust the node,
+// without proofs: "/ticket" with a JSON {"event","serial"} returns a
 // TicketView (the ticket and its records); "/event" with an event id an
 // EventView; "/facts" with a request's encoding a FactsView, the facts a
 // merchant's transition needs; "/standing" with a certificate id a

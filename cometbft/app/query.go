@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
@@ -12,8 +13,10 @@ import (
 	"github.com/cbets/cbets/ticket"
 )
 
-// Query paths.
+// Query paths. PathStore answers with proofs; the others are JSON views
+// for people and tools that trust the node, and carry no proof.
 const (
+	PathStore    = "/store"
 	PathTicket   = "/ticket"
 	PathEvent    = "/event"
 	PathFacts    = "/facts"
@@ -81,23 +84,37 @@ type HeldView struct {
 	Held        int    `json:"held"`
 }
 
-// Query answers from the last committed state; only the latest height is
-// kept.
+// Query answers from the last committed state; only the latest state is
+// kept. The response's Height is the height whose state answered: the
+// height of the block that last changed the app hash (the height before
+// the chain's first for the genesis state), so that the header at
+// Height+1, which carries that state's app hash, exists or is the next
+// block (CometBFT makes a block after one that changed the app hash, even
+// with empty blocks off). A request for a height is answered when the
+// state at that height is the latest, from Height to the last committed
+// height.
+//
+// PathStore (data: a key of the committed state, see TicketKey and the
+// other key functions) answers with the key's value, nil when absent;
+// with Prove, with its proof too (ProofOps): see the package doc.
 func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.db == nil {
 		return nil, errClosed
 	}
-	res := &abci.ResponseQuery{Codespace: Codespace, Height: a.height}
+	res := &abci.ResponseQuery{Codespace: Codespace, Height: a.changed}
 	fail := func(code uint32, err error) (*abci.ResponseQuery, error) {
 		res.Code, res.Log = code, err.Error()
 		return res, nil
 	}
-	if req.Height != 0 && req.Height != a.height {
-		return fail(CodeBadQuery, fmt.Errorf("app: only the latest height %d is kept", a.height))
+	if latest := max(a.height, a.changed); req.Height != 0 && (req.Height < a.changed || req.Height > latest) {
+		return fail(CodeBadQuery, fmt.Errorf("app: only the latest state is kept, that of heights %d to %d", a.changed, latest))
 	}
-	l, err := a.ledger(NewStore(a.db))
+	if req.Path == PathStore {
+		return a.queryStore(req, res)
+	}
+	l, err := a.ledger(a.store())
 	if err != nil {
 		return fail(Code(err), err)
 	}
@@ -176,4 +193,24 @@ func query(l *ledger.Ledger, path string, data []byte) (any, uint32, error) {
 		return HeldView{Event: q.Event, Certificate: q.Certificate, Held: n}, CodeOK, nil
 	}
 	return nil, CodeUnknownQuery, fmt.Errorf("app: unknown query path %q", path)
+}
+
+// queryStore answers PathStore into res.
+func (a *App) queryStore(req *abci.RequestQuery, res *abci.ResponseQuery) (*abci.ResponseQuery, error) {
+	key := slices.Clone(req.Data)
+	res.Key = key
+	if !Committed(key) {
+		res.Code, res.Log = CodeBadQuery, fmt.Sprintf("app: key %x is not in the committed state", key)
+		return res, nil
+	}
+	var err error
+	if req.Prove {
+		res.Value, res.ProofOps, err = a.commit.prove(key)
+	} else {
+		res.Value, err = a.db.Get(key)
+	}
+	if err != nil {
+		res.Code, res.Log = CodeInternal, err.Error()
+	}
+	return res, nil
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -27,6 +26,7 @@ import (
 var (
 	keyHeight  = []byte("m/height")  // u64 last committed height
 	keyAppHash = []byte("m/apphash") // last committed app hash
+	keyChanged = []byte("m/changed") // u64 height of the block that last changed the app hash
 	keyGenesis = []byte("m/genesis") // genesis app state
 
 	prefixCancel   = []byte("c/") // event id → cancellation encoding
@@ -56,13 +56,101 @@ func recordKey(event, serial string, i uint32) []byte {
 	return binary.BigEndian.AppendUint32(key(prefixRecord, event, serial), i)
 }
 
+// The keys of the committed state, for the "/store" query. Their values
+// decode with ParseEventEntry, ticket.ParseCancellation, ParseTicketEntry,
+// ticket.ParseRecord, ParseHeld, ParseStanding and ParseGenesis.
+
+// GenesisKey returns the key of the genesis app state (Genesis as JSON, the
+// bytes of the genesis document's app_state).
+func GenesisKey() []byte { return slices.Clone(keyGenesis) }
+
+// EventKey returns the key of an event's entry: u32 sold ‖ u64 serials ‖
+// the event's encoding.
+func EventKey(id string) []byte { return key(prefixEvent, id) }
+
+// CancellationKey returns the key of an event's cancellation (its
+// encoding).
+func CancellationKey(event string) []byte { return key(prefixCancel, event) }
+
+// TicketKey returns the key of a ticket's entry: its record count and its
+// state after the latest record.
+func TicketKey(event, serial string) []byte { return key(prefixTicket, event, serial) }
+
+// RecordKey returns the key of a ticket's i-th record (from 0), its
+// encoding.
+func RecordKey(event, serial string, i uint32) []byte { return recordKey(event, serial, i) }
+
+// HeldKey returns the key of the number of an event's tickets a
+// certificate holds (u64); absent means none.
+func HeldKey(event, cert string) []byte { return key(prefixHeld, event, cert) }
+
+// StandingKey returns the key of a certificate's standing (i64 reputation
+// ‖ u32 transfers); absent means the genesis's initial standing.
+func StandingKey(cert string) []byte { return key(prefixStanding, cert) }
+
+// ErrEntry reports a stored value that does not decode.
+var ErrEntry = errors.New("app: malformed entry")
+
+// ParseEventEntry decodes an event's entry (EventKey).
+func ParseEventEntry(b []byte) (ledger.EventState, error) {
+	s, err := decodeEvent(b)
+	if err != nil {
+		return ledger.EventState{}, fmt.Errorf("%w: event: %w", ErrEntry, err)
+	}
+	return s, nil
+}
+
+// ParseTicketEntry decodes a ticket's entry (TicketKey): the number of
+// its records and its state.
+func ParseTicketEntry(b []byte) (uint32, *ticket.Ticket, error) {
+	n, t, err := decodeTicket(b)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%w: ticket: %w", ErrEntry, err)
+	}
+	return n, t, nil
+}
+
+// ParseHeld decodes a held count (HeldKey).
+func ParseHeld(b []byte) (int, error) {
+	n, err := decodeHeld(b)
+	if err != nil {
+		return 0, fmt.Errorf("%w: held count: %w", ErrEntry, err)
+	}
+	return n, nil
+}
+
+// ParseStanding decodes a standing (StandingKey).
+func ParseStanding(b []byte) (ticket.Standing, error) {
+	s, err := decodeStanding(b)
+	if err != nil {
+		return ticket.Standing{}, fmt.Errorf("%w: standing: %w", ErrEntry, err)
+	}
+	return s, nil
+}
+
+func decodeHeld(b []byte) (int, error) {
+	if len(b) != 8 || binary.BigEndian.Uint64(b) > math.MaxInt32 {
+		return 0, errors.New("bad length or range")
+	}
+	return int(binary.BigEndian.Uint64(b)), nil
+}
+
+func decodeStanding(b []byte) (ticket.Standing, error) {
+	if len(b) != 12 {
+		return ticket.Standing{}, errors.New("bad length")
+	}
+	return ticket.Standing{Reputation: int64(binary.BigEndian.Uint64(b)), Transfers: binary.BigEndian.Uint32(b[8:])}, nil
+}
+
 // Store is the application's state as a ledger.Store: a cometbft-db
 // database seen through the writes pending in the Store. Update adds what
 // its function wrote to the pending writes, or nothing if the function
-// fails; View reads; Flush moves the pending writes into the database.
-// During a block the application keeps one Store whose pending writes are
-// the block's, and Commit flushes them with the height and app hash; CheckTx
-// and Query use a Store with nothing pending, the committed state.
+// fails; View reads; AppHash returns the app hash of the state with the
+// pending writes; Flush moves the pending writes into the database, with
+// the commitment's index. During a block the application keeps one Store
+// whose pending writes are the block's, and Commit flushes them with the
+// height and app hash; CheckTx and Query use a Store with nothing
+// pending, the committed state.
 //
 // Updates run one at a time and Views see the state between two Updates,
 // so the Store is serializable and safe for concurrent use. Values are
@@ -72,15 +160,36 @@ type Store struct {
 	mu      sync.RWMutex
 	db      dbm.DB
 	pending map[string][]byte
+	commit  *commitment // shared by the Stores over db
+
+	version uint64 // bumped by every Update that writes
+	cache   *delta // the commitment's delta for the pending writes at cached
+	cached  uint64
 }
 
 var _ ledger.Store = (*Store)(nil)
 
-// NewStore returns a Store over db with nothing pending.
-func NewStore(db dbm.DB) *Store { return &Store{db: db, pending: map[string][]byte{}} }
+// NewStore returns a Store over db with nothing pending. Its commitment
+// (the top tree, see the package doc) is rebuilt from db when first
+// needed.
+func NewStore(db dbm.DB) *Store { return newStore(db, newCommitment(db)) }
+
+func newStore(db dbm.DB, c *commitment) *Store {
+	return &Store{db: db, pending: map[string][]byte{}, commit: c}
+}
+
+// use makes the Store's commitment c, the one of its database that the
+// application keeps.
+func (s *Store) use(c *commitment) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.commit != c {
+		s.commit, s.cache = c, nil
+	}
+}
 
 func (s *Store) check(ctx context.Context) error {
-	if s == nil || s.db == nil {
+	if s == nil || s.db == nil || s.commit == nil {
 		return fmt.Errorf("%w: app: Store not made by NewStore", ledger.ErrStore)
 	}
 	if ctx == nil {
@@ -100,7 +209,10 @@ func (s *Store) Update(ctx context.Context, fn func(ledger.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	maps.Copy(s.pending, tx.writes)
+	if len(tx.writes) > 0 {
+		maps.Copy(s.pending, tx.writes)
+		s.version++
+	}
 	return nil
 }
 
@@ -114,24 +226,76 @@ func (s *Store) View(ctx context.Context, fn func(ledger.Tx) error) error {
 	return fn(&storeTx{s: s})
 }
 
-// Flush writes the pending writes to the database in one synchronous batch
-// and forgets them.
+// AppHash returns the app hash of the committed state with the pending
+// writes over it. It costs a bucket per written key and the top tree's
+// paths from those buckets, and writes nothing: the committed tree moves
+// only when Flush writes the pending writes.
+func (s *Store) AppHash() ([]byte, error) {
+	if err := s.check(context.Background()); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.commit.ensure(); err != nil {
+		return nil, err
+	}
+	s.commit.mu.RLock()
+	defer s.commit.mu.RUnlock()
+	d, err := s.delta()
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(d.root[:]), nil
+}
+
+// delta returns the commitment's delta for the pending writes, computed
+// once for a version of them and a state of the commitment. The caller
+// holds s.mu for writing and s.commit.mu, and the tree is loaded.
+func (s *Store) delta() (*delta, error) {
+	c := s.commit
+	if d := s.cache; d != nil && s.cached == s.version && d.c == c && d.gen == c.gen {
+		return d, nil
+	}
+	d, err := c.diff(s.pending)
+	if err != nil {
+		return nil, err
+	}
+	s.cache, s.cached = d, s.version
+	return d, nil
+}
+
+// Flush writes the pending writes to the database, with the commitment's
+// index, in one synchronous batch, and forgets them.
 func (s *Store) Flush() error { return s.flush(nil) }
 
-// flush writes the pending writes, and what extra adds, in one synchronous
-// batch; on success nothing is pending.
+// flush writes the pending writes, the commitment's index and what extra
+// adds in one synchronous batch, then moves the committed tree on; on
+// success nothing is pending.
 func (s *Store) flush(extra func(dbm.Batch) error) error {
 	if err := s.check(context.Background()); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	c := s.commit
+	if err := c.ensure(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, err := s.delta()
+	if err != nil {
+		return err
+	}
 	b := s.db.NewBatch()
 	defer b.Close()
 	for _, k := range slices.Sorted(maps.Keys(s.pending)) {
 		if err := b.Set([]byte(k), s.pending[k]); err != nil {
 			return storeErr("writing", err)
 		}
+	}
+	if err := d.write(b); err != nil {
+		return storeErr("writing", err)
 	}
 	if extra != nil {
 		if err := extra(b); err != nil {
@@ -141,39 +305,11 @@ func (s *Store) flush(extra func(dbm.Batch) error) error {
 	if err := b.WriteSync(); err != nil {
 		return storeErr("writing", err)
 	}
+	c.apply(d)
 	clear(s.pending)
+	s.version++
+	s.cache = nil
 	return nil
-}
-
-const appHashDomain = "CBETS/cometbft/v2/app-hash"
-
-// appHash returns the app hash of the state: SHA-256 over the domain, the
-// genesis hash and every stored cancellation, event and ticket entry, keys
-// in order, each as u32 len ‖ key ‖ u32 len ‖ value. A cancellation's entry
-// is its encoding; an event's is its encoding and counters; a ticket's is
-// its state, whose head commits to its records. Held counts and standings
-// follow from the genesis and the records.
-func (s *Store) appHash(genesisHash []byte) ([]byte, error) {
-	if err := s.check(context.Background()); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	h := sha256.New()
-	h.Write([]byte(appHashDomain))
-	h.Write(genesisHash)
-	put := func(k, v []byte) {
-		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(k))))
-		h.Write(k)
-		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(v))))
-		h.Write(v)
-	}
-	for _, p := range [][]byte{prefixCancel, prefixEvent, prefixTicket} {
-		if err := s.each(p, nil, func(k, v []byte) error { put(k, v); return nil }); err != nil {
-			return nil, storeErr("hashing", err)
-		}
-	}
-	return h.Sum(nil), nil
 }
 
 // each calls fn with every key under prefix and its value, in key order,
@@ -408,10 +544,11 @@ func (tx *storeTx) Held(event, cert string) (int, error) {
 	if err != nil || b == nil {
 		return 0, err
 	}
-	if len(b) != 8 || binary.BigEndian.Uint64(b) > math.MaxInt32 {
-		return 0, corrupt(fmt.Sprintf("held count of %q for %q", cert, event), errors.New("bad length or range"))
+	n, err := decodeHeld(b)
+	if err != nil {
+		return 0, corrupt(fmt.Sprintf("held count of %q for %q", cert, event), err)
 	}
-	return int(binary.BigEndian.Uint64(b)), nil
+	return n, nil
 }
 
 // SetHeld implements ledger.Tx.
@@ -428,10 +565,11 @@ func (tx *storeTx) Standing(cert string) (ticket.Standing, bool, error) {
 	if err != nil || b == nil {
 		return ticket.Standing{}, false, err
 	}
-	if len(b) != 12 {
-		return ticket.Standing{}, false, corrupt(fmt.Sprintf("standing of %q", cert), errShort)
+	s, err := decodeStanding(b)
+	if err != nil {
+		return ticket.Standing{}, false, corrupt(fmt.Sprintf("standing of %q", cert), err)
 	}
-	return ticket.Standing{Reputation: int64(binary.BigEndian.Uint64(b)), Transfers: binary.BigEndian.Uint32(b[8:])}, true, nil
+	return s, true, nil
 }
 
 // SetStanding implements ledger.Tx.

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"math"
 	"testing"
 	"time"
@@ -57,47 +55,15 @@ func deliver(t *testing.T, s *Store, cfg ledger.Config, txs [][]byte, after func
 }
 
 // TestAppHash checks the app hash against its definition, computed here
-// from the ledger's methods, and that it does not depend on which writes
-// are still pending.
+// from every committed key and value (rebuild), and that it does not
+// depend on which writes are still pending.
 func TestAppHash(t *testing.T) {
-	txs, cfg, tickets := history(t)
-	genesis := sha256.Sum256([]byte("genesis"))
+	txs, cfg, _ := history(t)
 
-	// The definition: every event and ticket entry, keys in order ("a-event"
-	// before "b-event"; tickets by event, then serial).
 	s := NewStore(dbm.NewMemDB())
 	deliver(t, s, cfg, txs, func(int) {})
-	l, err := ledger.New(s, cfg)
-	require.NoError(t, err)
-	h := sha256.New()
-	h.Write([]byte("CBETS/cometbft/v2/app-hash"))
-	h.Write(genesis[:])
-	put := func(k, v []byte) {
-		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(k))))
-		h.Write(k)
-		h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(v))))
-		h.Write(v)
-	}
-	for _, id := range []string{"a-event", "b-event"} {
-		es, err := l.Event(context.Background(), id)
-		require.NoError(t, err)
-		v := binary.BigEndian.AppendUint32(nil, es.Sold)
-		v = binary.BigEndian.AppendUint64(v, es.Serials)
-		put(append([]byte("e/"), id...), append(v, es.Event.Bytes()...))
-	}
-	for _, tk := range []*ticket.Ticket{tickets[1], tickets[0]} {
-		stored, recs, err := l.Ticket(context.Background(), tk.Event, tk.Serial)
-		require.NoError(t, err)
-		require.Equal(t, tk.Head, stored.Head)
-		v, err := encodeTicket(uint32(len(recs)), stored)
-		require.NoError(t, err)
-		k := append([]byte("t/"), byte(len(tk.Event)))
-		k = append(k, tk.Event...)
-		k = append(append(k, byte(len(tk.Serial))), tk.Serial...)
-		put(k, v)
-	}
-	want := h.Sum(nil)
-	got, err := s.appHash(genesis[:])
+	want := rebuild(t, committedState(t, s))
+	got, err := s.AppHash()
 	require.NoError(t, err)
 	require.Equal(t, want, got, "pending")
 
@@ -110,16 +76,19 @@ func TestAppHash(t *testing.T) {
 				require.NoError(t, s.Flush())
 			}
 		})
-		got, err := s.appHash(genesis[:])
+		got, err := s.AppHash()
 		require.NoError(t, err)
 		require.Equal(t, want, got, "flushed every %d", every)
+		require.NoError(t, s.Flush())
+		got, err = NewStore(s.db).AppHash()
+		require.NoError(t, err)
+		require.Equal(t, want, got, "flushed every %d, reloaded", every)
 	}
 
-	// The empty ledger: the domain and the genesis hash alone.
-	empty, err := NewStore(dbm.NewMemDB()).appHash(genesis[:])
+	// The empty state.
+	empty, err := NewStore(dbm.NewMemDB()).AppHash()
 	require.NoError(t, err)
-	e := sha256.Sum256(append([]byte("CBETS/cometbft/v2/app-hash"), genesis[:]...))
-	require.Equal(t, e[:], empty)
+	require.Equal(t, rebuild(t, nil), empty)
 }
 
 // TestCorruptValues: stored values that do not decode are reported as
