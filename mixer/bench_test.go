@@ -13,9 +13,9 @@ import (
 	"github.com/cbets/cbets/ringsig"
 )
 
-// large adds the benchmarks of 50- and 100-member sessions, which take
-// about a second per operation (a 100-member round) and several seconds to
-// set up. Without it every benchmark of the package is of 10 members (but
+// large adds the benchmarks of 50-, 100- and 256-member sessions, which
+// take up to several seconds per operation (a 256-member round) and to set
+// up. Without it every benchmark of the package is of 10 members (but
 // BenchmarkRing's, of 10 and 100), and the package's benchmarks take well
 // under two minutes with the default -benchtime or with -benchtime=100x.
 // With it, use the default -benchtime or a small count, and give the
@@ -23,8 +23,8 @@ import (
 // does not know, and what follows, to the test binary):
 //
 //	go test ./mixer/... -run '^$' -bench . -mixer.large
-//	go test ./mixer -run '^$' -bench Round -benchtime=3x -mixer.large
-var large = flag.Bool("mixer.large", false, "also run the mixer benchmarks of 50 and 100 participants")
+//	go test ./mixer -run '^$' -bench 'Round$' -benchtime=3x -mixer.large
+var large = flag.Bool("mixer.large", false, "also run the mixer benchmarks of 50, 100 and 256 participants")
 
 // sizes returns the session sizes to measure: 10, and with -mixer.large
 // the given larger ones.
@@ -41,21 +41,26 @@ func sizes(larger ...int) []int {
 // parsing, all on this machine. The clients audit their own outputs
 // (AuditOwn) and work GOMAXPROCS at a time, as they would on their own
 // machines; the server verifies with GOMAXPROCS workers. The
-// "sequential" case runs the clients one after the other. See
-// BenchmarkClientAudit for what AuditAll adds per client.
+// "sequential" cases run the clients, and the server's checks, one after
+// the other. cpu-s/op is the process's CPU time, which the machine's
+// load changes less than the wall-clock time; bytes/round is every
+// message's bytes, once per recipient. See BenchmarkClientAudit for what
+// AuditAll adds per client.
 //
-// N=10 always runs; N=50, N=100 and N=100/sequential only with
-// -mixer.large.
+// N=10 always runs; N=50, N=100, N=256 and the sequential cases of 100
+// and 256 only with -mixer.large.
 func BenchmarkRound(b *testing.B) {
-	for _, n := range sizes(50, 100) {
+	for _, n := range sizes(50, 100, 256) {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
 			benchRound(b, mixsim.Config{Participants: n, Audit: mixer.AuditOwn, ClientWorkers: runtime.GOMAXPROCS(0)})
 		})
 	}
 	if *large {
-		b.Run("N=100/sequential", func(b *testing.B) {
-			benchRound(b, mixsim.Config{Participants: 100, Audit: mixer.AuditOwn})
-		})
+		for _, n := range []int{100, 256} {
+			b.Run(fmt.Sprintf("N=%d/sequential", n), func(b *testing.B) {
+				benchRound(b, mixsim.Config{Participants: n, Audit: mixer.AuditOwn, Workers: 1})
+			})
+		}
 	}
 }
 
@@ -99,8 +104,8 @@ func reportCPU(b *testing.B, start time.Duration) {
 }
 
 // atRegistrations builds an n-member session up to its registrations.
-func atRegistrations(b *testing.B, n int) (*world, [][]byte) {
-	w := newWorld(b, n, withAudit(mixer.AuditOwn))
+func atRegistrations(b *testing.B, n int, audit mixer.Audit) (*world, [][]byte) {
+	w := newWorld(b, n, withAudit(audit))
 	regs := w.register(b, w.request(b, w.announce(b)))
 	var batch [][]byte
 	for i := range n {
@@ -114,7 +119,7 @@ func atRegistrations(b *testing.B, n int) (*world, [][]byte) {
 // two workers: N=10 always, N=100 only with -mixer.large.
 func BenchmarkServerCheck(b *testing.B) {
 	for _, n := range sizes(100) {
-		w, batch := atRegistrations(b, n)
+		w, batch := atRegistrations(b, n, mixer.AuditOwn)
 		for _, workers := range []int{1, 2} {
 			b.Run(fmt.Sprintf("N=%d/workers=%d", n, workers), func(b *testing.B) {
 				b.ReportAllocs()
@@ -133,30 +138,34 @@ func BenchmarkServerCheck(b *testing.B) {
 }
 
 // BenchmarkClientAudit is what AuditAll adds to one client of an N-member
-// session: re-verifying the N outputs' ring signatures. N=10 always, N=100
-// only with -mixer.large.
+// session: parsing the bundle and verifying it, the N outputs' ring
+// signatures. N=10 always, N=100 and N=256 only with -mixer.large.
 func BenchmarkClientAudit(b *testing.B) {
-	for _, n := range sizes(100) {
-		w, batch := atRegistrations(b, n)
-		var txb []byte
+	for _, n := range sizes(100, 256) {
+		w, batch := atRegistrations(b, n, mixer.AuditAll)
+		var out []mixer.Message
 		for _, g := range batch {
-			out, err := w.server.Handle(g, w.now)
+			msgs, err := w.server.Handle(g, w.now)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if len(out) == 1 {
-				txb = out[0].Data
-			}
+			out = append(out, msgs...)
 		}
-		tx, err := mixer.ParseTransaction(txb)
+		tx, err := mixer.ParseTransaction(out[0].Data, w.server.Roster().Ring())
 		if err != nil {
 			b.Fatal(err)
 		}
+		raw := out[1].Data
 		b.Run(fmt.Sprintf("N=%d/workers=1", n), func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
 			cpu := cpuTime()
 			for b.Loop() {
-				if err := tx.VerifySignatures(1); err != nil {
+				bundle, err := mixer.ParseBundle(raw)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := tx.VerifyBundle(bundle, 1); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -236,11 +245,12 @@ func BenchmarkParseTransaction(b *testing.B) {
 			b.Fatal(err)
 		}
 		txb := rep.Signed.Transaction().Bytes()
+		ring := rep.Signed.Transaction().Ring()
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(txb)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := mixer.ParseTransaction(txb); err != nil {
+				if _, err := mixer.ParseTransaction(txb, ring); err != nil {
 					b.Fatal(err)
 				}
 			}

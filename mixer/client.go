@@ -20,22 +20,27 @@ import (
 type Audit uint8
 
 const (
-	// AuditAll re-verifies the ring signature of every output before
-	// signing, and every owner's confirmation in the signed transaction:
-	// the client then knows that each output was registered by a distinct
-	// member of the ring it was given, detects a server that gave another
-	// member a different ring, and knows the transaction it is told is
-	// complete is. It costs one ring verification per output and one
+	// AuditAll asks the server, in the request, for the transaction's
+	// bundle and for every owner's signature. Before signing, the client
+	// checks that the bundle is the one the transaction commits to, that
+	// its entries for the client's outputs are the client's own ring
+	// signatures, that no key image repeats in a slot, and that every ring
+	// signature verifies: it then knows that each output was registered by
+	// a distinct member of the ring it was given, and detects a server that
+	// gave another member a different ring. At the end it verifies every
+	// owner's confirmation, so it knows that the transaction it is told is
+	// complete is. It costs the bundle's download (N·S ring signatures of
+	// 33 + 32·(N+1) bytes), one ring verification per output and one
 	// R-bound verification per owner.
 	AuditAll Audit = iota
 	// AuditOwn checks everything that concerns the client — its inputs,
-	// outputs byte for byte, change and fee — and the key images, amounts
-	// and balance of the whole transaction, but neither the other members'
-	// ring signatures nor the other owners' confirmations (it finds its own
-	// confirmation in the signed transaction). That is enough to keep the
-	// client's coins safe (see the package documentation), not to blame the
-	// server for what it did to others; whoever publishes the signed
-	// transaction verifies it in full.
+	// outputs, change and fee — and the amounts, address versions, outputs
+	// per slot and balance of the whole transaction, but not the bundle of
+	// ring signatures, which it never downloads, nor the other owners'
+	// confirmations: the server tells it that the transaction completed.
+	// That is enough to keep the client's coins safe (see the package
+	// documentation), not to blame the server for what it did to others;
+	// the ledger verifies the signed transaction in full.
 	AuditOwn
 )
 
@@ -54,10 +59,11 @@ type ClientConfig struct {
 	// MaxFee is the highest per-participant fee the client accepts.
 	MaxFee int64
 	// Audit is how much of the transaction to re-verify (AuditAll by
-	// default).
+	// default). The request tells the server, which sends the bundle and
+	// the owners' signatures only to a client that audits everything.
 	Audit Audit
 	// Workers bounds the goroutines of the AuditAll verification (see
-	// Transaction.VerifySignatures); 0 means GOMAXPROCS.
+	// Transaction.VerifyBundle); 0 means GOMAXPROCS.
 	Workers int
 	// Rand, when not nil, hedges the output keys and every signature with
 	// fresh randomness. When nil they are deterministic functions of Key and
@@ -83,6 +89,8 @@ type Client struct {
 	scopes  []*ringsig.Scope
 	keys    []*ecdsa.PrivateKey // output keys, by slot
 	regs    []*Registration
+	pending *Transaction  // AuditAll: the transaction, waiting for its bundle
+	bundle  *Bundle       // AuditAll: the bundle, once received
 	tx      *Transaction  // the transaction the client signed
 	conf    *Confirmation // its signature
 	signed  *SignedTransaction
@@ -189,7 +197,10 @@ func (c *Client) Transaction() *Transaction {
 	return c.tx
 }
 
-// Signed returns the completed transaction, or nil.
+// Signed returns the completed transaction, or nil. A client that audits
+// everything assembles it from the transaction, the bundle and the owners'
+// signatures; one that audits its own outputs has it only when handed the
+// published SignedTransaction.
 func (c *Client) Signed() *SignedTransaction {
 	if c == nil {
 		return nil
@@ -212,15 +223,24 @@ func (c *Client) signOpts() *ecdsa.SignOptions {
 //     address of the session's version); otherwise an error and no change;
 //   - a Roster (PhaseRequesting, or PhaseConfirming for a restart): one
 //     Registration per slot, each to send anonymously;
-//   - a Transaction (PhaseRegistering): the Confirmation if every check
-//     passes; otherwise the Refusal, together with an error saying why;
-//   - a SignedTransaction (PhaseConfirming): nothing; the client completes.
+//   - a Transaction and, for AuditAll, its Bundle, in either order
+//     (PhaseRegistering): once it has what it checks, the Confirmation if
+//     every check passes; otherwise the Refusal, together with an error
+//     saying why;
+//   - a Completion (PhaseConfirming): nothing; the client completes. A
+//     client that audits everything needs the one with every owner's
+//     signature, and refuses a bare notice (ErrIncomplete);
+//   - a SignedTransaction (PhaseConfirming), from wherever it was
+//     published: nothing; the client completes.
 //
 // Bytes that do not parse (ErrMalformed), a message of another session
 // (ErrWrongSession, for example a replay) and a message out of phase
 // (ErrPhase) are refused without changing the state: the client cannot tell
-// who sent them, and a later deadline settles the session. Any other error
-// ends the client in PhaseFailed.
+// who sent them, and a later deadline settles the session. A copy of a
+// message the client has already taken — its bundle, the outcome of its
+// completed transaction — is ignored. Any other error ends the client in
+// PhaseFailed, but for ErrIncomplete on a Completion or SignedTransaction,
+// which leaves it waiting.
 func (c *Client) Handle(data []byte, now time.Time) ([]Message, error) {
 	if !c.made() {
 		return nil, errClient
@@ -243,16 +263,21 @@ func (c *Client) Handle(data []byte, now time.Time) ([]Message, error) {
 		}
 		return c.handleRoster(ro, now)
 	case KindTransaction:
-		if c.phase != PhaseRegistering {
-			return nil, fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
-		}
-		tx, err := parseTransaction(data, c.roster.keys)
+		return c.handleTransaction(data)
+	case KindBundle:
+		b, err := ParseBundle(data)
 		if err != nil {
 			return nil, err
 		}
-		return c.handleTransaction(tx)
+		return c.handleBundle(b)
+	case KindCompletion:
+		f, err := ParseCompletion(data)
+		if err != nil {
+			return nil, err
+		}
+		return nil, c.handleCompletion(f)
 	case KindSignedTransaction:
-		st, err := parseSigned(data, c.tx)
+		st, err := parseSigned(data, c.tx, c.bundle)
 		if err != nil {
 			return nil, err
 		}
@@ -284,7 +309,7 @@ func (c *Client) handleAnnouncement(a *Announcement, now time.Time) ([]Message, 
 	if c.total > p.Due() {
 		addr = c.cfg.Change
 	}
-	q, err := NewRequest(c.cfg.Key, a.session, p, c.inputs, addr, c.signOpts())
+	q, err := NewRequest(c.cfg.Key, a.session, p, c.inputs, addr, c.cfg.Audit, c.signOpts())
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +385,7 @@ func (c *Client) register(ro *Roster) ([]Message, error) {
 		msgs[slot] = Message{Kind: KindRegistration, Anonymous: true, Data: regs[slot].Bytes()}
 	}
 	c.roster, c.session, c.scopes, c.keys, c.regs = ro, ro.session, scopes, keys, regs
-	c.tx, c.conf = nil, nil
+	c.pending, c.bundle, c.tx, c.conf = nil, nil, nil, nil
 	c.phase, c.err = PhaseRegistering, nil
 	return msgs, nil
 }
@@ -407,10 +432,64 @@ func (c *Client) refuseSession(session SessionID, txHash [32]byte, reason error)
 	return []Message{{Kind: KindRefusal, Data: f.Bytes()}}, reason
 }
 
-func (c *Client) handleTransaction(tx *Transaction) ([]Message, error) {
+// handleTransaction takes the transaction of phase 2. A client that audits
+// everything keeps it until the bundle is there too.
+func (c *Client) handleTransaction(data []byte) ([]Message, error) {
+	if c.phase != PhaseRegistering {
+		return nil, fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
+	}
+	tx, err := decodeTransaction(data)
+	if err != nil {
+		return nil, err
+	}
 	if tx.session != c.session {
 		return nil, fmt.Errorf("%w: transaction of %s", ErrWrongSession, tx.session)
 	}
+	if c.pending != nil {
+		if bytes.Equal(c.pending.raw, tx.raw) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%w: the client already holds a transaction of the session", ErrPhase)
+	}
+	if tx.ringDigest != c.roster.ring.Digest() {
+		return c.refuse(sha256.Sum256(data), fmt.Errorf("%w: the transaction's ring digest is not the roster's", ErrRingMismatch))
+	}
+	if err := tx.bind(c.roster.keys, c.roster.ring.Digest()); err != nil {
+		return nil, err
+	}
+	if c.cfg.Audit == AuditAll && c.bundle == nil {
+		c.pending = tx
+		return nil, nil
+	}
+	return c.decide(tx)
+}
+
+// handleBundle takes the bundle a client that audits everything asked for.
+func (c *Client) handleBundle(b *Bundle) ([]Message, error) {
+	if c.cfg.Audit != AuditAll {
+		return nil, fmt.Errorf("%w: a client that audits its own outputs takes no bundle", ErrPhase)
+	}
+	if b.session != c.session {
+		return nil, fmt.Errorf("%w: bundle of %s", ErrWrongSession, b.session)
+	}
+	if c.bundle != nil {
+		if c.bundle.digest == b.digest {
+			return nil, nil // a copy
+		}
+		return nil, fmt.Errorf("%w: the client already holds a bundle of the session", ErrPhase)
+	}
+	if c.phase != PhaseRegistering {
+		return nil, fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
+	}
+	c.bundle = b
+	if c.pending == nil {
+		return nil, nil
+	}
+	return c.decide(c.pending)
+}
+
+// decide checks the transaction and signs it, or refuses it.
+func (c *Client) decide(tx *Transaction) ([]Message, error) {
 	if err := c.checkTransaction(tx); err != nil {
 		return c.refuse(tx.hash, err)
 	}
@@ -418,7 +497,7 @@ func (c *Client) handleTransaction(tx *Transaction) ([]Message, error) {
 	if err != nil {
 		return nil, c.failWith(err)
 	}
-	c.tx, c.conf, c.phase = tx, conf, PhaseConfirming
+	c.pending, c.tx, c.conf, c.phase = nil, tx, conf, PhaseConfirming
 	return []Message{{Kind: KindConfirmation, Data: conf.Bytes()}}, nil
 }
 
@@ -427,9 +506,6 @@ func (c *Client) checkTransaction(tx *Transaction) error {
 	p := c.roster.params
 	if tx.params != p {
 		return fmt.Errorf("%w: transaction", ErrParamsMismatch)
-	}
-	if tx.ringDigest != c.roster.ring.Digest() {
-		return fmt.Errorf("%w: the transaction's ring digest is not the roster's", ErrRingMismatch)
 	}
 
 	// Inputs: each of ours exactly once, under our key, with its amount;
@@ -460,7 +536,10 @@ func (c *Client) checkTransaction(tx *Transaction) error {
 		return fmt.Errorf("%w: transaction fee %d for %d participants at %d", ErrFee, tx.fee, n, p.Fee)
 	}
 
-	// Our outputs: each exactly the registration we sent.
+	// Our outputs: each in its slot, at our address, of the denomination.
+	// (Addresses are unique in a transaction, and ours are derived from our
+	// key after the roster: nobody else registers them.)
+	own := make([]int, len(c.regs))
 	for slot, g := range c.regs {
 		i := tx.findOutput(g.address)
 		if i < 0 {
@@ -470,11 +549,12 @@ func (c *Client) checkTransaction(tx *Transaction) error {
 		if o.Amount != p.Denomination {
 			return fmt.Errorf("%w: own output holds %d", ErrWrongAmount, o.Amount)
 		}
-		if o.Slot != slot || !bytes.Equal(o.Signature, g.sig.Bytes()) {
-			return fmt.Errorf("%w: slot %d holds another registration", ErrOutputMissing, slot)
+		if o.Slot != slot {
+			return fmt.Errorf("%w: own output of slot %d in slot %d", ErrOutputMissing, slot, o.Slot)
 		}
+		own[slot] = i
 	}
-	// Every output: the denomination, and at most one per member per slot.
+	// Every output: the denomination, and no more per slot than members.
 	perSlot := make([]int, p.Slots)
 	for _, o := range tx.outputs {
 		if o.Amount != p.Denomination {
@@ -486,9 +566,6 @@ func (c *Client) checkTransaction(tx *Transaction) error {
 		if perSlot[o.Slot]++; perSlot[o.Slot] > len(tx.keys) {
 			return fmt.Errorf("%w: more outputs in slot %d than members", ErrKeyImageReused, o.Slot)
 		}
-	}
-	if err := tx.checkKeyImages(); err != nil {
-		return err
 	}
 
 	// Change: the one entry under our key (change outputs are sorted by
@@ -509,10 +586,21 @@ func (c *Client) checkTransaction(tx *Transaction) error {
 	if tx.Surplus() < 0 {
 		return fmt.Errorf("%w: by %d", ErrUnbalanced, -tx.Surplus())
 	}
-	if c.cfg.Audit == AuditAll {
-		return tx.verifySignatures(c.roster.ring, c.scopes, c.cfg.Workers)
+	if c.cfg.Audit != AuditAll {
+		return nil
 	}
-	return nil
+
+	// The bundle: the transaction's, with our own registrations for our
+	// outputs, then every registration.
+	if err := tx.matchBundle(c.bundle); err != nil {
+		return err
+	}
+	for slot, g := range c.regs {
+		if !bytes.Equal(c.bundle.sigs[own[slot]].Bytes(), g.sig.Bytes()) {
+			return fmt.Errorf("%w: slot %d holds another registration", ErrOutputMissing, slot)
+		}
+	}
+	return tx.verifyBundle(c.bundle, c.roster.ring, c.scopes, c.cfg.Workers)
 }
 
 // findInput returns the index of id in the sorted inputs.
@@ -536,18 +624,57 @@ func (tx *Transaction) findOutput(address ecdsa.Address) int {
 	return -1
 }
 
-func (c *Client) handleSigned(st *SignedTransaction) error {
-	if st.tx.session != c.session {
-		return fmt.Errorf("%w: signed transaction of %s", ErrWrongSession, st.tx.session)
+// outcome checks the phase for a message that reports the completion of
+// the transaction txHash of session. It returns done when the client has
+// already completed with that transaction (a copy of the outcome, to
+// ignore).
+func (c *Client) outcome(session SessionID, txHash [32]byte, what string) (done bool, err error) {
+	if session != c.session {
+		return false, fmt.Errorf("%w: %s of %s", ErrWrongSession, what, session)
+	}
+	if c.phase == PhaseComplete && txHash == c.tx.hash {
+		return true, nil
 	}
 	if c.phase != PhaseConfirming {
-		return fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
+		return false, fmt.Errorf("%w: client is %v", ErrPhase, c.phase)
 	}
-	if st.tx.hash != c.tx.hash {
-		return fmt.Errorf("%w: not the transaction the client signed", ErrIncomplete)
+	if txHash != c.tx.hash {
+		return false, fmt.Errorf("%w: %s of a transaction the client did not sign", ErrIncomplete, what)
+	}
+	return false, nil
+}
+
+func (c *Client) handleCompletion(f *Completion) error {
+	if done, err := c.outcome(f.session, f.txHash, "completion"); done || err != nil {
+		return err
+	}
+	switch {
+	case len(f.sigs) == 0 && c.cfg.Audit == AuditAll:
+		return fmt.Errorf("%w: a bare completion notice, and the client audits every signature", ErrIncomplete)
+	case len(f.sigs) == 0:
+	case c.cfg.Audit == AuditAll:
+		if err := verifyOwners(c.tx, f.sigs); err != nil {
+			return err
+		}
+		c.signed = &SignedTransaction{tx: c.tx, bundle: c.bundle, sigs: f.sigs}
+	default:
+		i := slices.IndexFunc(c.tx.keys, c.pk.Equal)
+		if len(f.sigs) != len(c.tx.keys) || !bytes.Equal(f.sigs[i].Bytes(), c.conf.st.sig.Bytes()) {
+			return fmt.Errorf("%w: not the client's own confirmation", ErrIncomplete)
+		}
+	}
+	c.phase = PhaseComplete
+	return nil
+}
+
+func (c *Client) handleSigned(st *SignedTransaction) error {
+	if done, err := c.outcome(st.tx.session, st.tx.hash, "signed transaction"); done || err != nil {
+		return err
 	}
 	if c.cfg.Audit == AuditAll {
-		if err := st.Verify(); err != nil {
+		// The transaction is the one the client signed, so the bundle is
+		// the one it verified (parseSigned matched its digest).
+		if err := st.verifyConfirmations(); err != nil {
 			return err
 		}
 	} else if i := slices.IndexFunc(st.tx.keys, c.pk.Equal); i < 0 || !bytes.Equal(st.sigs[i].Bytes(), c.conf.st.sig.Bytes()) {

@@ -3,40 +3,51 @@ package mixer_test
 import (
 	"bytes"
 	"crypto/rand"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/mixer"
+	"github.com/cbets/cbets/ringsig"
 	"github.com/stretchr/testify/require"
 )
 
 // evilTx is a transaction a misbehaving server could send, built from the
-// honest one.
+// honest one's parts.
 type evilTx struct {
-	inputs  []mixer.TxInput
-	outputs []mixer.Output
-	change  []mixer.Change
-	fee     int64
-	params  mixer.Params
+	inputs []mixer.TxInput
+	regs   []*mixer.Registration
+	change []mixer.Change
+	fee    int64
+	params mixer.Params
 }
 
 // atTransaction runs a 3-client session up to the transaction and returns
-// the world and the honest transaction.
+// the world and the honest transaction; w.bundle holds its bundle (when a
+// client audits everything) and w.regs the registrations.
 func atTransaction(t *testing.T, opts ...worldOption) (*world, *mixer.Transaction) {
 	t.Helper()
 	w := newWorld(t, 3, opts...)
 	txb := w.submit(t, w.register(t, w.request(t, w.announce(t))))
-	tx, err := mixer.ParseTransaction(txb)
+	tx, err := mixer.ParseTransaction(txb, w.server.Roster().Ring())
 	require.NoError(t, err)
 	return w, tx
 }
 
-// outputOf returns the index in outs of client i's output in slot 0.
-func outputOf(w *world, outs []mixer.Output, i int) int {
+// regOf returns the index in regs of client i's registration in slot 0.
+func regOf(w *world, regs []*mixer.Registration, i int) int {
 	a := w.clients[i].Addresses()[0]
-	return slices.IndexFunc(outs, func(o mixer.Output) bool { return o.Address == a })
+	return slices.IndexFunc(regs, func(g *mixer.Registration) bool { return g.Address() == a })
+}
+
+// forge returns a registration of address for amount in slot 0, ring-signed
+// by client i: valid, but not client i's own output.
+func forge(t *testing.T, w *world, i int, address ecdsa.Address, amount int64) *mixer.Registration {
+	g, err := mixer.NewRegistration(w.keys[i], w.server.Roster(), 0, address, amount, nil)
+	require.NoError(t, err)
+	return g
 }
 
 // changeOf returns the index in ch of client i's change output.
@@ -48,8 +59,8 @@ func inputOf(ins []mixer.TxInput, id []byte) int {
 	return slices.IndexFunc(ins, func(in mixer.TxInput) bool { return bytes.Equal(in.ID, id) })
 }
 
-// TestClientRefuses: each way a server can get the transaction wrong, and
-// the error and Refusal reason the victim answers with.
+// TestClientRefuses: each way a server can get the transaction or its
+// bundle wrong, and the error and Refusal reason the victim answers with.
 func TestClientRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -58,82 +69,90 @@ func TestClientRefuses(t *testing.T) {
 		edit   func(*testing.T, *world, *evilTx)
 		want   error
 	}{
-		{"output missing (server dropped it)", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
-			e.outputs = slices.Delete(e.outputs, outputOf(w, e.outputs, 1), outputOf(w, e.outputs, 1)+1)
+		{"output missing (server dropped it)", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
+			e.regs = slices.Delete(e.regs, regOf(w, e.regs, 1), regOf(w, e.regs, 1)+1)
 		}, mixer.ErrOutputMissing},
-		{"own output with a wrong amount", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
-			e.outputs[outputOf(w, e.outputs, 1)].Amount--
+		{"own output with a wrong amount", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
+			e.regs[regOf(w, e.regs, 1)] = forge(t, w, 2, w.clients[1].Addresses()[0], testParams.Denomination-1)
 		}, mixer.ErrWrongAmount},
-		{"another output with a wrong amount", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
-			e.outputs[outputOf(w, e.outputs, 2)].Amount--
+		{"another output with a wrong amount", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
+			e.regs[regOf(w, e.regs, 2)] = forge(t, w, 2, w.clients[2].Addresses()[0], testParams.Denomination-1)
 		}, mixer.ErrWrongAmount},
-		{"own output with another signature", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
-			e.outputs[outputOf(w, e.outputs, 1)].Signature = e.outputs[outputOf(w, e.outputs, 2)].Signature
+		{"own output registered by another member", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+			e.regs[regOf(w, e.regs, 1)] = forge(t, w, 2, w.clients[1].Addresses()[0], testParams.Denomination)
 		}, mixer.ErrOutputMissing},
-		{"change short", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"change short", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.change[changeOf(w, e.change, 1)].Amount--
 		}, mixer.ErrChangeMismatch},
-		{"change missing", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"change missing", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.change = slices.Delete(e.change, changeOf(w, e.change, 1), changeOf(w, e.change, 1)+1)
 		}, mixer.ErrChangeMismatch},
-		{"change to another address", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"change to another address", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.change[changeOf(w, e.change, 1)].Address = *addressFrom(t, "thief")
 		}, mixer.ErrChangeMismatch},
-		{"change at its address under another owner", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"change at its address under another owner", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			// Client 1's change moves to client 0's name; its address and
 			// amount alone no longer count.
 			e.change[changeOf(w, e.change, 1)].Owner = w.keys[0].PublicKey()
 		}, mixer.ErrChangeMismatch},
-		{"change where none is due", 0, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"change where none is due", 0, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.change = append(e.change, mixer.Change{Owner: w.keys[0].PublicKey(), Address: *addressFrom(t, "gift"), Amount: 1})
 		}, mixer.ErrChangeMismatch},
-		{"fee not the rule", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"fee not the rule", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.fee++
 		}, mixer.ErrFee},
-		{"parameters changed", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"parameters changed", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.params.Fee = 0
 			e.fee = 0
 		}, mixer.ErrParamsMismatch},
-		{"own input missing", 2, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"own input missing", 2, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			j := inputOf(e.inputs, w.configs[2].Inputs[1].ID)
 			e.inputs = slices.Delete(e.inputs, j, j+1)
 		}, mixer.ErrInputMissing},
-		{"own input with another amount", 2, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"own input with another amount", 2, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.inputs[inputOf(e.inputs, w.configs[2].Inputs[1].ID)].Amount++
 		}, mixer.ErrInputMissing},
-		{"own input under another owner", 2, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"own input under another owner", 2, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.inputs[inputOf(e.inputs, w.configs[2].Inputs[1].ID)].Owner = w.keys[1].PublicKey()
 		}, mixer.ErrInputMissing},
-		{"another coin spent in its name", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"another coin spent in its name", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.inputs = append(e.inputs, mixer.TxInput{Owner: w.keys[1].PublicKey(), ID: inputID("savings"), Amount: 1000})
 		}, mixer.ErrInputMissing},
-		{"a different ring", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"a different ring", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.inputs = append(e.inputs, mixer.TxInput{Owner: keyFrom(t, "sybil").PublicKey(), ID: inputID("sybil"), Amount: 1})
 		}, mixer.ErrRingMismatch},
-		{"pays out more than it takes", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+		{"a different ring, auditing everything", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+			e.inputs = append(e.inputs, mixer.TxInput{Owner: keyFrom(t, "sybil").PublicKey(), ID: inputID("sybil"), Amount: 1})
+		}, mixer.ErrRingMismatch},
+		{"pays out more than it takes", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
 			e.change[changeOf(w, e.change, 2)].Amount += 1000
 		}, mixer.ErrUnbalanced},
-		{"another output's ring signature broken", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
-			s := e.outputs[outputOf(w, e.outputs, 2)].Signature
-			s[len(s)-1] ^= 1
-		}, mixer.ErrBadRingSignature},
-		{"an output forged from another's signature", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
-			o := e.outputs[outputOf(w, e.outputs, 2)]
-			o.Address = *addressFrom(t, "thief")
-			e.outputs = append(e.outputs, o)
+		{"more outputs in a slot than members", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
+			e.regs = append(e.regs, forge(t, w, 2, *addressFrom(t, "thief"), testParams.Denomination))
 		}, mixer.ErrKeyImageReused},
 		{"an output to another address version", 1, mixer.AuditOwn, func(t *testing.T, w *world, e *evilTx) {
-			o := &e.outputs[outputOf(w, e.outputs, 2)]
-			o.Address = ecdsa.AddressFromHash(0x6f, o.Address.Hash())
+			e.regs[regOf(w, e.regs, 2)] = forge(t, w, 2, ecdsa.AddressFromHash(0x6f, w.clients[2].Addresses()[0].Hash()), testParams.Denomination)
 		}, mixer.ErrAddressVersion},
+		{"another output's ring signature broken", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+			b := e.regs[regOf(w, e.regs, 2)].Bytes()
+			b[len(b)-1] ^= 1
+			g, err := mixer.ParseRegistration(b)
+			require.NoError(t, err)
+			e.regs[regOf(w, e.regs, 2)] = g
+		}, mixer.ErrBadRingSignature},
+		{"a member's key image twice in a slot", 1, mixer.AuditAll, func(t *testing.T, w *world, e *evilTx) {
+			// Client 0's output gives way to one that client 2 signed,
+			// which also signed its own.
+			e.regs[regOf(w, e.regs, 0)] = forge(t, w, 2, *addressFrom(t, "thief"), testParams.Denomination)
+		}, mixer.ErrKeyImageReused},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w, tx := atTransaction(t, withAudit(tc.audit))
-			e := &evilTx{inputs: tx.Inputs(), outputs: tx.Outputs(), change: tx.Change(), fee: tx.Fee(), params: tx.Params()}
+			e := &evilTx{inputs: tx.Inputs(), regs: w.registrations(t), change: tx.Change(), fee: tx.Fee(), params: tx.Params()}
 			tc.edit(t, w, e)
-			evil, err := mixer.NewTransaction(tx.Session(), e.params, e.inputs, e.outputs, e.change, e.fee)
+			evil, bundle, err := mixer.NewTransaction(tx.Session(), e.params, e.inputs, e.regs, e.change, e.fee)
 			require.NoError(t, err)
-			msg, err := w.answer(t, tc.victim, evil.Bytes())
+			msg, err := w.answerWith(t, tc.victim, evil.Bytes(), bundle.Bytes())
 			requireRefusal(t, w, tc.victim, msg, err, tc.want)
 			requireReadable(t, err)
 			f, err := mixer.ParseRefusal(msg.Data)
@@ -151,19 +170,61 @@ func TestClientRefuses(t *testing.T) {
 	}
 }
 
-// TestAuditOwnSkipsOthersSignatures: a broken ring signature of another
-// member is only caught by AuditAll; the client's coins are safe either way.
-func TestAuditOwnSkipsOthersSignatures(t *testing.T) {
+// TestClientRefusesBundle: a client that audits everything refuses the
+// honest transaction with a bundle it does not commit to, whichever comes
+// first.
+func TestClientRefusesBundle(t *testing.T) {
+	for _, bundleFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bundle first %v", bundleFirst), func(t *testing.T) {
+			w, tx := atTransaction(t)
+			regs := w.registrations(t)
+			// Client 2 signs its own output again, hedged: another valid
+			// registration, another bundle.
+			g, err := mixer.NewRegistration(w.keys[2], w.server.Roster(), 0, w.clients[2].Addresses()[0], testParams.Denomination, &ringsig.SignOptions{Rand: rand.Reader})
+			require.NoError(t, err)
+			regs[regOf(w, regs, 2)] = g
+			_, other, err := mixer.NewTransaction(tx.Session(), tx.Params(), tx.Inputs(), regs, tx.Change(), tx.Fee())
+			require.NoError(t, err)
+			require.NotEqual(t, tx.BundleDigest(), other.Digest())
+			first, second := tx.Bytes(), other.Bytes()
+			if bundleFirst {
+				first, second = second, first
+			}
+			msgs, err := w.clients[1].Handle(first, w.now)
+			require.NoError(t, err)
+			require.Empty(t, msgs)
+			msgs, err = w.clients[1].Handle(second, w.now)
+			require.Len(t, msgs, 1)
+			requireRefusal(t, w, 1, msgs[0], err, mixer.ErrBadRingSignature)
+		})
+	}
+}
+
+// TestAuditOwnSkipsTheBundle: a broken ring signature of another member,
+// or another member's registration of the client's own output, is only
+// caught by AuditAll, or by whoever verifies the signed transaction; the
+// client's coins are safe either way. A client that audits its own outputs
+// is sent no bundle and takes none.
+func TestAuditOwnSkipsTheBundle(t *testing.T) {
 	w, tx := atTransaction(t, withAudit(mixer.AuditOwn))
-	outs := tx.Outputs()
-	s := outs[outputOf(w, outs, 2)].Signature
-	s[len(s)-1] ^= 1
-	evil, err := mixer.NewTransaction(tx.Session(), tx.Params(), tx.Inputs(), outs, tx.Change(), tx.Fee())
+	require.Nil(t, w.bundle, "nobody asked for the bundle")
+	regs := w.registrations(t)
+	b := regs[regOf(w, regs, 2)].Bytes()
+	b[len(b)-1] ^= 1
+	broken, err := mixer.ParseRegistration(b)
 	require.NoError(t, err)
+	regs[regOf(w, regs, 2)] = broken
+	// Client 0 registers client 1's output instead of its own.
+	regs[regOf(w, regs, 1)] = forge(t, w, 0, w.clients[1].Addresses()[0], testParams.Denomination)
+	regs = slices.Delete(regs, regOf(w, regs, 0), regOf(w, regs, 0)+1)
+	evil, bundle, err := mixer.NewTransaction(tx.Session(), tx.Params(), tx.Inputs(), regs, tx.Change(), tx.Fee())
+	require.NoError(t, err)
+	_, err = w.clients[1].Handle(bundle.Bytes(), w.now)
+	require.ErrorIs(t, err, mixer.ErrPhase)
 	msg, err := w.answer(t, 1, evil.Bytes())
 	require.NoError(t, err)
 	require.Equal(t, mixer.KindConfirmation, msg.Kind)
-	require.ErrorIs(t, evil.VerifySignatures(1), mixer.ErrBadRingSignature)
+	require.ErrorIs(t, evil.VerifyBundle(bundle, 1), mixer.ErrBadRingSignature)
 }
 
 // TestDifferentRings: the server gives client 1 a ring of its own. The
@@ -375,61 +436,164 @@ func TestClientDeadlines(t *testing.T) {
 	require.Equal(t, mixer.PhaseFailed, w.clients[0].Phase())
 }
 
-func TestClientSigned(t *testing.T) {
-	w, tx := atTransaction(t)
-	for i := range 3 {
+// confirmAll has every client answer tx and the server take the answers;
+// it returns the server's messages at completion.
+func confirmAll(t *testing.T, w *world, tx *mixer.Transaction) []mixer.Message {
+	t.Helper()
+	var out []mixer.Message
+	for i := range w.clients {
 		m, err := w.answer(t, i, tx.Bytes())
 		require.NoError(t, err)
-		out, err := w.server.Handle(m.Data, w.now)
+		msgs, err := w.server.Handle(m.Data, w.now)
 		require.NoError(t, err)
-		if i == 2 {
-			require.Len(t, out, 1)
-		}
+		out = append(out, msgs...)
 	}
-	signed := w.server.Signed().Bytes()
-	bad := bytes.Clone(signed)
-	bad[len(bad)-1] ^= 1
-	_, err := w.clients[0].Handle(bad, w.now)
-	require.ErrorIs(t, err, mixer.ErrIncomplete)
-	require.Equal(t, mixer.PhaseConfirming, w.clients[0].Phase())
-
-	_, err = w.clients[0].Handle(signed, w.now)
-	require.NoError(t, err)
-	require.Equal(t, mixer.PhaseComplete, w.clients[0].Phase())
-	require.Equal(t, tx.Hash(), w.clients[0].Signed().Transaction().Hash())
-	_, err = w.clients[0].Handle(signed, w.now)
-	require.ErrorIs(t, err, mixer.ErrPhase)
+	require.Len(t, out, 1+len(w.clients))
+	return out
 }
 
-// TestClientSignedAuditOwn: an AuditOwn client looks only for its own
-// confirmation in the signed transaction.
+// completionFor returns the completion the server sent client i.
+func completionFor(t *testing.T, w *world, out []mixer.Message, i int) []byte {
+	t.Helper()
+	j := slices.IndexFunc(out, func(m mixer.Message) bool { return m.To.Equal(w.keys[i].PublicKey()) })
+	require.GreaterOrEqual(t, j, 0)
+	require.Equal(t, mixer.KindCompletion, out[j].Kind)
+	return out[j].Data
+}
+
+// flipSig returns a signed transaction with the last byte of ring member
+// j's confirmation signature flipped.
+func flipSig(signed []byte, txLen, j int) []byte {
+	b := bytes.Clone(signed)
+	b[4+33+4+txLen+4+j*98+97] ^= 1
+	return b
+}
+
+// flipCompletion returns a completion with the last byte of ring member
+// j's signature flipped.
+func flipCompletion(c []byte, j int) []byte {
+	b := bytes.Clone(c)
+	b[4+25+64+4+j*65+64] ^= 1
+	return b
+}
+
+// TestClientSigned: a client that audits everything completes on every
+// owner's valid signature, from the completion the server sends it or from
+// the published signed transaction, and on nothing less.
+func TestClientSigned(t *testing.T) {
+	w, tx := atTransaction(t)
+	out := confirmAll(t, w, tx)
+	signed := w.server.Signed().Bytes()
+	require.Equal(t, signed, out[0].Data)
+	full := completionFor(t, w, out, 0)
+	f, err := mixer.ParseCompletion(full)
+	require.NoError(t, err)
+	require.Equal(t, 3, f.Signatures())
+	c := w.clients[0]
+
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"a completion with a bad signature", flipCompletion(full, 2), mixer.ErrIncomplete},
+		{"a bare notice", func() []byte {
+			b := bytes.Clone(full[:4+25+64+4])
+			b[len(b)-1] = 0
+			return b
+		}(), mixer.ErrIncomplete},
+		{"a completion of another transaction", func() []byte {
+			b := bytes.Clone(full)
+			b[4+25+32] ^= 1
+			return b
+		}(), mixer.ErrIncomplete},
+		{"a completion of another session", func() []byte {
+			b := bytes.Clone(full)
+			b[4+25] ^= 1
+			return b
+		}(), mixer.ErrWrongSession},
+		{"a signed transaction with a bad signature", flipSig(signed, len(tx.Bytes()), 1), mixer.ErrIncomplete},
+		{"a signed transaction with another bundle", func() []byte {
+			b := bytes.Clone(signed)
+			b[len(b)-1] ^= 1
+			return b
+		}(), mixer.ErrMalformed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.Handle(tc.data, w.now)
+			require.ErrorIs(t, err, tc.want)
+			requireReadable(t, err)
+			require.Equal(t, mixer.PhaseConfirming, c.Phase())
+			require.Nil(t, c.Signed())
+		})
+	}
+
+	_, err = c.Handle(full, w.now)
+	require.NoError(t, err)
+	require.Equal(t, mixer.PhaseComplete, c.Phase())
+	require.Equal(t, tx.Hash(), c.Signed().Transaction().Hash())
+	require.Equal(t, signed, c.Signed().Bytes(), "assembled from the transaction, the bundle and the signatures")
+	// Copies of the outcome change nothing.
+	for _, b := range [][]byte{full, signed, w.bundle} {
+		msgs, err := c.Handle(b, w.now)
+		require.NoError(t, err)
+		require.Empty(t, msgs)
+	}
+	require.Equal(t, mixer.PhaseComplete, c.Phase())
+	_, err = c.Handle(flipCompletion(full, 2), w.now)
+	require.NoError(t, err, "a copy of the outcome is not checked again")
+	_, err = c.Handle(tx.Bytes(), w.now)
+	require.ErrorIs(t, err, mixer.ErrPhase)
+
+	// Client 1 completes on the published signed transaction.
+	_, err = w.clients[1].Handle(signed, w.now)
+	require.NoError(t, err)
+	require.Equal(t, mixer.PhaseComplete, w.clients[1].Phase())
+	require.Equal(t, signed, w.clients[1].Signed().Bytes())
+}
+
+// TestClientSignedAuditOwn: a client that audits its own outputs completes
+// on the server's notice, or finds its own confirmation in what else it is
+// handed.
 func TestClientSignedAuditOwn(t *testing.T) {
 	w, tx := atTransaction(t, withAudit(mixer.AuditOwn))
-	for i := range 3 {
-		m, err := w.answer(t, i, tx.Bytes())
-		require.NoError(t, err)
-		_, err = w.server.Handle(m.Data, w.now)
-		require.NoError(t, err)
-	}
+	out := confirmAll(t, w, tx)
 	signed := w.server.Signed().Bytes()
+	notice := completionFor(t, w, out, 0)
+	require.Len(t, notice, 97)
 	ring := tx.Ring()
-	// flip returns signed with the signature of ring member j altered.
-	flip := func(j int) []byte {
-		b := bytes.Clone(signed)
-		b[len(b)-(len(ring)-j)*98+97] ^= 1
-		return b
-	}
 	own := slices.IndexFunc(ring, w.keys[0].PublicKey().Equal)
 	other := (own + 1) % len(ring)
-	_, err := w.clients[0].Handle(flip(own), w.now)
+
+	_, err := w.clients[0].Handle(flipSig(signed, len(tx.Bytes()), own), w.now)
 	require.ErrorIs(t, err, mixer.ErrIncomplete)
 	require.Equal(t, mixer.PhaseConfirming, w.clients[0].Phase())
-	_, err = w.clients[0].Handle(flip(other), w.now)
-	require.NoError(t, err, "another owner's signature is the publisher's to check")
+	_, err = w.clients[0].Handle(flipSig(signed, len(tx.Bytes()), other), w.now)
+	require.NoError(t, err, "another owner's signature is the ledger's to check")
 	require.Equal(t, mixer.PhaseComplete, w.clients[0].Phase())
-	st, err := mixer.ParseSignedTransaction(flip(other))
+	st, err := mixer.ParseSignedTransaction(flipSig(signed, len(tx.Bytes()), other))
 	require.NoError(t, err)
 	require.ErrorIs(t, st.Verify(), mixer.ErrIncomplete)
+
+	// The notice.
+	_, err = w.clients[1].Handle(notice, w.now)
+	require.NoError(t, err)
+	require.Equal(t, mixer.PhaseComplete, w.clients[1].Phase())
+	require.Nil(t, w.clients[1].Signed(), "it never had the bundle")
+
+	// A completion with every signature: its own must be there.
+	var full []byte
+	{
+		w2, tx2 := atTransaction(t, withAuditOf(0, mixer.AuditOwn))
+		out := confirmAll(t, w2, tx2)
+		full = completionFor(t, w2, out, 1)
+		own := slices.IndexFunc(tx2.Ring(), w2.keys[0].PublicKey().Equal)
+		_, err = w2.clients[0].Handle(flipCompletion(full, own), w2.now)
+		require.ErrorIs(t, err, mixer.ErrIncomplete)
+		_, err = w2.clients[0].Handle(flipCompletion(full, (own+1)%3), w2.now)
+		require.NoError(t, err)
+		require.Equal(t, mixer.PhaseComplete, w2.clients[0].Phase())
+	}
 }
 
 // TestOutputKeys: without Rand the output keys are a function of the key,

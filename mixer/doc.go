@@ -24,9 +24,10 @@
 // Phase 1, requesting. A client sends a Request: its public key pk, its
 // inputs (identifier and amount, sorted by identifier), its change — a
 // change address and the amount its inputs hold beyond S·d + fee, present
-// exactly when that amount is positive — and an R-bound signature (the
-// paper's UserSign) by pk's key over all of that and the session id, which
-// proves it owns them. The server verifies the signature, asks the backend
+// exactly when that amount is positive — whether it audits everything
+// (AuditAll, which asks for the bundle and every owner's signature, see
+// phases 2 and 3) and an R-bound signature (the paper's UserSign) by pk's
+// key over all of that and the session id, which proves it owns them. The server verifies the signature, asks the backend
 // through InputSource whether each input exists, is unspent, holds the
 // stated amount and belongs to pk, refuses an input already offered by
 // anyone in the session, requires the inputs to hold at least S·d + fee and
@@ -50,34 +51,45 @@
 // more than its share while the ring hides who it is. It also refuses an
 // address already registered, or named as a change address
 // (ErrDuplicateAddress). At the register deadline (or once every member
-// has registered in every slot) it builds the Transaction: all inputs with
-// their owners sorted by id, the outputs sorted by (slot, address), each
-// with its ring signature, the change outputs each with its owner's key
-// and sorted by it, the fee (participants × fee), the parameters and the
-// digest of the ring, which is exactly the set of input owners. It sends
-// that transaction to every participant.
+// has registered in every slot) it builds the Transaction: all inputs
+// sorted by id, each with its owner, the outputs sorted by (slot,
+// address), the change outputs each with its owner and sorted by it, the
+// fee (participants × fee), the parameters, the digest of the ring, which
+// is exactly the set of input owners, and the digest of the Bundle. Owners
+// are named by their index in the ring, whose keys every participant has
+// from the roster. The Bundle is the outputs' ring signatures in output
+// order; the transaction commits to it by its SHA-256 and carries no
+// signature itself. The server sends the transaction to every participant
+// and the bundle only to those that asked for it.
 //
 // Phase 3, confirmation. Each client checks, and refuses to sign with a
 // reason (a Refusal carrying a Reason, and an error that errors.Is matches)
-// unless all of these hold: the session, parameters and ring digest are
-// those of its roster (ErrParamsMismatch, ErrRingMismatch); each of its
+// unless all of these hold: the session, ring digest and parameters are
+// those of its roster (ErrRingMismatch, ErrParamsMismatch); each of its
 // inputs appears once, unchanged, and no other input is spent in its name
 // (ErrInputMissing); the per-participant fee is within its cap and the
 // transaction's fee is that fee times the participants (ErrFee); each of its
-// outputs appears once, with the denomination and the very registration it
-// sent (ErrOutputMissing, ErrWrongAmount); every output holds the
-// denomination, has the session's address version, and no slot holds two
-// outputs with one key image or more outputs than members
-// (ErrWrongAmount, ErrAddressVersion, ErrKeyImageReused); the change output
-// under its own key pays exactly its inputs minus S·d minus the fee to its
-// change address, and there is none when that is zero (ErrChangeMismatch);
-// the
-// transaction does not pay out more than its inputs (ErrUnbalanced); and,
-// with AuditAll (the default), every output's ring signature verifies over
-// the ring (ErrBadRingSignature). It then signs the transaction hash with
-// UserSign (Confirmation). When every input owner has signed, the server
-// assembles the SignedTransaction, which anyone can check offline with
-// Verify and Transaction().VerifySignatures.
+// outputs appears once, in its slot and with the denomination
+// (ErrOutputMissing, ErrWrongAmount); every output holds the denomination,
+// has the session's address version, and no slot holds more outputs than
+// members (ErrWrongAmount, ErrAddressVersion, ErrKeyImageReused); the
+// change output under its own key pays exactly its inputs minus S·d minus
+// the fee to its change address, and there is none when that is zero
+// (ErrChangeMismatch); the transaction does not pay out more than its
+// inputs (ErrUnbalanced); and, with AuditAll (the default), the bundle is
+// the one the transaction commits to, its entries for the client's outputs
+// are the very ring signatures the client sent (ErrOutputMissing), no key
+// image repeats within a slot (ErrKeyImageReused) and every ring signature
+// verifies over the ring (ErrBadRingSignature). An AuditAll client waits
+// for both the transaction and the bundle, in either order. It then signs
+// the transaction hash with UserSign (Confirmation). When every input owner
+// has signed, the server assembles the SignedTransaction — the
+// transaction, every owner's signature and the bundle — which it publishes
+// once, for the ledger, and which anyone can check offline with Verify,
+// every ring signature included. Each participant receives a Completion:
+// a bare notice (session and transaction hash) for one that audits its own
+// outputs, every owner's signature for one that audits everything, which
+// verifies them against the transaction it holds.
 //
 // Faults. A client silent in phase 1 is simply not in the ring. The server
 // cannot tell who did not register an output in phase 2 (the ring hides
@@ -101,26 +113,38 @@
 // Every message is encoded with the length-prefixed encoding of
 // internal/wire, starting with its own domain string
 // ("CBETS/mixer/v1/announcement", "…/request", "…/roster",
-// "…/registration", "…/transaction", "…/confirmation", "…/refusal",
-// "…/signed-transaction"), so no message parses as another and KindOf tells
-// them apart. Integers are big-endian, amounts and times int64 (times as
-// Unix nanoseconds), variable fields a u32 length and the bytes, addresses a
-// version byte and the 20-byte hash. The layout of each message is on its
-// type. Parse* functions are strict: lists must be in their canonical order
-// without repeats, keys and signatures well formed, amounts positive and
-// totals within an int64, and Bytes of a parsed value returns its input
-// exactly. The signatures cover, respectively: the Request encoding up to
+// "…/registration", "…/transaction", "…/bundle", "…/confirmation",
+// "…/refusal", "…/signed-transaction", "…/completion"), so no message
+// parses as another and KindOf tells them apart. Integers are big-endian,
+// amounts and times int64 (times as Unix nanoseconds), variable fields a
+// u32 length and the bytes, addresses a version byte and the 20-byte hash.
+// The layout of each message is on its type. Parse* functions are strict:
+// lists must be in their canonical order without repeats, keys and
+// signatures well formed, amounts positive and totals within an int64, and
+// Bytes of a parsed value returns its input exactly. A transaction names
+// its owners by ring index, so ParseTransaction takes the ring (the
+// roster's); the signed transaction carries the owners' keys and parses
+// alone. The signatures cover, respectively: the Request encoding up to
 // the signature (R-bound ECDSA, SHA-256 profile); the Registration encoding
-// up to the signature (LSAG, scope session ‖ u32be(slot)); the Confirmation
-// or Refusal encoding up to the signature. A Confirmation names the
-// transaction by its hash, SHA-256 of the Transaction encoding.
+// up to the signature (LSAG, scope session ‖ u32be(slot)), which for an
+// output of the transaction is rebuilt from the session and the output;
+// the Confirmation or Refusal encoding up to the signature. A Confirmation
+// names the transaction by its hash, SHA-256 of the Transaction encoding,
+// and the transaction names its bundle by SHA-256 of the Bundle encoding,
+// so one signature covers both.
 //
-// Sizes, for N participants and S slots: an Announcement is 116 bytes; a
-// Request 165, plus 12 + the id's length per input, plus 29 with change; a
-// Roster 130 + 33·N; a Registration 133 + 32·(N+1); a Transaction 135, plus
-// 45 + the id's length per input, 70 + 32·(N+1) per output and 62 per change
-// output; a Confirmation 197; a Refusal 193; a SignedTransaction 45 + the
-// transaction + 98·N.
+// Message routing: the caller delivers a server Message to every
+// participant when its To is nil, to one participant otherwise, and a
+// Message with Publish (the signed transaction) to the ledger or a bulletin
+// board, once. Messages may share their Data: do not modify it.
+//
+// Sizes, for N participants, S slots and o ≤ N·S outputs: an Announcement
+// is 116 bytes; a Request 166, plus 12 + the id's length per input, plus
+// 29 with change; a Roster 130 + 33·N; a Registration 133 + 32·(N+1); a
+// Transaction 167, plus 16 + the id's length per input, 33 per output and
+// 33 per change output; a Bundle 61 + o·(69 + 32·N); a Confirmation 197;
+// a Refusal 193; a SignedTransaction 49 + the transaction + 98·N + the
+// bundle; a Completion 97, or 97 + 65·N with every owner's signature.
 //
 // # Threat model
 //
@@ -138,11 +162,22 @@
 // That is the property the tests check: no client's coins are in a
 // completed transaction it did not sign.
 //
-// AuditOwn is enough for that property. AuditAll also detects misconduct
-// aimed at others — for instance an output without a valid registration,
-// which can only be paid from the surplus of a member who must also sign —
-// at the cost of one ring verification per output, about N·S·N point
-// multiplication pairs per client.
+// AuditOwn is enough for that property: a client's outputs are the
+// addresses it derived after the roster from its own key, which nobody else
+// can register first, so finding them in the transaction, in their slots
+// and with the denomination, is all it needs to know of them; which ring
+// signature the bundle holds for them changes nothing it receives. AuditAll
+// also detects misconduct aimed at others before signing — an output
+// without a valid registration, which can only be paid from the surplus of
+// a member who must also sign, two outputs of one member in a slot, a
+// bundle that is not the one the transaction commits to — at the cost of
+// the bundle's download and one ring verification per output, about N·S·N
+// point multiplication pairs per client. Misconduct in the bundle never
+// reaches the ledger either way: the transaction commits to the bundle,
+// and SignedTransaction.Verify, which the ledger runs, checks every ring
+// signature. A client that asks for the bundle tells the server it
+// audits; a server that cheats only when nobody asks is still caught by
+// the ledger, and the completed transaction is public.
 //
 // Change addresses. Every change output carries its owner's key, and a
 // client finds its own by that key, so a participant who names another's
@@ -179,10 +214,11 @@
 // hides which member signed, it cannot hide an IP address. Message.Anonymous
 // marks them. Requests, confirmations and refusals name their sender
 // anyway and may use an authenticated channel; the announcement, rosters
-// and transactions should reach clients over a channel that authenticates
-// the server, since nothing in them is signed by it (their integrity rests
-// on the clients' checks and signatures, so a forged one can only cause a
-// refusal).
+// transactions, bundles and completions should reach clients over a
+// channel that authenticates the server, since nothing in them is signed by
+// it (their integrity rests on the clients' checks and signatures, so a
+// forged one can only cause a refusal, or make a client that audits only
+// its own outputs stop waiting for a restart).
 //
 // # What the backend must do
 //
@@ -190,19 +226,21 @@
 // of a session, so that no input is offered in two sessions at once. The
 // signed transaction moves coins only when the ledger applies it, and the
 // ledger must check its inputs again then (unspent, owned by the listed
-// keys, holding the listed amounts) and verify it (SignedTransaction.Verify,
-// Transaction.VerifySignatures). A restart's transaction spends the same
+// keys, holding the listed amounts) and verify it (SignedTransaction.Verify:
+// every owner's signature and every output's ring signature). A restart's transaction spends the same
 // inputs as the failed one, which its signers also signed: the ledger must
 // apply at most one transaction per input, as it does anyway.
 //
 // # Concurrency and timing
 //
 // Server.Check verifies a batch of registrations with a worker pool bounded
-// by its argument, whose goroutines end before it returns; AuditAll and
-// Transaction.VerifySignatures do the same for the clients. Those are the
-// package's only goroutines. SignedTransaction.Verify checks every owner's
-// confirmation in one batch (ecdsa.VerifyRBoundBatch). Server and Client
-// are not safe for concurrent use.
+// by its argument, whose goroutines end before it returns; an AuditAll
+// client (ClientConfig.Workers), Transaction.VerifyBundle and
+// SignedTransaction.Verify (GOMAXPROCS) do the same for the bundle. Those
+// are the package's only goroutines. SignedTransaction.Verify, and an
+// AuditAll client's completion, check every owner's confirmation in one
+// batch (ecdsa.VerifyRBoundBatch). Server and Client are not safe for
+// concurrent use.
 //
 // Constant time: R-bound signing (package ecdsa) is constant time in the
 // key and nonce; ring signing (package ringsig) computes k·h and α·h in
@@ -215,13 +253,16 @@
 //
 // A ring signature and its verification each cost about two double point
 // multiplications per member, so a round costs O(N²·S) for the server, and
-// for each AuditAll client; signing costs O(N·S) per client. In a
-// 100-member round nearly nine tenths of the CPU time goes to ringsig's
-// Sign, Verify and NewRing; see the benchmarks. Traffic grows as N³·S: the
-// transaction carries N·S ring signatures of 32·(N+1) bytes each and goes
-// to all N participants, once to sign and once signed (about 70 MB in all
-// for N = 100, S = 1); a caller that publishes it once, on a bulletin board
-// the clients read, divides that by N.
+// for each AuditAll client; signing costs O(N·S) per client, and a client
+// that audits its own outputs does nothing else of that order. In a
+// 100-member round nearly all the CPU time goes to ringsig's Sign and
+// Verify; see the benchmarks. Traffic grows as N²: each participant
+// receives the roster (33·N bytes) and the transaction (about 100 bytes per
+// participant), and sends S ring signatures of 33 + 32·(N+1) bytes; the
+// signed transaction, with its bundle of N·S ring signatures, is published
+// once. A 256-member round with S = 1 moves about 14 MB in all. An AuditAll
+// client adds the bundle, N·S ring signatures (about 2.1 MB at N = 256),
+// and N owner signatures.
 //
 // # What this is not
 //

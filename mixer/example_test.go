@@ -115,7 +115,12 @@ func Example() {
 	fmt.Printf("transaction: %d inputs, %d outputs of %d, change %d, fee %d\n",
 		len(tx.Inputs()), len(tx.Outputs()), params.Denomination, tx.Change()[0].Amount, tx.Fee())
 
-	// Phase 3: each client checks the transaction and signs it.
+	// Phase 3: each client checks the transaction — these audit
+	// everything, so the server sent each of them the bundle too — and
+	// signs it. The server publishes the signed transaction and tells each
+	// client. (This deliver hands every message to every client, which
+	// ignores the copies meant for others; a caller honours Message.To and
+	// Message.Publish.)
 	confirmations := deliver(txs, now)
 	final := submit(confirmations, now)
 	deliver(final, now)
@@ -124,13 +129,14 @@ func Example() {
 		fmt.Println("client:", c.Phase(), "output", c.Addresses()[0] == c.OutputKeys()[0].PublicKey().Address(params.AddressVersion))
 	}
 
-	// Anyone can check the result offline.
+	// Anyone can check the published result offline: every owner's
+	// signature and every output's ring signature.
+	fmt.Println("published:", final[0].Kind, final[0].Publish)
 	st, err := mixer.ParseSignedTransaction(final[0].Data)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("signed by every owner:", st.Verify() == nil)
-	fmt.Println("ring signatures:", st.Transaction().VerifySignatures(0) == nil)
+	fmt.Println("verifies:", st.Verify() == nil)
 
 	// Output:
 	// ring of 3 after 3 requests
@@ -140,8 +146,8 @@ func Example() {
 	// client: complete output true
 	// client: complete output true
 	// client: complete output true
-	// signed by every owner: true
-	// ring signatures: true
+	// published: signed-transaction true
+	// verifies: true
 }
 
 // ExampleClient_Handle_refusal shows a client refusing a transaction that
@@ -180,10 +186,10 @@ func Example_traffic() {
 	// Output:
 	// session  stage          messages      bytes
 	// 1        announce             10       1160
-	// 1        request              20       6951
-	// 1        generation           20      61680
-	// 1        confirmation         20      69050
-	// all      all                  70     138841
+	// 1        request              20       6961
+	// 1        generation           20      17590
+	// 1        confirmation         21       9194
+	// all      all                  71      34905
 }
 
 // ExampleNewRequest shows the change rule: a request names a change address
@@ -198,14 +204,14 @@ func ExampleNewRequest() {
 	session := mixer.SessionID{0x5e, 0x55}
 
 	exact := []mixer.Input{{ID: []byte("coin-d"), Amount: 100_050}}
-	_, err = mixer.NewRequest(key, session, params, exact, &change, nil)
+	_, err = mixer.NewRequest(key, session, params, exact, &change, mixer.AuditAll, nil)
 	fmt.Println("exact inputs with a change address:", errors.Is(err, mixer.ErrChangeAddress))
 
 	more := []mixer.Input{{ID: []byte("coin-e"), Amount: 100_550}}
-	_, err = mixer.NewRequest(key, session, params, more, nil, nil)
+	_, err = mixer.NewRequest(key, session, params, more, nil, mixer.AuditAll, nil)
 	fmt.Println("change without an address:", errors.Is(err, mixer.ErrChangeAddress))
 
-	q, err := mixer.NewRequest(key, session, params, more, &change, nil)
+	q, err := mixer.NewRequest(key, session, params, more, &change, mixer.AuditAll, nil)
 	if err != nil {
 		panic(err)
 	}

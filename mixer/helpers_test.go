@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,27 @@ type world struct {
 	clients []*mixer.Client
 	configs []mixer.ClientConfig
 	now     time.Time
+	// bundle is the bundle of the last transaction submit returned, as the
+	// server sent it to the clients that audit everything (nil when none
+	// does).
+	bundle []byte
+	// regs are the registrations of the last call to register, by client.
+	regs map[int][][]byte
+}
+
+// registrations returns the registrations of the last call to register,
+// parsed, in client order.
+func (w *world) registrations(t testing.TB) []*mixer.Registration {
+	t.Helper()
+	var out []*mixer.Registration
+	for i := range w.clients {
+		for _, b := range w.regs[i] {
+			g, err := mixer.ParseRegistration(b)
+			require.NoError(t, err)
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 type worldOption func(*world, *mixer.ServerConfig)
@@ -84,6 +106,15 @@ func withParams(p mixer.Params) worldOption {
 func withAudit(a mixer.Audit) worldOption {
 	return func(w *world, _ *mixer.ServerConfig) {
 		for i := range w.configs {
+			w.configs[i].Audit = a
+		}
+	}
+}
+
+// withAuditOf sets the audit level of client i.
+func withAuditOf(i int, a mixer.Audit) worldOption {
+	return func(w *world, _ *mixer.ServerConfig) {
+		if i < len(w.configs) {
 			w.configs[i].Audit = a
 		}
 	}
@@ -196,11 +227,14 @@ func (w *world) register(t testing.TB, roster []byte, who ...int) map[int][][]by
 			regs[i] = append(regs[i], m.Data)
 		}
 	}
+	w.regs = regs
 	return regs
 }
 
 // submit sends registrations to the server and returns the transaction,
-// ticking past the register deadline if needed.
+// ticking past the register deadline if needed. It keeps the bundle in
+// w.bundle, and checks that it went to exactly the clients that audit
+// everything.
 func (w *world) submit(t testing.TB, regs map[int][][]byte) []byte {
 	t.Helper()
 	var out []mixer.Message
@@ -215,15 +249,50 @@ func (w *world) submit(t testing.TB, regs map[int][][]byte) []byte {
 		w.now = w.server.Roster().Deadlines().Register.Add(time.Second)
 		out = append(out, w.server.Tick(w.now)...)
 	}
-	require.Len(t, out, 1)
+	require.NotEmpty(t, out)
 	require.Equal(t, mixer.KindTransaction, out[0].Kind)
+	require.Nil(t, out[0].To)
+	w.bundle = nil
+	auditors := 0
+	for _, pk := range w.server.Participants() {
+		if w.config(pk).Audit == mixer.AuditAll {
+			auditors++
+		}
+	}
+	require.Len(t, out, 1+auditors)
+	for _, m := range out[1:] {
+		require.Equal(t, mixer.KindBundle, m.Kind)
+		require.Equal(t, mixer.AuditAll, w.config(m.To).Audit)
+		w.bundle = m.Data
+	}
 	return out[0].Data
 }
 
-// answer hands tx to client i and returns its one answer.
+// config returns the configuration of the client with key pk.
+func (w *world) config(pk *ecdsa.PublicKey) mixer.ClientConfig {
+	for i, k := range w.keys {
+		if k.PublicKey().Equal(pk) {
+			return w.configs[i]
+		}
+	}
+	panic("no such client")
+}
+
+// answer hands tx to client i, and the world's bundle to a client that
+// audits everything, and returns its one answer.
 func (w *world) answer(t testing.TB, i int, tx []byte) (mixer.Message, error) {
 	t.Helper()
+	return w.answerWith(t, i, tx, w.bundle)
+}
+
+// answerWith hands tx, then bundle if the client audits everything, to
+// client i and returns its one answer.
+func (w *world) answerWith(t testing.TB, i int, tx, bundle []byte) (mixer.Message, error) {
+	t.Helper()
 	msgs, err := w.clients[i].Handle(tx, w.now)
+	if w.configs[i].Audit == mixer.AuditAll && err == nil && len(msgs) == 0 {
+		msgs, err = w.clients[i].Handle(bundle, w.now)
+	}
 	require.Len(t, msgs, 1)
 	return msgs[0], err
 }
@@ -249,18 +318,33 @@ func (w *world) confirm(t testing.TB, tx []byte, who ...int) []mixer.Message {
 	return out
 }
 
-// round runs a whole session without faults and returns the signed
-// transaction's bytes.
+// round runs a whole session without faults, hands each client its
+// completion, and returns the signed transaction's bytes.
 func (w *world) round(t testing.TB) []byte {
 	t.Helper()
 	roster := w.request(t, w.announce(t))
 	tx := w.submit(t, w.register(t, roster))
-	out := w.confirm(t, tx)
-	require.Len(t, out, 1)
+	return w.complete(t, w.confirm(t, tx))
+}
+
+// complete checks the server's messages at the end of a session — the
+// signed transaction, published, then one completion per participant —
+// hands each completion to its client, and returns the signed
+// transaction's bytes.
+func (w *world) complete(t testing.TB, out []mixer.Message) []byte {
+	t.Helper()
+	require.Len(t, out, 1+len(w.server.Participants()))
 	require.Equal(t, mixer.KindSignedTransaction, out[0].Kind)
-	for i, c := range w.clients {
-		_, err := c.Handle(out[0].Data, w.now)
+	require.True(t, out[0].Publish)
+	require.Nil(t, out[0].To)
+	for _, m := range out[1:] {
+		require.Equal(t, mixer.KindCompletion, m.Kind)
+		require.False(t, m.Publish)
+		i := slices.IndexFunc(w.keys, func(k *ecdsa.PrivateKey) bool { return k.PublicKey().Equal(m.To) })
+		require.GreaterOrEqual(t, i, 0)
+		_, err := w.clients[i].Handle(m.Data, w.now)
 		require.NoError(t, err, "client %d", i)
+		require.Equal(t, mixer.PhaseComplete, w.clients[i].Phase())
 	}
 	return out[0].Data
 }

@@ -3,6 +3,7 @@ package mixer
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -22,6 +23,8 @@ const (
 	confirmationDomain = "CBETS/mixer/v1/confirmation"
 	refusalDomain      = "CBETS/mixer/v1/refusal"
 	signedDomain       = "CBETS/mixer/v1/signed-transaction"
+	bundleDomain       = "CBETS/mixer/v1/bundle"
+	completionDomain   = "CBETS/mixer/v1/completion"
 	nextDomain         = "CBETS/mixer/v1/next"
 	outputKeyDomain    = "CBETS/mixer/v1/output-key"
 	maxDomainLen       = 64
@@ -32,14 +35,16 @@ type Kind uint8
 
 // The message types, in protocol order.
 const (
-	KindAnnouncement      Kind = 1 // server → everyone: phase 0
-	KindRequest           Kind = 2 // client → server: phase 1
-	KindRoster            Kind = 3 // server → each participant: end of phase 1, or a restart
-	KindRegistration      Kind = 4 // client → server, anonymously: phase 2
-	KindTransaction       Kind = 5 // server → participants: end of phase 2
-	KindConfirmation      Kind = 6 // client → server: phase 3
-	KindRefusal           Kind = 7 // client → server: phase 2 or 3
-	KindSignedTransaction Kind = 8 // server → participants: the completed transaction
+	KindAnnouncement      Kind = 1  // server → everyone: phase 0
+	KindRequest           Kind = 2  // client → server: phase 1
+	KindRoster            Kind = 3  // server → each participant: end of phase 1, or a restart
+	KindRegistration      Kind = 4  // client → server, anonymously: phase 2
+	KindTransaction       Kind = 5  // server → participants: end of phase 2
+	KindConfirmation      Kind = 6  // client → server: phase 3
+	KindRefusal           Kind = 7  // client → server: phase 2 or 3
+	KindSignedTransaction Kind = 8  // server → the ledger, published once: the completed transaction
+	KindBundle            Kind = 9  // server → each participant that asked: the registrations, end of phase 2
+	KindCompletion        Kind = 10 // server → each participant: the transaction completed
 )
 
 var kindDomains = map[string]Kind{
@@ -51,6 +56,8 @@ var kindDomains = map[string]Kind{
 	confirmationDomain: KindConfirmation,
 	refusalDomain:      KindRefusal,
 	signedDomain:       KindSignedTransaction,
+	bundleDomain:       KindBundle,
+	completionDomain:   KindCompletion,
 }
 
 func (k Kind) String() string {
@@ -71,6 +78,10 @@ func (k Kind) String() string {
 		return "refusal"
 	case KindSignedTransaction:
 		return "signed-transaction"
+	case KindBundle:
+		return "bundle"
+	case KindCompletion:
+		return "completion"
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
@@ -97,18 +108,31 @@ func KindOf(b []byte) (Kind, error) {
 type Message struct {
 	Kind Kind
 	// To is the participant a server message is for; nil means every
-	// participant of the session. Client messages have To nil: they go to
-	// the server.
+	// participant of the session (or, with Publish, none of them). Client
+	// messages have To nil: they go to the server.
 	To *ecdsa.PublicKey
 	// Anonymous marks a message that must reach the server over a channel
 	// that does not reveal its sender, one such channel per message (see
 	// the package documentation): the output registrations.
 	Anonymous bool
-	Data      []byte
+	// Publish marks a server message for the ledger, or a bulletin board
+	// anyone may read, rather than for the participants: the signed
+	// transaction, published once. Its To is nil.
+	Publish bool
+	Data    []byte
 }
 
 // malformed wraps a decoding error.
 func malformed(what string, err error) error {
+	return wrap(ErrMalformed, what, err)
+}
+
+// asMalformed returns err, which made what malformed, under ErrMalformed
+// (err itself when it already is).
+func asMalformed(what string, err error) error {
+	if errors.Is(err, ErrMalformed) {
+		return err
+	}
 	return wrap(ErrMalformed, what, err)
 }
 
@@ -212,17 +236,19 @@ func (a *Announcement) Participants() (min, max int) {
 // Request is a participant's phase-1 message: its key, the inputs it offers
 // (sorted by id), its change — the address that takes what the inputs hold
 // beyond Slots·Denomination + Fee, and that amount, present exactly when it
-// is positive — and its R-bound signature (UserSign) by that key over
-// everything before the signature. Layout:
+// is positive — whether it audits everything (and so asks for the bundle
+// and every owner's signature), and its R-bound signature (UserSign) by
+// that key over everything before the signature. Layout:
 //
 //	u32 len ‖ "CBETS/mixer/v1/request" ‖ session (32) ‖ pk (33) ‖
 //	u32 count ‖ count × (u32 len ‖ id ‖ amount (i64)) ‖
 //	change flag (1: 0 or 1) ‖
 //	[address version (1) ‖ address hash (20) ‖ change amount (i64)] ‖
+//	bundle flag (1: 1 for AuditAll, 0 for AuditOwn) ‖
 //	u32 len ‖ signature (65)
 //
-// The bracketed part is present when the flag is 1, and its change amount
-// is then positive and below the inputs' total.
+// The bracketed part is present when the change flag is 1, and its change
+// amount is then positive and below the inputs' total.
 type Request struct {
 	session      SessionID
 	pk           *ecdsa.PublicKey
@@ -230,6 +256,7 @@ type Request struct {
 	change       ecdsa.Address
 	changeAmount int64
 	hasChange    bool
+	audit        Audit
 	sig          *ecdsa.RBoundSignature
 }
 
@@ -238,13 +265,18 @@ type Request struct {
 // Inputs that do not cover p.Due() give ErrFunds. change is the address that
 // takes what they hold beyond p.Due(): it is required when they hold more
 // and refused when they hold exactly that (ErrChangeAddress), and must have
-// p's address version (ErrAddressVersion).
-func NewRequest(key *ecdsa.PrivateKey, session SessionID, p Params, inputs []Input, change *ecdsa.Address, opts *ecdsa.SignOptions) (*Request, error) {
+// p's address version (ErrAddressVersion). audit is the participant's audit
+// level: with AuditAll the server sends it the transaction's bundle and
+// every owner's signature.
+func NewRequest(key *ecdsa.PrivateKey, session SessionID, p Params, inputs []Input, change *ecdsa.Address, audit Audit, opts *ecdsa.SignOptions) (*Request, error) {
 	if err := checkPrivateKey(key); err != nil {
 		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	if audit > AuditOwn {
+		return nil, fmt.Errorf("%w: unknown audit level %d", ErrParams, audit)
 	}
 	if len(inputs) == 0 || len(inputs) > MaxInputs {
 		return nil, fmt.Errorf("%w: %d inputs, want 1 to %d", ErrParams, len(inputs), MaxInputs)
@@ -261,7 +293,7 @@ func NewRequest(key *ecdsa.PrivateKey, session SessionID, p Params, inputs []Inp
 	if err != nil {
 		return nil, err
 	}
-	q := &Request{session: session, pk: key.PublicKey(), inputs: sorted}
+	q := &Request{session: session, pk: key.PublicKey(), inputs: sorted, audit: audit}
 	if change != nil {
 		if change.Version() != p.AddressVersion {
 			return nil, fmt.Errorf("%w: change address", ErrAddressVersion)
@@ -290,6 +322,11 @@ func (q *Request) signedBytes() []byte {
 	} else {
 		w.U8(0)
 	}
+	if q.audit == AuditAll {
+		w.U8(1)
+	} else {
+		w.U8(0)
+	}
 	return w.Bytes()
 }
 
@@ -309,7 +346,7 @@ func (q *Request) Bytes() []byte {
 // ParseRequest decodes Bytes strictly: a valid key, 1 to MaxInputs inputs
 // sorted by id with no repeat, positive amounts that do not overflow, a
 // change amount that is positive (ErrChangeAddress otherwise) and below the
-// inputs' total, and a well-formed signature. It does not verify the
+// inputs' total, flags of 0 or 1, and a well-formed signature. It does not verify the
 // signature (Verify does).
 func ParseRequest(b []byte) (*Request, error) {
 	r := wire.NewReader(b, requestDomain)
@@ -332,6 +369,14 @@ func ParseRequest(b []byte) (*Request, error) {
 		q.changeAmount = r.I64()
 	default:
 		r.Fail(fmt.Errorf("change flag %d", flag))
+	}
+	switch flag := r.U8(); flag {
+	case 0:
+		q.audit = AuditOwn
+	case 1:
+		q.audit = AuditAll
+	default:
+		r.Fail(fmt.Errorf("bundle flag %d", flag))
 	}
 	sigb := r.Var(ecdsa.RBoundSignatureSize)
 	if err := r.Done(); err != nil {
@@ -399,6 +444,16 @@ func (q *Request) Inputs() []Input {
 		out[i] = Input{ID: bytes.Clone(in.ID), Amount: in.Amount}
 	}
 	return out
+}
+
+// Audit returns the audit level the participant asked for: AuditAll when
+// it asked for the bundle and every owner's signature (also for a nil
+// request).
+func (q *Request) Audit() Audit {
+	if q == nil {
+		return AuditAll
+	}
+	return q.audit
 }
 
 // Change returns the request's change — its owner (the request's key),
@@ -855,6 +910,109 @@ func (f *Refusal) Reason() Reason {
 		return ReasonDeclined
 	}
 	return f.st.reason
+}
+
+// Completion is the server's word to a participant that every input owner
+// has signed the transaction, whose signed form the server publishes once
+// (SignedTransaction). To a participant that audits its own outputs it is a
+// notice: the session and the transaction's hash, which the participant
+// compares with the transaction it signed. To one that asked for
+// everything it also carries every owner's confirmation signature, in ring
+// order, which that participant verifies against the transaction and
+// bundle it holds. Layout:
+//
+//	u32 len ‖ "CBETS/mixer/v1/completion" ‖ session (32) ‖
+//	transaction hash (32) ‖ u32 n ‖ n × signature (65)
+//
+// n is 0 (a notice) or the number of owners, 2 to MaxParticipants. The
+// message is not signed: like the roster and the transaction, it should
+// come over a channel that authenticates the server.
+type Completion struct {
+	session SessionID
+	txHash  [32]byte
+	sigs    []*ecdsa.RBoundSignature
+	raw     []byte
+}
+
+// newCompletion encodes a completion of txHash with sigs (none for a
+// notice).
+func newCompletion(session SessionID, txHash [32]byte, sigs []*ecdsa.RBoundSignature) *Completion {
+	c := &Completion{session: session, txHash: txHash, sigs: sigs}
+	w := wire.NewBuilder(completionDomain)
+	w.Fixed(session[:])
+	w.Fixed(txHash[:])
+	w.U32(uint32(len(sigs)))
+	for _, s := range sigs {
+		w.Fixed(s.Bytes())
+	}
+	c.raw = w.Bytes()
+	return c
+}
+
+// ParseCompletion decodes Bytes strictly: 0 or 2 to MaxParticipants
+// well-formed signatures. It verifies nothing: a client checks a
+// completion against the transaction it signed.
+func ParseCompletion(b []byte) (*Completion, error) {
+	r := wire.NewReader(b, completionDomain)
+	c := &Completion{}
+	copy(c.session[:], r.Fixed(32))
+	copy(c.txHash[:], r.Fixed(32))
+	n := r.U32()
+	if r.Err() == nil && n != 0 && (n < MinParticipants || n > MaxParticipants) {
+		r.Fail(fmt.Errorf("%d signatures, want 0 or %d to %d", n, MinParticipants, MaxParticipants))
+	}
+	raw := make([][]byte, 0, min(n, MaxParticipants))
+	for i := uint32(0); i < n && r.Err() == nil; i++ {
+		raw = append(raw, r.Fixed(ecdsa.RBoundSignatureSize))
+	}
+	if err := r.Done(); err != nil {
+		return nil, malformed("completion", err)
+	}
+	for _, sb := range raw {
+		sig, err := ecdsa.ParseRBoundSignature(sb)
+		if err != nil {
+			return nil, malformed("completion", err)
+		}
+		c.sigs = append(c.sigs, sig)
+	}
+	c.raw = bytes.Clone(b)
+	return c, nil
+}
+
+// valid reports whether c was made by the server or ParseCompletion.
+func (c *Completion) valid() bool { return c != nil && c.raw != nil }
+
+// Bytes returns the encoding (nil for a nil or zero completion).
+func (c *Completion) Bytes() []byte {
+	if !c.valid() {
+		return nil
+	}
+	return bytes.Clone(c.raw)
+}
+
+// Session returns the session id.
+func (c *Completion) Session() SessionID {
+	if c == nil {
+		return SessionID{}
+	}
+	return c.session
+}
+
+// TxHash returns the hash of the transaction completed.
+func (c *Completion) TxHash() [32]byte {
+	if c == nil {
+		return [32]byte{}
+	}
+	return c.txHash
+}
+
+// Signatures returns the number of owner signatures carried: 0 for a
+// notice.
+func (c *Completion) Signatures() int {
+	if c == nil {
+		return 0
+	}
+	return len(c.sigs)
 }
 
 // signedStatement is the shared shape of confirmations and refusals.

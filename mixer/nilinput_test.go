@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/mixer"
 	"github.com/cbets/cbets/mixer/mixsim"
 	"github.com/stretchr/testify/require"
@@ -26,7 +27,12 @@ func TestNilAndZeroInputs(t *testing.T) {
 	ro, err := mixer.ParseRoster(roster)
 	require.NoError(t, err)
 	txb := w.submit(t, w.register(t, roster))
-	tx, err := mixer.ParseTransaction(txb)
+	tx, err := mixer.ParseTransaction(txb, ro.Ring())
+	require.NoError(t, err)
+	bundle, err := mixer.ParseBundle(w.bundle)
+	require.NoError(t, err)
+	regs := w.registrations(t)
+	other, err := mixer.NewRegistration(w.keys[0], mustRoster(t, mixer.SessionID{9}, ro), 0, ecdsa.Address{}, 1, nil)
 	require.NoError(t, err)
 	key := w.keys[0]
 	pk := key.PublicKey()
@@ -61,6 +67,19 @@ func TestNilAndZeroInputs(t *testing.T) {
 	one := func(v any, err error) error {
 		if err == nil {
 			require.NotNil(t, v)
+		} else {
+			require.Nil(t, v)
+		}
+		return err
+	}
+	// three is one for NewTransaction's transaction and bundle.
+	three := func(tx *mixer.Transaction, b *mixer.Bundle, err error) error {
+		if err == nil {
+			require.NotNil(t, tx)
+			require.NotNil(t, b)
+		} else {
+			require.Nil(t, tx)
+			require.Nil(t, b)
 		}
 		return err
 	}
@@ -74,6 +93,8 @@ func TestNilAndZeroInputs(t *testing.T) {
 		conf    *mixer.Confirmation
 		ref     *mixer.Refusal
 		tx      *mixer.Transaction
+		bundle  *mixer.Bundle
+		compl   *mixer.Completion
 		signed  *mixer.SignedTransaction
 		server  *mixer.Server
 		client  *mixer.Client
@@ -97,19 +118,26 @@ func TestNilAndZeroInputs(t *testing.T) {
 		{"ParseRequest(nil)", func() error { return one(mixer.ParseRequest(nil)) }, malformed},
 		{"ParseRoster(nil)", func() error { return one(mixer.ParseRoster(nil)) }, malformed},
 		{"ParseRegistration(nil)", func() error { return one(mixer.ParseRegistration(nil)) }, malformed},
-		{"ParseTransaction(nil)", func() error { return one(mixer.ParseTransaction(nil)) }, malformed},
+		{"ParseTransaction(nil, nil)", func() error { return one(mixer.ParseTransaction(nil, nil)) }, params},
+		{"ParseTransaction(nil, ring)", func() error { return one(mixer.ParseTransaction(nil, ro.Ring())) }, malformed},
+		{"ParseTransaction(tx, nil keys)", func() error { return one(mixer.ParseTransaction(txb, []*ecdsa.PublicKey{nil, nil})) }, params},
+		{"ParseTransaction(tx, zero keys)", func() error { return one(mixer.ParseTransaction(txb, []*ecdsa.PublicKey{zeroPK, pk})) }, params},
+		{"ParseBundle(nil)", func() error { return one(mixer.ParseBundle(nil)) }, malformed},
+		{"ParseCompletion(nil)", func() error { return one(mixer.ParseCompletion(nil)) }, malformed},
 		{"ParseConfirmation(nil)", func() error { return one(mixer.ParseConfirmation(nil)) }, malformed},
 		{"ParseRefusal(nil)", func() error { return one(mixer.ParseRefusal(nil)) }, malformed},
 		{"ParseSignedTransaction(nil)", func() error { return one(mixer.ParseSignedTransaction(nil)) }, malformed},
 
-		{"NewRequest(nil key)", func() error { return one(mixer.NewRequest(nil, sid, p, exact, nil, nil)) }, params},
-		{"NewRequest(zero key)", func() error { return one(mixer.NewRequest(zeroSK, sid, p, exact, nil, nil)) }, params},
-		{"NewRequest(wiped key)", func() error { return one(mixer.NewRequest(wiped, sid, p, exact, nil, nil)) }, params},
-		{"NewRequest(zero params)", func() error { return one(mixer.NewRequest(key, sid, mixer.Params{}, exact, nil, nil)) }, params},
-		{"NewRequest(nil inputs)", func() error { return one(mixer.NewRequest(key, sid, p, nil, nil, nil)) }, params},
-		{"NewRequest(zero input)", func() error { return one(mixer.NewRequest(key, sid, p, []mixer.Input{{}}, nil, nil)) }, params},
-		{"NewRequest(zero change address)", func() error { return one(mixer.NewRequest(key, sid, p, exact, &ecdsa.Address{}, nil)) }, mixer.ErrChangeAddress},
-		{"NewRequest(all zero)", func() error { return one(mixer.NewRequest(nil, sid, mixer.Params{}, nil, nil, nil)) }, params},
+		{"NewRequest(nil key)", func() error { return one(mixer.NewRequest(nil, sid, p, exact, nil, mixer.AuditAll, nil)) }, params},
+		{"NewRequest(zero key)", func() error { return one(mixer.NewRequest(zeroSK, sid, p, exact, nil, mixer.AuditAll, nil)) }, params},
+		{"NewRequest(wiped key)", func() error { return one(mixer.NewRequest(wiped, sid, p, exact, nil, mixer.AuditAll, nil)) }, params},
+		{"NewRequest(zero params)", func() error { return one(mixer.NewRequest(key, sid, mixer.Params{}, exact, nil, mixer.AuditAll, nil)) }, params},
+		{"NewRequest(nil inputs)", func() error { return one(mixer.NewRequest(key, sid, p, nil, nil, mixer.AuditAll, nil)) }, params},
+		{"NewRequest(zero input)", func() error { return one(mixer.NewRequest(key, sid, p, []mixer.Input{{}}, nil, mixer.AuditAll, nil)) }, params},
+		{"NewRequest(zero change address)", func() error { return one(mixer.NewRequest(key, sid, p, exact, &ecdsa.Address{}, mixer.AuditAll, nil)) }, mixer.ErrChangeAddress},
+		{"NewRequest(all zero)", func() error { return one(mixer.NewRequest(nil, sid, mixer.Params{}, nil, nil, mixer.AuditAll, nil)) }, params},
+		{"NewRequest(unknown audit)", func() error { return one(mixer.NewRequest(key, sid, p, exact, nil, mixer.Audit(9), nil)) }, params},
+		{"NewRequest(zero audit)", func() error { return one(mixer.NewRequest(key, sid, p, exact, nil, 0, nil)) }, nil},
 
 		{"NewRoster(all zero)", func() error { return one(mixer.NewRoster(sid, sid, mixer.Params{}, zeroTime, zeroTime, nil)) }, params},
 		{"NewRoster(nil ring)", func() error { return one(mixer.NewRoster(sid, sid, p, regDate, confDate, nil)) }, params},
@@ -138,32 +166,49 @@ func TestNilAndZeroInputs(t *testing.T) {
 		{"NewRefusal(zero key)", func() error { return one(mixer.NewRefusal(zeroSK, sid, [32]byte{}, 0, nil)) }, params},
 		{"NewRefusal(zero everything else)", func() error { return one(mixer.NewRefusal(key, sid, [32]byte{}, 0, nil)) }, nil},
 
-		{"NewTransaction(all zero)", func() error { return one(mixer.NewTransaction(sid, mixer.Params{}, nil, nil, nil, 0)) }, params},
-		{"NewTransaction(no inputs)", func() error { return one(mixer.NewTransaction(sid, p, nil, nil, nil, 0)) }, params},
-		{"NewTransaction(zero input)", func() error { return one(mixer.NewTransaction(sid, p, []mixer.TxInput{{}}, nil, nil, 0)) }, params},
+		{"NewTransaction(all zero)", func() error { return three(mixer.NewTransaction(sid, mixer.Params{}, nil, nil, nil, 0)) }, params},
+		{"NewTransaction(no inputs)", func() error { return three(mixer.NewTransaction(sid, p, nil, nil, nil, 0)) }, params},
+		{"NewTransaction(zero input)", func() error { return three(mixer.NewTransaction(sid, p, []mixer.TxInput{{}}, nil, nil, 0)) }, params},
 		{"NewTransaction(zero owner)", func() error {
-			return one(mixer.NewTransaction(sid, p, []mixer.TxInput{{Owner: zeroPK, ID: []byte{1}, Amount: 1}}, nil, nil, 0))
+			return three(mixer.NewTransaction(sid, p, []mixer.TxInput{{Owner: zeroPK, ID: []byte{1}, Amount: 1}}, nil, nil, 0))
 		}, params},
-		{"NewTransaction(zero output)", func() error { return one(mixer.NewTransaction(sid, p, owners, []mixer.Output{{}}, nil, 0)) }, params},
-		{"NewTransaction(zero change)", func() error { return one(mixer.NewTransaction(sid, p, owners, nil, []mixer.Change{{}}, 0)) }, params},
+		{"NewTransaction(nil registration)", func() error {
+			return three(mixer.NewTransaction(sid, p, owners, []*mixer.Registration{nil}, nil, 0))
+		}, params},
+		{"NewTransaction(zero registration)", func() error {
+			return three(mixer.NewTransaction(sid, p, owners, []*mixer.Registration{{}}, nil, 0))
+		}, params},
+		{"NewTransaction(registration of another session)", func() error {
+			return three(mixer.NewTransaction(sid, p, owners, []*mixer.Registration{other}, nil, 0))
+		}, mixer.ErrWrongSession},
+		{"NewTransaction(zero change)", func() error { return three(mixer.NewTransaction(sid, p, owners, nil, []mixer.Change{{}}, 0)) }, params},
 		{"NewTransaction(zero change owner)", func() error {
-			return one(mixer.NewTransaction(sid, p, owners, nil, []mixer.Change{{Owner: zeroPK, Amount: 1}}, 0))
+			return three(mixer.NewTransaction(sid, p, owners, nil, []mixer.Change{{Owner: zeroPK, Amount: 1}}, 0))
 		}, params},
 		{"NewTransaction(zero change amount)", func() error {
-			return one(mixer.NewTransaction(sid, p, owners, nil, []mixer.Change{{Owner: pk}}, 0))
+			return three(mixer.NewTransaction(sid, p, owners, nil, []mixer.Change{{Owner: pk}}, 0))
 		}, params},
-		{"NewTransaction(zero outputs and fee)", func() error { return one(mixer.NewTransaction(sid, p, owners, nil, nil, 0)) }, nil},
+		{"NewTransaction(zero outputs and fee)", func() error { return three(mixer.NewTransaction(sid, p, owners, nil, nil, 0)) }, nil},
+		{"NewTransaction(the session's registrations)", func() error {
+			return three(mixer.NewTransaction(tx.Session(), p, tx.Inputs(), regs, tx.Change(), tx.Fee()))
+		}, nil},
 
-		{"NewSignedTransaction(nil, nil)", func() error { return one(mixer.NewSignedTransaction(nil, nil)) }, params},
+		{"NewSignedTransaction(nil, nil, nil)", func() error { return one(mixer.NewSignedTransaction(nil, nil, nil)) }, params},
 		{"NewSignedTransaction(zero transaction)", func() error {
-			return one(mixer.NewSignedTransaction(&mixer.Transaction{}, []*mixer.Confirmation{confirmed}))
+			return one(mixer.NewSignedTransaction(&mixer.Transaction{}, bundle, []*mixer.Confirmation{confirmed}))
 		}, params},
-		{"NewSignedTransaction(tx, nil)", func() error { return one(mixer.NewSignedTransaction(tx, nil)) }, mixer.ErrIncomplete},
-		{"NewSignedTransaction(tx, nil confirmation)", func() error {
-			return one(mixer.NewSignedTransaction(tx, []*mixer.Confirmation{nil}))
+		{"NewSignedTransaction(tx, nil bundle)", func() error {
+			return one(mixer.NewSignedTransaction(tx, nil, []*mixer.Confirmation{confirmed}))
 		}, params},
-		{"NewSignedTransaction(tx, zero confirmation)", func() error {
-			return one(mixer.NewSignedTransaction(tx, []*mixer.Confirmation{{}}))
+		{"NewSignedTransaction(tx, zero bundle)", func() error {
+			return one(mixer.NewSignedTransaction(tx, &mixer.Bundle{}, []*mixer.Confirmation{confirmed}))
+		}, params},
+		{"NewSignedTransaction(tx, bundle, nil)", func() error { return one(mixer.NewSignedTransaction(tx, bundle, nil)) }, mixer.ErrIncomplete},
+		{"NewSignedTransaction(tx, bundle, nil confirmation)", func() error {
+			return one(mixer.NewSignedTransaction(tx, bundle, []*mixer.Confirmation{nil}))
+		}, params},
+		{"NewSignedTransaction(tx, bundle, zero confirmation)", func() error {
+			return one(mixer.NewSignedTransaction(tx, bundle, []*mixer.Confirmation{{}}))
 		}, params},
 
 		{"NewServer(zero config)", func() error { return one(mixer.NewServer(mixer.ServerConfig{})) }, params},
@@ -192,6 +237,72 @@ func TestNilAndZeroInputs(t *testing.T) {
 		{"Reason(0).String", value(func() any { return mixer.Reason(0).String() }, mixer.ErrDeclined.Error()), nil},
 		{"Reason(255).Err", func() error { return mixer.Reason(255).Err() }, errAny},
 
+		// Constants and sentinels: names and round trips, no zero value
+		// among them.
+		{"sentinels", func() error {
+			for i, e := range []error{
+				mixer.ErrMalformed, mixer.ErrParams, mixer.ErrWrongSession, mixer.ErrPhase, mixer.ErrDeadline,
+				mixer.ErrBadSignature, mixer.ErrUnknownInput, mixer.ErrInputReused, mixer.ErrFunds,
+				mixer.ErrChangeAddress, mixer.ErrDuplicateParticipant, mixer.ErrSessionFull,
+				mixer.ErrTooFewParticipants, mixer.ErrNotParticipant, mixer.ErrBadRingSignature,
+				mixer.ErrKeyImageReused, mixer.ErrWrongAmount, mixer.ErrAddressVersion,
+				mixer.ErrDuplicateAddress, mixer.ErrInputMissing, mixer.ErrOutputMissing,
+				mixer.ErrChangeMismatch, mixer.ErrFee, mixer.ErrRingMismatch, mixer.ErrParamsMismatch,
+				mixer.ErrUnbalanced, mixer.ErrDeclined, mixer.ErrIncomplete,
+			} {
+				require.Contains(t, e.Error(), "mixer: ", "sentinel %d", i)
+			}
+			return nil
+		}, nil},
+		{"reasons", func() error {
+			for _, r := range []mixer.Reason{
+				mixer.ReasonMalformed, mixer.ReasonWrongSession, mixer.ReasonDeadline, mixer.ReasonParamsMismatch,
+				mixer.ReasonRingMismatch, mixer.ReasonInputMissing, mixer.ReasonOutputMissing,
+				mixer.ReasonWrongAmount, mixer.ReasonChangeMismatch, mixer.ReasonFee, mixer.ReasonUnbalanced,
+				mixer.ReasonBadRingSignature, mixer.ReasonKeyImageReused, mixer.ReasonDuplicateAddress,
+				mixer.ReasonAddressVersion,
+			} {
+				require.Equal(t, r, mixer.ReasonOf(r.Err()))
+			}
+			return nil
+		}, nil},
+		{"kinds", func() error {
+			for _, k := range []mixer.Kind{
+				mixer.KindAnnouncement, mixer.KindRequest, mixer.KindRoster, mixer.KindRegistration,
+				mixer.KindTransaction, mixer.KindConfirmation, mixer.KindRefusal, mixer.KindSignedTransaction,
+				mixer.KindBundle, mixer.KindCompletion,
+			} {
+				require.NotContains(t, k.String(), "Kind(")
+			}
+			return nil
+		}, nil},
+		{"phases", func() error {
+			for _, ph := range []mixer.Phase{mixer.PhaseRequesting, mixer.PhaseRegistering, mixer.PhaseConfirming, mixer.PhaseComplete, mixer.PhaseFailed} {
+				require.NotContains(t, ph.String(), "Phase(")
+			}
+			return nil
+		}, nil},
+		{"limits", func() error {
+			for _, n := range []int{mixer.MinParticipants, mixer.MaxParticipants, mixer.MaxSlots, mixer.MaxInputs, mixer.MaxInputIDSize} {
+				require.Positive(t, n)
+			}
+			return nil
+		}, nil},
+		{"zero Message", value(func() any { return mixer.Message{}.Data }, []byte(nil)), nil},
+		{"NewClient(AuditOwn, no change)", func() error {
+			return one(mixer.NewClient(mixer.ClientConfig{Key: key, Inputs: exact, Audit: mixer.AuditOwn}))
+		}, nil},
+		{"mixsim fault kinds", func() error {
+			for _, k := range []mixsim.FaultKind{mixsim.Drop, mixsim.Tamper, mixsim.Silent, mixsim.DifferentRing, mixsim.Refuse, mixsim.DropOutput, mixsim.Replay} {
+				require.NotContains(t, k.String(), "FaultKind(")
+			}
+			return nil
+		}, nil},
+		{"mixsim stages", value(func() any {
+			return []mixsim.Stage{mixsim.StageAnnounce, mixsim.StageRequest, mixsim.StageGeneration, mixsim.StageConfirmation}
+		}, mixsim.Stages()), nil},
+		{"mixsim zero results", value(func() any { return mixsim.Refused{}.Err == nil && mixsim.ClientResult{}.Key == nil }, true), nil},
+
 		// A valid server and client, with nil and zero arguments.
 		{"Server.Handle(nil)", func() error { _, err := w.server.Handle(nil, zeroTime); return err }, malformed},
 		{"Server.Tick(zero time)", value(func() any { return len(w.server.Tick(zeroTime)) }, 0), nil},
@@ -204,8 +315,10 @@ func TestNilAndZeroInputs(t *testing.T) {
 		{"Server.Restart(zero times)", func() error { _, _, err := w.server.Restart(zeroTime, zeroTime); return err }, mixer.ErrPhase},
 		{"Client.Handle(nil)", func() error { _, err := w.clients[0].Handle(nil, zeroTime); return err }, malformed},
 		{"Client.Tick(zero time)", func() error { return w.clients[0].Tick(zeroTime) }, nil},
-		{"Transaction.VerifySignatures(0)", func() error { return tx.VerifySignatures(0) }, nil},
-		{"Transaction.VerifySignatures(-1)", func() error { return tx.VerifySignatures(-1) }, nil},
+		{"Transaction.VerifyBundle(bundle, 0)", func() error { return tx.VerifyBundle(bundle, 0) }, nil},
+		{"Transaction.VerifyBundle(bundle, -1)", func() error { return tx.VerifyBundle(bundle, -1) }, nil},
+		{"Transaction.VerifyBundle(nil, 0)", func() error { return tx.VerifyBundle(nil, 0) }, malformed},
+		{"Transaction.VerifyBundle(zero, 0)", func() error { return tx.VerifyBundle(&mixer.Bundle{}, 0) }, malformed},
 
 		// mixsim.
 		{"mixsim.Run(zero config)", func() error { return one(mixsim.Run(mixsim.Config{})) }, errAny},
@@ -228,7 +341,8 @@ func TestNilAndZeroInputs(t *testing.T) {
 		{
 			name: "zero", ann: &mixer.Announcement{}, req: &mixer.Request{}, roster: &mixer.Roster{},
 			reg: &mixer.Registration{}, conf: &mixer.Confirmation{}, ref: &mixer.Refusal{},
-			tx: &mixer.Transaction{}, signed: &mixer.SignedTransaction{}, server: &mixer.Server{},
+			tx: &mixer.Transaction{}, bundle: &mixer.Bundle{}, compl: &mixer.Completion{},
+			signed: &mixer.SignedTransaction{}, server: &mixer.Server{},
 			client: &mixer.Client{}, checked: &mixer.CheckedRegistration{}, report: &mixsim.Report{},
 			attempt: &mixsim.Attempt{},
 		},
@@ -253,6 +367,7 @@ func TestNilAndZeroInputs(t *testing.T) {
 			{n + "Request.PublicKey", value(func() any { return r.req.PublicKey() }, (*ecdsa.PublicKey)(nil)), nil},
 			{n + "Request.Inputs", value(func() any { return len(r.req.Inputs()) }, 0), nil},
 			{n + "Request.Change", value(func() any { _, ok := r.req.Change(); return ok }, false), nil},
+			{n + "Request.Audit", value(func() any { return r.req.Audit() }, mixer.AuditAll), nil},
 
 			{n + "Roster.Bytes", value(func() any { return r.roster.Bytes() }, []byte(nil)), nil},
 			{n + "Roster.Session", value(func() any { return r.roster.Session() }, sid), nil},
@@ -293,10 +408,23 @@ func TestNilAndZeroInputs(t *testing.T) {
 			{n + "Transaction.Change", value(func() any { return len(r.tx.Change()) }, 0), nil},
 			{n + "Transaction.Fee", value(func() any { return r.tx.Fee() }, int64(0)), nil},
 			{n + "Transaction.Surplus", value(func() any { return r.tx.Surplus() }, int64(0)), nil},
-			{n + "Transaction.VerifySignatures", func() error { return r.tx.VerifySignatures(0) }, malformed},
+			{n + "Transaction.BundleDigest", value(func() any { return r.tx.BundleDigest() }, [32]byte{}), nil},
+			{n + "Transaction.VerifyBundle", func() error { return r.tx.VerifyBundle(bundle, 0) }, malformed},
+
+			{n + "Bundle.Bytes", value(func() any { return r.bundle.Bytes() }, []byte(nil)), nil},
+			{n + "Bundle.Session", value(func() any { return r.bundle.Session() }, sid), nil},
+			{n + "Bundle.Digest", value(func() any { return r.bundle.Digest() }, [32]byte{}), nil},
+			{n + "Bundle.Len", value(func() any { return r.bundle.Len() }, 0), nil},
+			{n + "Bundle, verified", func() error { return tx.VerifyBundle(r.bundle, 0) }, malformed},
+
+			{n + "Completion.Bytes", value(func() any { return r.compl.Bytes() }, []byte(nil)), nil},
+			{n + "Completion.Session", value(func() any { return r.compl.Session() }, sid), nil},
+			{n + "Completion.TxHash", value(func() any { return r.compl.TxHash() }, [32]byte{}), nil},
+			{n + "Completion.Signatures", value(func() any { return r.compl.Signatures() }, 0), nil},
 
 			{n + "SignedTransaction.Bytes", value(func() any { return r.signed.Bytes() }, []byte(nil)), nil},
 			{n + "SignedTransaction.Transaction", value(func() any { return r.signed.Transaction() }, (*mixer.Transaction)(nil)), nil},
+			{n + "SignedTransaction.Bundle", value(func() any { return r.signed.Bundle() }, (*mixer.Bundle)(nil)), nil},
 			{n + "SignedTransaction.Verify", func() error { return r.signed.Verify() }, malformed},
 
 			{n + "Server.Announcement", noError(func() { r.server.Announcement() }), nil},
@@ -365,10 +493,24 @@ func TestNilAndZeroInputs(t *testing.T) {
 	t.Logf("%d cases", len(cases))
 }
 
+// mustRoster returns ro under another session id.
+func mustRoster(t *testing.T, session mixer.SessionID, ro *mixer.Roster) *mixer.Roster {
+	d := ro.Deadlines()
+	r, err := mixer.NewRoster(session, ro.Previous(), ro.Params(), d.Register, d.Confirm, ro.Ring())
+	require.NoError(t, err)
+	return r
+}
+
 // configsRequest returns a valid request by client i for the world's
 // session.
 func (w *world) configsRequest(t *testing.T, i int) []byte {
-	q, err := mixer.NewRequest(w.configs[i].Key, w.server.Session(), w.params, w.configs[i].Inputs, w.configs[i].Change, nil)
+	q, err := mixer.NewRequest(w.configs[i].Key, w.server.Session(), w.params, w.configs[i].Inputs, w.configs[i].Change, mixer.AuditAll, nil)
 	require.NoError(t, err)
 	return q.Bytes()
+}
+
+// Every exported identifier of the package appears in this file: a new
+// function, method or type needs its nil and zero-value cases here.
+func TestNilInputCoversAPI(t *testing.T) {
+	t.Logf("%d exported identifiers", testkit.RequireCoversAPI(t, "nilinput_test.go"))
 }

@@ -84,13 +84,14 @@ type Server struct {
 	changes  map[ecdsa.Address]bool // change addresses, which outputs may not use
 	total    int64
 
-	roster  *Roster
-	scopes  []*ringsig.Scope
-	images  []map[[33]byte]bool
-	outputs []Output
-	addrs   map[ecdsa.Address]bool
+	roster *Roster
+	scopes []*ringsig.Scope
+	images []map[[33]byte]bool
+	regs   []*Registration // accepted, in order of arrival
+	addrs  map[ecdsa.Address]bool
 
 	tx       *Transaction
+	bundle   *Bundle
 	confirms map[keyBytes]*Confirmation
 	refusals map[keyBytes]Reason
 	signed   *SignedTransaction
@@ -522,8 +523,8 @@ func (s *Server) Accept(c *CheckedRegistration, now time.Time) ([]Message, error
 	}
 	s.images[g.slot][img] = true
 	s.addrs[g.address] = true
-	s.outputs = append(s.outputs, Output{Slot: g.slot, Address: g.address, Amount: g.amount, Signature: g.sig.Bytes()})
-	if len(s.outputs) == len(s.parts)*s.cfg.Params.Slots {
+	s.regs = append(s.regs, g)
+	if len(s.regs) == len(s.parts)*s.cfg.Params.Slots {
 		return s.buildTransaction(), nil
 	}
 	return nil, nil
@@ -532,7 +533,8 @@ func (s *Server) Accept(c *CheckedRegistration, now time.Time) ([]Message, error
 // buildTransaction ends phase 2 with the outputs registered so far. Missing
 // outputs leave a surplus that only their owners' signatures could release;
 // an honest owner refuses (ErrOutputMissing), and the round restarts
-// without it.
+// without it. The transaction goes to every participant, its bundle only
+// to those that asked for it (AuditAll), in ascending key order.
 func (s *Server) buildTransaction() []Message {
 	var inputs []TxInput
 	var change []Change
@@ -545,15 +547,25 @@ func (s *Server) buildTransaction() []Message {
 		}
 	}
 	fee := int64(len(s.parts)) * s.cfg.Params.Fee
-	tx, err := NewTransaction(s.session, s.cfg.Params, inputs, s.outputs, change, fee)
+	tx, bundle, err := NewTransaction(s.session, s.cfg.Params, inputs, s.regs, change, fee)
 	if err != nil {
 		s.fail(err)
 		return nil
 	}
-	s.tx = tx
+	s.tx, s.bundle = tx, bundle
 	s.phase = PhaseConfirming
 	s.failIfAllAnswered()
-	return []Message{{Kind: KindTransaction, Data: tx.Bytes()}}
+	msgs := []Message{{Kind: KindTransaction, Data: tx.Bytes()}}
+	var raw []byte
+	for _, pk := range s.Participants() {
+		if s.parts[keyOf(pk)].req.audit == AuditAll {
+			if raw == nil {
+				raw = bundle.Bytes()
+			}
+			msgs = append(msgs, Message{Kind: KindBundle, To: pk, Data: raw})
+		}
+	}
+	return msgs
 }
 
 // member returns the participant with key pk.
@@ -592,16 +604,39 @@ func (s *Server) handleConfirmation(c *Confirmation, now time.Time) ([]Message, 
 			all = append(all, c)
 		}
 		// Each confirmation verified as it came.
-		st, err := assemble(s.tx, all)
+		st, err := assemble(s.tx, s.bundle, all)
 		if err != nil {
 			s.fail(err)
 			return nil, err
 		}
 		s.signed, s.phase = st, PhaseComplete
-		return []Message{{Kind: KindSignedTransaction, Data: st.Bytes()}}, nil
+		return s.completion(st), nil
 	}
 	s.failIfAllAnswered()
 	return nil, nil
+}
+
+// completion returns the messages of a completed session: the signed
+// transaction, published once, and to each participant in ascending key
+// order a Completion — with every owner's signature for those that asked
+// for everything (AuditAll), a bare notice for the others.
+func (s *Server) completion(st *SignedTransaction) []Message {
+	msgs := []Message{{Kind: KindSignedTransaction, Publish: true, Data: st.Bytes()}}
+	var notice, full []byte
+	for _, pk := range s.Participants() {
+		if s.parts[keyOf(pk)].req.audit == AuditAll {
+			if full == nil {
+				full = newCompletion(s.session, s.tx.hash, st.sigs).raw
+			}
+			msgs = append(msgs, Message{Kind: KindCompletion, To: pk, Data: full})
+		} else {
+			if notice == nil {
+				notice = newCompletion(s.session, s.tx.hash, nil).raw
+			}
+			msgs = append(msgs, Message{Kind: KindCompletion, To: pk, Data: notice})
+		}
+	}
+	return msgs
 }
 
 func (s *Server) handleRefusal(f *Refusal, now time.Time) ([]Message, error) {

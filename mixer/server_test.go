@@ -27,7 +27,7 @@ func TestRound(t *testing.T) {
 			require.Equal(t, signed, st.Bytes())
 			require.NoError(t, st.Verify())
 			tx := st.Transaction()
-			require.NoError(t, tx.VerifySignatures(2))
+			require.NoError(t, tx.VerifyBundle(st.Bundle(), 2))
 			require.Equal(t, w.server.Session(), tx.Session())
 			require.Equal(t, p, tx.Params())
 			require.Equal(t, w.server.Roster().RingDigest(), tx.RingDigest())
@@ -97,7 +97,7 @@ func TestRequestFaults(t *testing.T) {
 	// sign signs a request under parameters whose due is d, so that
 	// NewRequest builds what the server must refuse.
 	sign := func(key *ecdsa.PrivateKey, session mixer.SessionID, d int64, in []mixer.Input, change *ecdsa.Address) []byte {
-		r, err := mixer.NewRequest(key, session, mixer.Params{Denomination: d, Slots: 1, AddressVersion: p.AddressVersion}, in, change, nil)
+		r, err := mixer.NewRequest(key, session, mixer.Params{Denomination: d, Slots: 1, AddressVersion: p.AddressVersion}, in, change, mixer.AuditAll, nil)
 		require.NoError(t, err)
 		return r.Bytes()
 	}
@@ -130,7 +130,7 @@ func TestRequestFaults(t *testing.T) {
 		{"change of another amount", sign(other, ann.Session(), due+2, big, addressFrom(t, "x")), t0, mixer.ErrFunds},
 		{"change address version", func() []byte {
 			a := other.PublicKey().Address(0x6f)
-			r, err := mixer.NewRequest(other, ann.Session(), mixer.Params{Denomination: due, Slots: 1, AddressVersion: 0x6f}, big, &a, nil)
+			r, err := mixer.NewRequest(other, ann.Session(), mixer.Params{Denomination: due, Slots: 1, AddressVersion: 0x6f}, big, &a, mixer.AuditAll, nil)
 			require.NoError(t, err)
 			return r.Bytes()
 		}(), t0, mixer.ErrAddressVersion},
@@ -161,7 +161,7 @@ func TestRequestFaults(t *testing.T) {
 	require.Len(t, w.server.Participants(), 2)
 
 	// A request with the same id twice does not even build.
-	_, err = mixer.NewRequest(other, ann.Session(), p, append(mine, mine...), nil, nil)
+	_, err = mixer.NewRequest(other, ann.Session(), p, append(mine, mine...), nil, mixer.AuditAll, nil)
 	require.ErrorIs(t, err, mixer.ErrInputReused)
 }
 
@@ -192,17 +192,17 @@ func TestNewRequest(t *testing.T) {
 		}(), mixer.ErrAddressVersion},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := mixer.NewRequest(key, mixer.SessionID{1}, tc.p, tc.inputs, tc.change, nil)
+			_, err := mixer.NewRequest(key, mixer.SessionID{1}, tc.p, tc.inputs, tc.change, mixer.AuditAll, nil)
 			require.ErrorIs(t, err, tc.want)
 			requireReadable(t, err)
 		})
 	}
-	q, err := mixer.NewRequest(key, mixer.SessionID{1}, testParams, more, addressFrom(t, "x"), nil)
+	q, err := mixer.NewRequest(key, mixer.SessionID{1}, testParams, more, addressFrom(t, "x"), mixer.AuditAll, nil)
 	require.NoError(t, err)
 	ch, ok := q.Change()
 	require.True(t, ok)
 	require.Equal(t, mixer.Change{Owner: key.PublicKey(), Address: *addressFrom(t, "x"), Amount: 3}, ch)
-	q, err = mixer.NewRequest(key, mixer.SessionID{1}, testParams, exact, nil, nil)
+	q, err = mixer.NewRequest(key, mixer.SessionID{1}, testParams, exact, nil, mixer.AuditAll, nil)
 	require.NoError(t, err)
 	_, ok = q.Change()
 	require.False(t, ok)
@@ -223,7 +223,7 @@ func TestChangeAddressSquat(t *testing.T) {
 	// The squatter's request reaches the server first.
 	reqs[victim], reqs[squatter] = reqs[squatter], reqs[victim]
 	roster := w.request(t, reqs)
-	tx, err := mixer.ParseTransaction(w.submit(t, w.register(t, roster)))
+	tx, err := mixer.ParseTransaction(w.submit(t, w.register(t, roster)), w.server.Roster().Ring())
 	require.NoError(t, err)
 	var both []mixer.Change
 	for _, c := range tx.Change() {
@@ -232,16 +232,14 @@ func TestChangeAddressSquat(t *testing.T) {
 		}
 	}
 	require.Len(t, both, 2, "two change outputs to one address, one per owner")
-	signed := w.confirm(t, tx.Bytes())
-	require.Len(t, signed, 1)
-	require.Equal(t, mixer.KindSignedTransaction, signed[0].Kind)
+	w.complete(t, w.confirm(t, tx.Bytes()))
 
 	// A zero-change squat — naming the victim's address with no change
 	// to take — is refused outright.
 	w = newWorld(t, 3)
 	reqs = w.announce(t)
 	exact := w.configs[0]
-	q, err := mixer.NewRequest(exact.Key, w.server.Session(), w.params, exact.Inputs, w.configs[victim].Change, nil)
+	q, err := mixer.NewRequest(exact.Key, w.server.Session(), w.params, exact.Inputs, w.configs[victim].Change, mixer.AuditAll, nil)
 	require.ErrorIs(t, err, mixer.ErrChangeAddress)
 	require.Nil(t, q)
 	squat := zeroChangeRequest(t, exact.Key, w.server.Session(), exact.Inputs, *w.configs[victim].Change)
@@ -267,6 +265,7 @@ func zeroChangeRequest(t *testing.T, key *ecdsa.PrivateKey, session mixer.Sessio
 	h := change.Hash()
 	w.Fixed(h[:])
 	w.I64(0)
+	w.U8(1)
 	sig, err := ecdsa.SignRBound(key, w.Bytes(), nil)
 	require.NoError(t, err)
 	w.Var(sig.Bytes())
@@ -346,7 +345,7 @@ func TestRegistrationFaults(t *testing.T) {
 		{"replay from an earlier session", reg(w.keys[2], oldRoster, 0, "r", p.Denomination), w.now, mixer.ErrWrongSession},
 		{"after the deadline", reg(w.keys[2], ro, 0, "late", p.Denomination), ro.Deadlines().Register.Add(time.Nanosecond), mixer.ErrDeadline},
 		{"a request now", func() []byte {
-			q, err := mixer.NewRequest(w.keys[2], sid, p, w.configs[2].Inputs, w.configs[2].Change, nil)
+			q, err := mixer.NewRequest(w.keys[2], sid, p, w.configs[2].Inputs, w.configs[2].Change, mixer.AuditAll, nil)
 			require.NoError(t, err)
 			return q.Bytes()
 		}(), w.now, mixer.ErrPhase},
@@ -386,8 +385,8 @@ func TestRegistrationFaults(t *testing.T) {
 	// its outputs, whose coins are left over.
 	w.now = ro.Deadlines().Register.Add(time.Nanosecond)
 	out := w.server.Tick(w.now)
-	require.Len(t, out, 1)
-	tx, err := mixer.ParseTransaction(out[0].Data)
+	require.Len(t, out, 1+3, "the transaction, and the bundle to each participant")
+	tx, err := mixer.ParseTransaction(out[0].Data, ro.Ring())
 	require.NoError(t, err)
 	require.Len(t, tx.Outputs(), 4)
 	require.Equal(t, 2*p.Denomination, tx.Surplus())
@@ -429,7 +428,8 @@ func TestCheckParallelMatchesSequential(t *testing.T) {
 		}
 		txs = append(txs, out...)
 	}
-	require.Len(t, txs, 1)
+	require.Len(t, txs, 1+5, "the transaction and the bundles")
+	require.Equal(t, mixer.KindTransaction, txs[0].Kind)
 
 	// A result checked by another server is refused.
 	other := newWorld(t, 2)
@@ -441,7 +441,7 @@ func TestConfirmationFaults(t *testing.T) {
 	w := newWorld(t, 3)
 	roster := w.request(t, w.announce(t))
 	txb := w.submit(t, w.register(t, roster))
-	tx, err := mixer.ParseTransaction(txb)
+	tx, err := mixer.ParseTransaction(txb, w.server.Roster().Ring())
 	require.NoError(t, err)
 	sid := w.server.Session()
 
@@ -484,7 +484,9 @@ func TestConfirmationFaults(t *testing.T) {
 	// A signed transaction cannot be built without everyone.
 	c0, err := mixer.ParseConfirmation(good.Data)
 	require.NoError(t, err)
-	_, err = mixer.NewSignedTransaction(tx, []*mixer.Confirmation{c0})
+	bundle, err := mixer.ParseBundle(w.bundle)
+	require.NoError(t, err)
+	_, err = mixer.NewSignedTransaction(tx, bundle, []*mixer.Confirmation{c0})
 	require.ErrorIs(t, err, mixer.ErrIncomplete)
 }
 
@@ -496,7 +498,7 @@ func TestRestart(t *testing.T) {
 	roster := w.request(t, w.announce(t))
 	regs := w.register(t, roster)
 	txb := w.submit(t, regs)
-	tx, err := mixer.ParseTransaction(txb)
+	tx, err := mixer.ParseTransaction(txb, w.server.Roster().Ring())
 	require.NoError(t, err)
 	oldAddrs := w.clients[0].Addresses()
 
@@ -561,7 +563,7 @@ func TestRestart(t *testing.T) {
 
 	tx2 := w.submit(t, regs2)
 	fin := w.confirm(t, tx2, 0, 1, 3)
-	require.Len(t, fin, 1)
+	require.Len(t, fin, 1+3)
 	st, err := mixer.ParseSignedTransaction(fin[0].Data)
 	require.NoError(t, err)
 	require.NoError(t, st.Verify())

@@ -12,13 +12,18 @@ import (
 	"github.com/cbets/cbets/ringsig"
 )
 
-// Bounds of a transaction's lists.
+// Bounds of a transaction's lists and of the encodings that carry them.
 const (
 	maxTxInputs  = MaxParticipants * MaxInputs
 	maxTxOutputs = MaxParticipants * MaxSlots
 	maxTxChange  = MaxParticipants
-	// maxTxSize bounds the transaction inside a SignedTransaction.
-	maxTxSize = 64 << 20
+	// maxTxSize bounds the transaction inside a SignedTransaction; the
+	// largest is 167 + 4096·(16 + 64) + 4096·33 + 256·33 bytes, under
+	// 0.5 MB.
+	maxTxSize = 1 << 20
+	// maxBundleSize bounds the bundle inside a SignedTransaction; the
+	// largest is 61 + 4096·(69 + 32·256) bytes, under 34 MB.
+	maxBundleSize = 64 << 20
 )
 
 // TxInput is an input of the mix transaction with the key of its owner.
@@ -28,13 +33,13 @@ type TxInput struct {
 	Amount int64
 }
 
-// Output is a mixed output: its slot, address, amount and the ring
-// signature of its registration, so that anyone can re-verify it.
+// Output is a mixed output: its slot, address and amount. The ring
+// signature that registered it is in the transaction's Bundle, at the same
+// position.
 type Output struct {
-	Slot      int
-	Address   ecdsa.Address
-	Amount    int64
-	Signature []byte
+	Slot    int
+	Address ecdsa.Address
+	Amount  int64
 }
 
 // Change is a change output: what a participant's inputs hold beyond
@@ -48,47 +53,53 @@ type Change struct {
 	Amount  int64
 }
 
-// Transaction is the mix transaction of a session (end of phase 2). Its
-// ring is the set of input owners in ascending byte order, and it carries
-// that ring's digest, the session's parameters and, with each output, the
-// ring signature that registered it. Layout:
+// Transaction is the mix transaction of a session (end of phase 2): what
+// every input owner signs. Its ring is the set of input owners in
+// ascending byte order; it names each owner by its index in that ring and
+// carries the ring's digest, which binds the keys, and the digest of its
+// Bundle, which binds the ring signature of every output. Layout:
 //
 //	u32 len ‖ "CBETS/mixer/v1/transaction" ‖ session (32) ‖
 //	denomination (i64) ‖ slots (u32) ‖ fee (i64) ‖ address version (1) ‖
-//	ring digest (32) ‖
-//	u32 count ‖ count × (owner pk (33) ‖ u32 len ‖ id ‖ amount (i64)) ‖
+//	ring digest (32) ‖ bundle digest (32) ‖
+//	u32 count ‖ count × (owner (u32) ‖ u32 len ‖ id ‖ amount (i64)) ‖
 //	u32 count ‖ count × (slot (u32) ‖ address version (1) ‖ hash (20) ‖
-//	                     amount (i64) ‖ u32 len ‖ ring signature) ‖
-//	u32 count ‖ count × (owner pk (33) ‖ address version (1) ‖ hash (20) ‖
+//	                     amount (i64)) ‖
+//	u32 count ‖ count × (owner (u32) ‖ address version (1) ‖ hash (20) ‖
 //	                     amount (i64)) ‖
 //	fee (i64)
 //
-// Inputs are sorted by id, outputs by (slot, address) (addresses compare by
-// version byte, then hash) and change outputs by owner key (compressed
-// encoding, byte order). No input id, and no output address, appears twice;
-// each change output's owner owns an input and has at most one change
-// output; change addresses may repeat but none is an output address. Its
-// hash, what every owner signs, is SHA-256 of the encoding.
+// An owner is an index into the ring. Inputs are sorted by id, outputs by
+// (slot, address) (addresses compare by version byte, then hash) and
+// change outputs by owner. No input id, and no output address, appears
+// twice; every ring member owns an input; each change output's owner has
+// at most one; change addresses may repeat but none is an output address.
+// Its hash, what every owner signs, is SHA-256 of the encoding.
 type Transaction struct {
-	session    SessionID
-	params     Params
-	keys       []*ecdsa.PublicKey // the ring: distinct owners, ascending
-	inputs     []TxInput
-	outputs    []Output
-	sigs       []*ringsig.Signature
-	change     []Change
-	fee        int64
-	in, out    int64 // totals of inputs; of outputs and change
-	raw        []byte
-	hash       [32]byte
-	ringDigest [32]byte
+	session      SessionID
+	params       Params
+	keys         []*ecdsa.PublicKey // the ring: distinct owners, ascending
+	inputs       []TxInput
+	inOwner      []int // ring index of each input's owner
+	outputs      []Output
+	change       []Change
+	changeOwner  []int // ring index of each change output's owner
+	fee          int64
+	in, out      int64 // totals of inputs; of outputs and change
+	raw          []byte
+	hash         [32]byte
+	ringDigest   [32]byte
+	bundleDigest [32]byte
 }
 
-// NewTransaction assembles a transaction: it sorts the lists and checks
-// everything the encoding requires (see ParseTransaction). It does not
-// check amounts against the parameters, the balance or the signatures:
-// those are the clients' checks.
-func NewTransaction(session SessionID, p Params, inputs []TxInput, outputs []Output, change []Change, fee int64) (*Transaction, error) {
+// NewTransaction assembles a transaction and its bundle: the inputs, one
+// output for each registration (its slot, address and amount, with its
+// ring signature in the bundle), the change outputs and the fee. It sorts
+// the lists and checks everything the encoding requires (see
+// ParseTransaction), and refuses a registration of another session. It
+// does not check amounts against the parameters, the balance or the
+// signatures: those are the clients' checks.
+func NewTransaction(session SessionID, p Params, inputs []TxInput, regs []*Registration, change []Change, fee int64) (*Transaction, *Bundle, error) {
 	tx := &Transaction{session: session, params: p, fee: fee}
 	// A nil or zero-value owner sorts (its Bytes is nil) and is refused
 	// by check, or by ringsig.NewRing.
@@ -96,17 +107,80 @@ func NewTransaction(session SessionID, p Params, inputs []TxInput, outputs []Out
 		tx.inputs = append(tx.inputs, TxInput{Owner: in.Owner, ID: bytes.Clone(in.ID), Amount: in.Amount})
 	}
 	sortTxInputs(tx.inputs)
-	for _, o := range outputs {
-		o.Signature = bytes.Clone(o.Signature)
-		tx.outputs = append(tx.outputs, o)
+	type registered struct {
+		o   Output
+		sig *ringsig.Signature
 	}
-	sortOutputs(tx.outputs)
+	outs := make([]registered, len(regs))
+	for i, g := range regs {
+		if !g.valid() {
+			return nil, nil, fmt.Errorf("%w: registration %d is nil or zero", ErrParams, i)
+		}
+		if g.session != session {
+			return nil, nil, wrap(ErrParams, fmt.Sprintf("registration %d", i), ErrWrongSession)
+		}
+		outs[i] = registered{Output{Slot: g.slot, Address: g.address, Amount: g.amount}, g.sig}
+	}
+	slices.SortFunc(outs, func(a, b registered) int { return compareOutput(a.o, b.o) })
+	sigs := make([]*ringsig.Signature, len(outs))
+	for i, r := range outs {
+		tx.outputs = append(tx.outputs, r.o)
+		sigs[i] = r.sig
+	}
 	tx.change = slices.Clone(change)
 	slices.SortFunc(tx.change, compareChange)
-	if err := tx.check(); err != nil {
-		return nil, wrap(ErrParams, "", err)
+
+	// The ring: the distinct input owners, ascending.
+	seen := map[keyBytes]bool{}
+	for i, in := range tx.inputs {
+		if in.Owner == nil {
+			return nil, nil, fmt.Errorf("%w: input %d without owner", ErrParams, i)
+		}
+		if k := keyOf(in.Owner); !seen[k] {
+			seen[k] = true
+			tx.keys = append(tx.keys, in.Owner)
+		}
 	}
-	return tx, nil
+	if len(tx.keys) < MinParticipants || len(tx.keys) > MaxParticipants {
+		return nil, nil, fmt.Errorf("%w: %d input owners, want %d to %d", ErrParams, len(tx.keys), MinParticipants, MaxParticipants)
+	}
+	sortKeys(tx.keys)
+	ring, err := ringsig.NewRing(tx.keys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrParams, err)
+	}
+	tx.ringDigest = ring.Digest()
+	if err := tx.indexOwners(); err != nil {
+		return nil, nil, wrap(ErrParams, "", err)
+	}
+	b := newBundle(session, sigs)
+	tx.bundleDigest = b.digest
+	if err := tx.check(); err != nil {
+		return nil, nil, wrap(ErrParams, "", err)
+	}
+	return tx, b, nil
+}
+
+// indexOwners sets the ring index of every input's and change output's
+// owner; an owner outside the ring is an error.
+func (tx *Transaction) indexOwners() error {
+	idx := make(map[keyBytes]int, len(tx.keys))
+	for i, k := range tx.keys {
+		idx[keyOf(k)] = i
+	}
+	tx.inOwner = make([]int, len(tx.inputs))
+	for i, in := range tx.inputs {
+		tx.inOwner[i] = idx[keyOf(in.Owner)] // every owner is in the ring
+	}
+	tx.changeOwner = make([]int, len(tx.change))
+	for i, c := range tx.change {
+		j, ok := idx[keyOf(c.Owner)]
+		if c.Owner == nil || !ok {
+			return fmt.Errorf("change %d: owner owns no input", i)
+		}
+		tx.changeOwner[i] = j
+	}
+	return nil
 }
 
 // compareChange orders change outputs by their owners' keys.
@@ -127,10 +201,8 @@ func compareOutput(a, b Output) int {
 	return compareAddress(a.Address, b.Address)
 }
 
-func sortOutputs(out []Output) { slices.SortFunc(out, compareOutput) }
-
-// check validates the structure, derives the ring, parses the signatures,
-// and computes the totals, the encoding and the hash.
+// check validates the structure of a transaction whose ring, owners and
+// digests are set, and computes the totals, the encoding and the hash.
 func (tx *Transaction) check() error {
 	if err := tx.params.Validate(); err != nil {
 		return err
@@ -141,12 +213,12 @@ func (tx *Transaction) check() error {
 	if len(tx.outputs) > maxTxOutputs || len(tx.change) > maxTxChange {
 		return fmt.Errorf("%d outputs and %d change outputs, want at most %d and %d", len(tx.outputs), len(tx.change), maxTxOutputs, maxTxChange)
 	}
-	owners := map[keyBytes]bool{}
-	tx.keys = tx.keys[:0]
+	if len(tx.keys) < MinParticipants || len(tx.keys) > MaxParticipants {
+		return fmt.Errorf("ring of %d, want %d to %d", len(tx.keys), MinParticipants, MaxParticipants)
+	}
+	owns := make([]bool, len(tx.keys))
+	tx.in = 0
 	for i, in := range tx.inputs {
-		if in.Owner == nil {
-			return fmt.Errorf("input %d without owner", i)
-		}
 		if err := (Input{ID: in.ID, Amount: in.Amount}).check(); err != nil {
 			return err
 		}
@@ -157,24 +229,15 @@ func (tx *Transaction) check() error {
 		if tx.in, ok = addAmount(tx.in, in.Amount); !ok {
 			return fmt.Errorf("input amounts overflow")
 		}
-		if k := keyOf(in.Owner); !owners[k] {
-			owners[k] = true
-			tx.keys = append(tx.keys, in.Owner)
-		}
+		owns[tx.inOwner[i]] = true
 	}
-	if len(tx.keys) < MinParticipants || len(tx.keys) > MaxParticipants {
-		return fmt.Errorf("%d input owners, want %d to %d", len(tx.keys), MinParticipants, MaxParticipants)
+	if i := slices.Index(owns, false); i >= 0 {
+		return fmt.Errorf("ring member %d owns no input", i)
 	}
-	sortKeys(tx.keys)
-	ring, err := ringsig.NewRing(tx.keys)
-	if err != nil {
-		return err
-	}
-	tx.ringDigest = ring.Digest()
 
 	addrs := map[ecdsa.Address]bool{}
 	tx.out = 0
-	tx.sigs = make([]*ringsig.Signature, len(tx.outputs))
+	var err error
 	for i, o := range tx.outputs {
 		if o.Slot < 0 || o.Slot >= tx.params.Slots {
 			return fmt.Errorf("output %d in slot %d of %d", i, o.Slot, tx.params.Slots)
@@ -192,15 +255,9 @@ func (tx *Transaction) check() error {
 		if tx.out, err = addChecked(tx.out, o.Amount); err != nil {
 			return err
 		}
-		if tx.sigs[i], err = ringsig.ParseSignature(o.Signature); err != nil {
-			return fmt.Errorf("output %d: %w", i, err)
-		}
 	}
 	for i, c := range tx.change {
-		if c.Owner == nil || !owners[keyOf(c.Owner)] {
-			return fmt.Errorf("change %d: owner owns no input", i)
-		}
-		if i > 0 && compareChange(tx.change[i-1], c) >= 0 {
+		if i > 0 && tx.changeOwner[i-1] >= tx.changeOwner[i] {
 			return fmt.Errorf("change not sorted by owner or an owner twice")
 		}
 		if c.Amount <= 0 {
@@ -239,9 +296,10 @@ func (tx *Transaction) encode() []byte {
 	w.Fixed(tx.session[:])
 	tx.params.put(w)
 	w.Fixed(tx.ringDigest[:])
+	w.Fixed(tx.bundleDigest[:])
 	w.U32(uint32(len(tx.inputs)))
-	for _, in := range tx.inputs {
-		w.Fixed(in.Owner.Bytes())
+	for i, in := range tx.inputs {
+		w.U32(uint32(tx.inOwner[i]))
 		w.Var(in.ID)
 		w.I64(in.Amount)
 	}
@@ -250,11 +308,10 @@ func (tx *Transaction) encode() []byte {
 		w.U32(uint32(o.Slot))
 		putAddress(w, o.Address)
 		w.I64(o.Amount)
-		w.Var(o.Signature)
 	}
 	w.U32(uint32(len(tx.change)))
-	for _, c := range tx.change {
-		w.Fixed(c.Owner.Bytes())
+	for i, c := range tx.change {
+		w.U32(uint32(tx.changeOwner[i]))
 		putAddress(w, c.Address)
 		w.I64(c.Amount)
 	}
@@ -262,65 +319,53 @@ func (tx *Transaction) encode() []byte {
 	return w.Bytes()
 }
 
-// ParseTransaction decodes Bytes strictly: valid parameters; 1 to
-// MaxParticipants·MaxInputs inputs with valid owner keys, ids of 1 to
-// MaxInputIDSize bytes in strictly ascending order and positive amounts;
-// 2 to MaxParticipants distinct owners whose ring has the stated digest;
-// outputs in slots below Slots, strictly ascending, with positive amounts,
-// distinct addresses and well-formed ring signatures; change outputs owned
-// by input owners, in strictly ascending order of owner key, with positive
-// amounts and no address that is an output's; a fee ≥ 0; and totals that
-// fit in an int64.
-func ParseTransaction(b []byte) (*Transaction, error) {
-	return parseTransaction(b, nil)
+// ParseTransaction decodes Bytes strictly against ring, the keys of the
+// session's ring (a Roster's Ring; any order). The ring's digest must be
+// the transaction's (ErrRingMismatch otherwise; ErrParams for a ring
+// NewRing refuses). The rest must be canonical (ErrMalformed otherwise):
+// valid parameters; 1 to MaxParticipants·MaxInputs inputs, each owned by a
+// ring member, with ids of 1 to MaxInputIDSize bytes in strictly ascending
+// order and positive amounts; every ring member owning an input; outputs
+// in slots below Slots, strictly ascending, with positive amounts and
+// distinct addresses; change outputs in strictly ascending order of owner,
+// with positive amounts and no address that is an output's; a fee ≥ 0;
+// and totals that fit in an int64.
+func ParseTransaction(b []byte, ring []*ecdsa.PublicKey) (*Transaction, error) {
+	keys := slices.Clone(ring)
+	sortKeys(keys)
+	r, err := ringsig.NewRing(keys)
+	if err != nil {
+		return nil, fmt.Errorf("%w: ring: %w", ErrParams, err)
+	}
+	tx, err := decodeTransaction(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.bind(keys, r.Digest()); err != nil {
+		return nil, err
+	}
+	return tx, nil
 }
 
-// parseTransaction is ParseTransaction with keys already parsed (a
-// roster's), which saves decompressing them again.
-func parseTransaction(b []byte, known []*ecdsa.PublicKey) (*Transaction, error) {
+// decodeTransaction reads the encoding with its owners as ring indices,
+// not yet bound to keys (see bind).
+func decodeTransaction(b []byte) (*Transaction, error) {
 	r := wire.NewReader(b, transactionDomain)
 	tx := &Transaction{}
 	copy(tx.session[:], r.Fixed(32))
 	tx.params = readParams(r)
-	var digest [32]byte
-	copy(digest[:], r.Fixed(32))
+	copy(tx.ringDigest[:], r.Fixed(32))
+	copy(tx.bundleDigest[:], r.Fixed(32))
 	n := r.U32()
 	if n > maxTxInputs {
 		r.Fail(fmt.Errorf("%d inputs, want at most %d", n, maxTxInputs))
 	}
-	pks := make(map[string]*ecdsa.PublicKey, len(known))
-	for _, k := range known {
-		pks[string(k.Bytes())] = k
-	}
-	// owner returns the parsed key of pkb, parsing each key once.
-	owner := func(pkb []byte) *ecdsa.PublicKey {
-		if pk, ok := pks[string(pkb)]; ok {
-			return pk
-		}
-		pk, err := ecdsa.ParsePublicKey(pkb)
-		if err != nil {
-			r.Fail(err)
-			return nil
-		}
-		if !bytes.Equal(pk.Bytes(), pkb) {
-			r.Fail(fmt.Errorf("owner key not canonical"))
-			return nil
-		}
-		pks[string(pkb)] = pk
-		return pk
-	}
 	for i := uint32(0); i < n && r.Err() == nil; i++ {
-		pkb := r.Fixed(ecdsa.PublicKeySize)
+		owner := r.U32()
 		id := bytes.Clone(r.Var(MaxInputIDSize))
 		amount := r.I64()
-		if r.Err() != nil {
-			break
-		}
-		pk := owner(pkb)
-		if pk == nil {
-			break
-		}
-		tx.inputs = append(tx.inputs, TxInput{Owner: pk, ID: id, Amount: amount})
+		tx.inputs = append(tx.inputs, TxInput{ID: id, Amount: amount})
+		tx.inOwner = append(tx.inOwner, int(min(owner, MaxParticipants)))
 	}
 	n = r.U32()
 	if n > maxTxOutputs {
@@ -331,7 +376,6 @@ func parseTransaction(b []byte, known []*ecdsa.PublicKey) (*Transaction, error) 
 		slot := r.U32()
 		o.Address = readAddress(r)
 		o.Amount = r.I64()
-		o.Signature = bytes.Clone(r.Var(ringsig.SignatureSize(MaxParticipants)))
 		if slot >= MaxSlots {
 			r.Fail(fmt.Errorf("output slot %d, want below %d", slot, MaxSlots))
 		}
@@ -344,16 +388,11 @@ func parseTransaction(b []byte, known []*ecdsa.PublicKey) (*Transaction, error) 
 	}
 	for i := uint32(0); i < n && r.Err() == nil; i++ {
 		var c Change
-		pkb := r.Fixed(ecdsa.PublicKeySize)
+		owner := r.U32()
 		c.Address = readAddress(r)
 		c.Amount = r.I64()
-		if r.Err() != nil {
-			break
-		}
-		if c.Owner = owner(pkb); c.Owner == nil {
-			break
-		}
 		tx.change = append(tx.change, c)
+		tx.changeOwner = append(tx.changeOwner, int(min(owner, MaxParticipants)))
 	}
 	tx.fee = r.I64()
 	if err := r.Done(); err != nil {
@@ -362,17 +401,39 @@ func parseTransaction(b []byte, known []*ecdsa.PublicKey) (*Transaction, error) 
 	// Every field was read in its one canonical form and check enforces
 	// the order, so b is the encoding (the fuzzers check it).
 	tx.raw = bytes.Clone(b)
-	if err := tx.check(); err != nil {
-		return nil, malformed("transaction", err)
-	}
-	if digest != tx.ringDigest {
-		return nil, malformed("transaction", fmt.Errorf("ring digest is not the digest of the input owners"))
-	}
 	return tx, nil
 }
 
-// valid reports whether tx was made by NewTransaction or ParseTransaction.
-func (tx *Transaction) valid() bool { return tx != nil && tx.raw != nil }
+// bind gives a decoded transaction its ring: keys in ascending order, whose
+// digest is digest. A ring of another digest gives ErrRingMismatch; an
+// owner index outside the ring, or any other structural fault,
+// ErrMalformed.
+func (tx *Transaction) bind(keys []*ecdsa.PublicKey, digest [32]byte) error {
+	if digest != tx.ringDigest {
+		return fmt.Errorf("%w: the transaction's ring digest is not the ring's", ErrRingMismatch)
+	}
+	tx.keys = keys
+	for i, j := range tx.inOwner {
+		if j >= len(keys) {
+			return malformed("transaction", fmt.Errorf("input %d: owner %d of a ring of %d", i, j, len(keys)))
+		}
+		tx.inputs[i].Owner = keys[j]
+	}
+	for i, j := range tx.changeOwner {
+		if j >= len(keys) {
+			return malformed("transaction", fmt.Errorf("change %d: owner %d of a ring of %d", i, j, len(keys)))
+		}
+		tx.change[i].Owner = keys[j]
+	}
+	if err := tx.check(); err != nil {
+		return malformed("transaction", err)
+	}
+	return nil
+}
+
+// valid reports whether tx was made by NewTransaction or ParseTransaction
+// (or bound by a client or parseSigned).
+func (tx *Transaction) valid() bool { return tx != nil && tx.raw != nil && tx.keys != nil }
 
 // Bytes returns a copy of the encoding (nil for a nil or zero transaction).
 func (tx *Transaction) Bytes() []byte {
@@ -440,12 +501,7 @@ func (tx *Transaction) Outputs() []Output {
 	if tx == nil {
 		return nil
 	}
-	out := make([]Output, len(tx.outputs))
-	for i, o := range tx.outputs {
-		o.Signature = bytes.Clone(o.Signature)
-		out[i] = o
-	}
-	return out
+	return slices.Clone(tx.outputs)
 }
 
 // Change returns a copy of the change outputs, sorted by owner key.
@@ -475,17 +531,30 @@ func (tx *Transaction) Surplus() int64 {
 	return tx.in - tx.out - tx.fee
 }
 
-// VerifySignatures re-verifies the ring signature of every output over the
-// transaction's ring in its slot's scope, and checks that no key image
-// repeats within a slot. It runs up to workers verifications at once (see
-// Verify) and returns the first failure in output order, wrapping
-// ErrBadRingSignature or ErrKeyImageReused.
-func (tx *Transaction) VerifySignatures(workers int) error {
+// BundleDigest returns the digest of the transaction's bundle, SHA-256 of
+// the Bundle encoding: the transaction's commitment to the ring signature
+// of every output.
+func (tx *Transaction) BundleDigest() [32]byte {
+	if tx == nil {
+		return [32]byte{}
+	}
+	return tx.bundleDigest
+}
+
+// VerifyBundle checks that b is the bundle the transaction commits to and
+// that it registers every output: b's digest is the transaction's, it has
+// one ring signature per output, no key image repeats within a slot
+// (ErrKeyImageReused), and every signature verifies over the
+// transaction's ring in its slot's scope on the output's registration
+// message (ErrBadRingSignature, also for a bundle that is not the
+// transaction's). It runs up to workers verifications at once (GOMAXPROCS
+// when workers ≤ 0) and returns the first failure in output order.
+func (tx *Transaction) VerifyBundle(b *Bundle, workers int) error {
 	if !tx.valid() {
 		return empty("transaction")
 	}
-	if err := tx.checkKeyImages(); err != nil {
-		return err
+	if !b.valid() {
+		return empty("bundle")
 	}
 	ring, err := ringsig.NewRing(tx.keys)
 	if err != nil {
@@ -495,17 +564,23 @@ func (tx *Transaction) VerifySignatures(workers int) error {
 	if err != nil {
 		return err
 	}
-	return tx.verifySignatures(ring, scopes, workers)
+	return tx.verifyBundle(b, ring, scopes, workers)
 }
 
-// verifySignatures verifies the ring signatures with a ring whose digest is
-// the transaction's and the scopes of its session.
-func (tx *Transaction) verifySignatures(ring *ringsig.Ring, scopes []*ringsig.Scope, workers int) error {
+// verifyBundle is VerifyBundle with a ring whose digest is the
+// transaction's and the scopes of its session.
+func (tx *Transaction) verifyBundle(b *Bundle, ring *ringsig.Ring, scopes []*ringsig.Scope, workers int) error {
+	if err := tx.matchBundle(b); err != nil {
+		return err
+	}
+	if err := tx.checkKeyImages(b); err != nil {
+		return err
+	}
 	errs := make([]error, len(tx.outputs))
 	parallel(len(tx.outputs), workers, func(i int) {
 		o := tx.outputs[i]
 		msg := registrationMessage(tx.session, o.Slot, o.Address, o.Amount)
-		if _, err := ringsig.Verify(ring, scopes[o.Slot], msg, tx.sigs[i]); err != nil {
+		if _, err := ringsig.Verify(ring, scopes[o.Slot], msg, b.sigs[i]); err != nil {
 			errs[i] = restate(ErrBadRingSignature, fmt.Sprintf("output %s in slot %d", o.Address, o.Slot), err)
 		}
 	})
@@ -517,13 +592,27 @@ func (tx *Transaction) verifySignatures(ring *ringsig.Ring, scopes []*ringsig.Sc
 	return nil
 }
 
+// matchBundle checks that b is the bundle the transaction commits to and
+// has one signature per output.
+func (tx *Transaction) matchBundle(b *Bundle) error {
+	if b.digest != tx.bundleDigest {
+		return fmt.Errorf("%w: the bundle is not the one the transaction commits to", ErrBadRingSignature)
+	}
+	// The digest covers the bundle's session and count, so these hold for
+	// any bundle that an honest server built for the transaction.
+	if b.session != tx.session || len(b.sigs) != len(tx.outputs) {
+		return fmt.Errorf("%w: the transaction commits to a bundle of another session or size", ErrBadRingSignature)
+	}
+	return nil
+}
+
 // checkKeyImages refuses a key image used twice in one slot.
-func (tx *Transaction) checkKeyImages() error {
+func (tx *Transaction) checkKeyImages(b *Bundle) error {
 	seen := map[[34]byte]bool{}
 	for i, o := range tx.outputs {
 		var k [34]byte
 		k[0] = byte(o.Slot)
-		img := tx.sigs[i].KeyImage()
+		img := b.sigs[i].KeyImage()
 		copy(k[1:], img[:])
 		if seen[k] {
 			return fmt.Errorf("%w: slot %d", ErrKeyImageReused, o.Slot)
@@ -545,26 +634,133 @@ func newScopes(session SessionID, slots int) ([]*ringsig.Scope, error) {
 	return scopes, nil
 }
 
-// SignedTransaction is a completed mix transaction: the transaction and the
-// confirmation signature of every input owner, in ring order. Layout:
+// Bundle is the evidence behind a transaction's outputs: the ring
+// signature of each output's registration, in the transaction's output
+// order. The transaction commits to it by its digest, SHA-256 of this
+// encoding, so that a participant that audits only its own outputs never
+// downloads it, while one that audits everything, and whoever verifies the
+// signed transaction, checks every registration. Layout:
+//
+//	u32 len ‖ "CBETS/mixer/v1/bundle" ‖ session (32) ‖
+//	u32 count ‖ count × (u32 len ‖ ring signature (33 + 32·(N+1)))
+//
+// Signature i registered output i: its message is the Registration
+// encoding up to the signature, rebuilt from the session and the output.
+type Bundle struct {
+	session SessionID
+	sigs    []*ringsig.Signature
+	raw     []byte
+	digest  [32]byte
+}
+
+// newBundle encodes the signatures of a transaction's outputs.
+func newBundle(session SessionID, sigs []*ringsig.Signature) *Bundle {
+	w := wire.NewBuilder(bundleDomain)
+	w.Fixed(session[:])
+	w.U32(uint32(len(sigs)))
+	for _, s := range sigs {
+		w.Var(s.Bytes())
+	}
+	b := &Bundle{session: session, sigs: sigs, raw: w.Bytes()}
+	b.digest = sha256.Sum256(b.raw)
+	return b
+}
+
+// ParseBundle decodes Bytes strictly: at most MaxParticipants·MaxSlots
+// well-formed ring signatures, all over rings of one size. Whether they
+// verify is for VerifyBundle to say, with the transaction.
+func ParseBundle(b []byte) (*Bundle, error) {
+	r := wire.NewReader(b, bundleDomain)
+	g := &Bundle{}
+	copy(g.session[:], r.Fixed(32))
+	n := r.U32()
+	if n > maxTxOutputs {
+		r.Fail(fmt.Errorf("%d signatures, want at most %d", n, maxTxOutputs))
+	}
+	raw := make([][]byte, 0, min(n, maxTxOutputs))
+	for i := uint32(0); i < n && r.Err() == nil; i++ {
+		raw = append(raw, r.Var(ringsig.SignatureSize(MaxParticipants)))
+	}
+	if err := r.Done(); err != nil {
+		return nil, malformed("bundle", err)
+	}
+	for i, sb := range raw {
+		if len(sb) != len(raw[0]) {
+			return nil, malformed("bundle", fmt.Errorf("signature %d over another ring size than signature 0", i))
+		}
+		sig, err := ringsig.ParseSignature(sb)
+		if err != nil {
+			return nil, malformed("bundle", fmt.Errorf("signature %d: %w", i, err))
+		}
+		g.sigs = append(g.sigs, sig)
+	}
+	g.raw = bytes.Clone(b)
+	g.digest = sha256.Sum256(g.raw)
+	return g, nil
+}
+
+// valid reports whether b was made by NewTransaction or ParseBundle.
+func (b *Bundle) valid() bool { return b != nil && b.raw != nil }
+
+// Bytes returns a copy of the encoding (nil for a nil or zero bundle).
+func (b *Bundle) Bytes() []byte {
+	if !b.valid() {
+		return nil
+	}
+	return bytes.Clone(b.raw)
+}
+
+// Session returns the session id.
+func (b *Bundle) Session() SessionID {
+	if b == nil {
+		return SessionID{}
+	}
+	return b.session
+}
+
+// Digest returns SHA-256 of the encoding, what a transaction commits to
+// (zero for a nil or zero bundle).
+func (b *Bundle) Digest() [32]byte {
+	if !b.valid() {
+		return [32]byte{}
+	}
+	return b.digest
+}
+
+// Len returns the number of ring signatures.
+func (b *Bundle) Len() int {
+	if b == nil {
+		return 0
+	}
+	return len(b.sigs)
+}
+
+// SignedTransaction is a completed mix transaction, everything a ledger
+// needs to check it offline: the transaction, the confirmation signature
+// of every input owner in ring order (their keys are the ring), and the
+// bundle of ring signatures the transaction commits to. Layout:
 //
 //	u32 len ‖ "CBETS/mixer/v1/signed-transaction" ‖ u32 len ‖ transaction ‖
-//	u32 N ‖ N × (pk (33) ‖ signature (65))
+//	u32 N ‖ N × (pk (33) ‖ signature (65)) ‖ u32 len ‖ bundle
 //
 // Each signature is the owner's Confirmation signature over (session,
 // transaction hash, pk).
 type SignedTransaction struct {
-	tx   *Transaction
-	sigs []*ecdsa.RBoundSignature // in ring order
+	tx     *Transaction
+	bundle *Bundle
+	sigs   []*ecdsa.RBoundSignature // in ring order
 }
 
-// NewSignedTransaction gathers one confirmation per input owner of tx and
-// verifies them all.
-func NewSignedTransaction(tx *Transaction, confirmations []*Confirmation) (*SignedTransaction, error) {
+// NewSignedTransaction gathers one confirmation per input owner of tx with
+// tx's bundle, and verifies them all (see Verify).
+func NewSignedTransaction(tx *Transaction, bundle *Bundle, confirmations []*Confirmation) (*SignedTransaction, error) {
 	if !tx.valid() {
 		return nil, fmt.Errorf("%w: nil or zero transaction", ErrParams)
 	}
-	st, err := assemble(tx, confirmations)
+	if !bundle.valid() {
+		return nil, fmt.Errorf("%w: nil or zero bundle", ErrParams)
+	}
+	st, err := assemble(tx, bundle, confirmations)
 	if err != nil {
 		return nil, err
 	}
@@ -575,8 +771,8 @@ func NewSignedTransaction(tx *Transaction, confirmations []*Confirmation) (*Sign
 }
 
 // assemble puts the confirmations in ring order without verifying them.
-func assemble(tx *Transaction, confirmations []*Confirmation) (*SignedTransaction, error) {
-	st := &SignedTransaction{tx: tx, sigs: make([]*ecdsa.RBoundSignature, len(tx.keys))}
+func assemble(tx *Transaction, bundle *Bundle, confirmations []*Confirmation) (*SignedTransaction, error) {
+	st := &SignedTransaction{tx: tx, bundle: bundle, sigs: make([]*ecdsa.RBoundSignature, len(tx.keys))}
 	idx := map[keyBytes]int{}
 	for i, k := range tx.keys {
 		idx[keyOf(k)] = i
@@ -603,9 +799,9 @@ func assemble(tx *Transaction, confirmations []*Confirmation) (*SignedTransactio
 }
 
 // valid reports whether st was made by NewSignedTransaction or
-// ParseSignedTransaction (or by the server).
+// ParseSignedTransaction (or by the server or a client).
 func (st *SignedTransaction) valid() bool {
-	return st != nil && st.tx.valid() && len(st.sigs) == len(st.tx.keys)
+	return st != nil && st.tx.valid() && st.bundle.valid() && len(st.sigs) == len(st.tx.keys)
 }
 
 // Bytes returns the encoding (nil for a nil or zero signed transaction).
@@ -623,56 +819,79 @@ func (st *SignedTransaction) Bytes() []byte {
 		w.Fixed(st.tx.keys[i].Bytes())
 		w.Fixed(s.Bytes())
 	}
+	w.Var(st.bundle.raw)
 	return w.Bytes()
 }
 
-// ParseSignedTransaction decodes Bytes strictly: a valid transaction and
-// exactly one well-formed signature per input owner, in ring order. It does
-// not verify the signatures (Verify does).
+// ParseSignedTransaction decodes Bytes strictly: 2 to MaxParticipants
+// owners' keys in strictly ascending order, each with a well-formed
+// signature; a transaction that decodes (see ParseTransaction) over the
+// ring of those keys; and a bundle that decodes (see ParseBundle) and is
+// the one the transaction commits to. It verifies no signature (Verify
+// does).
 func ParseSignedTransaction(b []byte) (*SignedTransaction, error) {
-	return parseSigned(b, nil)
+	return parseSigned(b, nil, nil)
 }
 
-// parseSigned is ParseSignedTransaction that reuses known when the
-// embedded transaction is its encoding.
-func parseSigned(b []byte, known *Transaction) (*SignedTransaction, error) {
+// parseSigned is ParseSignedTransaction that reuses a known transaction
+// and bundle when the encoding embeds them byte for byte.
+func parseSigned(b []byte, knownTx *Transaction, knownBundle *Bundle) (*SignedTransaction, error) {
 	r := wire.NewReader(b, signedDomain)
 	txb := r.Var(maxTxSize)
 	n := r.U32()
-	if r.Err() != nil {
-		return nil, malformed("signed transaction", r.Err())
+	if r.Err() == nil && (n < MinParticipants || n > MaxParticipants) {
+		r.Fail(fmt.Errorf("%d owners, want %d to %d", n, MinParticipants, MaxParticipants))
 	}
-	tx := known
-	if tx == nil || !bytes.Equal(txb, tx.raw) {
-		var keys []*ecdsa.PublicKey
-		if known != nil {
-			keys = known.keys
+	pks := make([][]byte, 0, min(n, MaxParticipants))
+	sigs := make([][]byte, 0, min(n, MaxParticipants))
+	for i := uint32(0); i < n && r.Err() == nil; i++ {
+		pks = append(pks, r.Fixed(ecdsa.PublicKeySize))
+		sigs = append(sigs, r.Fixed(ecdsa.RBoundSignatureSize))
+	}
+	bb := r.Var(maxBundleSize)
+	if err := r.Done(); err != nil {
+		return nil, malformed("signed transaction", err)
+	}
+	st := &SignedTransaction{tx: knownTx, bundle: knownBundle, sigs: make([]*ecdsa.RBoundSignature, n)}
+	if !knownTx.valid() || !bytes.Equal(txb, knownTx.raw) {
+		keys, err := parseSortedKeys(pks)
+		if err != nil {
+			return nil, malformed("signed transaction", err)
 		}
+		ring, err := ringsig.NewRing(keys)
+		if err != nil {
+			return nil, malformed("signed transaction", err)
+		}
+		if st.tx, err = decodeTransaction(txb); err != nil {
+			return nil, err
+		}
+		if err := st.tx.bind(keys, ring.Digest()); err != nil {
+			return nil, asMalformed("signed transaction", err)
+		}
+	} else {
+		for i, pkb := range pks {
+			if i >= len(knownTx.keys) || !bytes.Equal(pkb, knownTx.keys[i].Bytes()) {
+				return nil, malformed("signed transaction", fmt.Errorf("signature %d is not by owner %d", i, i))
+			}
+		}
+		if len(pks) != len(knownTx.keys) {
+			return nil, malformed("signed transaction", fmt.Errorf("%d signatures for %d owners", len(pks), len(knownTx.keys)))
+		}
+	}
+	if !knownBundle.valid() || !bytes.Equal(bb, knownBundle.raw) {
 		var err error
-		if tx, err = parseTransaction(txb, keys); err != nil {
+		if st.bundle, err = ParseBundle(bb); err != nil {
 			return nil, err
 		}
 	}
-	var err error
-	if int(n) != len(tx.keys) {
-		return nil, malformed("signed transaction", fmt.Errorf("%d signatures for %d owners", n, len(tx.keys)))
+	if err := st.tx.matchBundle(st.bundle); err != nil {
+		return nil, asMalformed("signed transaction", err)
 	}
-	st := &SignedTransaction{tx: tx, sigs: make([]*ecdsa.RBoundSignature, n)}
-	for i := range st.sigs {
-		pkb := r.Fixed(ecdsa.PublicKeySize)
-		sigb := r.Fixed(ecdsa.RBoundSignatureSize)
-		if r.Err() != nil {
-			break
-		}
-		if !bytes.Equal(pkb, tx.keys[i].Bytes()) {
-			return nil, malformed("signed transaction", fmt.Errorf("signature %d is not by owner %d", i, i))
-		}
-		if st.sigs[i], err = ecdsa.ParseRBoundSignature(sigb); err != nil {
+	for i, sb := range sigs {
+		var err error
+		if st.sigs[i], err = ecdsa.ParseRBoundSignature(sb); err != nil {
 			return nil, malformed("signed transaction", err)
 		}
-	}
-	if err := r.Done(); err != nil {
-		return nil, malformed("signed transaction", err)
 	}
 	return st, nil
 }
@@ -685,22 +904,58 @@ func (st *SignedTransaction) Transaction() *Transaction {
 	return st.tx
 }
 
-// Verify checks that every input owner's confirmation signature is present
-// and verifies. It does not re-verify the ring signatures (use
-// Transaction().VerifySignatures).
+// Bundle returns the bundle of the transaction's ring signatures (nil for
+// a nil signed transaction).
+func (st *SignedTransaction) Bundle() *Bundle {
+	if st == nil {
+		return nil
+	}
+	return st.bundle
+}
+
+// Verify checks the whole signed transaction: every input owner's
+// confirmation signature (ErrIncomplete), in one batch, then its bundle as
+// VerifyBundle does (ErrKeyImageReused, ErrBadRingSignature), with up to
+// GOMAXPROCS ring verifications at once. It is what a ledger runs before
+// applying the transaction (besides checking its inputs).
 func (st *SignedTransaction) Verify() error {
+	if err := st.verifyConfirmations(); err != nil {
+		return err
+	}
+	ring, err := ringsig.NewRing(st.tx.keys)
+	if err != nil {
+		return err
+	}
+	scopes, err := newScopes(st.tx.session, st.tx.params.Slots)
+	if err != nil {
+		return err
+	}
+	return st.tx.verifyBundle(st.bundle, ring, scopes, 0)
+}
+
+// verifyConfirmations checks every owner's confirmation signature in one
+// batch (UserSign is R-bound).
+func (st *SignedTransaction) verifyConfirmations() error {
 	if !st.valid() {
 		return empty("signed transaction")
 	}
-	items := make([]ecdsa.BatchItem, len(st.sigs))
-	for i, s := range st.sigs {
+	return verifyOwners(st.tx, st.sigs)
+}
+
+// verifyOwners checks that sigs, in ring order, are every owner's
+// confirmation signature of tx.
+func verifyOwners(tx *Transaction, sigs []*ecdsa.RBoundSignature) error {
+	if len(sigs) != len(tx.keys) {
+		return fmt.Errorf("%w: %d signatures for %d owners", ErrIncomplete, len(sigs), len(tx.keys))
+	}
+	items := make([]ecdsa.BatchItem, len(sigs))
+	for i, s := range sigs {
 		if s == nil {
 			return fmt.Errorf("%w: no signature by owner %d", ErrIncomplete, i)
 		}
-		c := signedStatement{domain: confirmationDomain, session: st.tx.session, txHash: st.tx.hash, pk: st.tx.keys[i], sig: s}
+		c := signedStatement{domain: confirmationDomain, session: tx.session, txHash: tx.hash, pk: tx.keys[i], sig: s}
 		items[i] = ecdsa.BatchItem{PublicKey: c.pk, Message: c.signedBytes(), Signature: c.sig}
 	}
-	// One batch for all the owners' confirmations (UserSign is R-bound).
 	err := ecdsa.VerifyRBoundBatch(items, ecdsa.SHA256, nil)
 	var be *ecdsa.BatchError
 	if errors.As(err, &be) {

@@ -35,12 +35,12 @@ func ExampleRun() {
 	// owners of the signed transaction: 4
 	// session  stage          messages      bytes
 	// 1        announce              5        580
-	// 1        request              10       2636
-	// 1        generation           10      12015
+	// 1        request              10       2641
+	// 1        generation           10       5145
 	// 1        confirmation          5        981
 	// 2        announce              0          0
 	// 2        request               4       1048
-	// 2        generation            8       7368
-	// 2        confirmation          8       8732
-	// all      all                  50      33360
+	// 2        generation            8       3532
+	// 2        confirmation          9       3056
+	// all      all                  51      16983
 }

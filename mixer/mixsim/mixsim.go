@@ -144,15 +144,16 @@ func stageOf(k mixer.Kind) Stage {
 		return StageAnnounce
 	case mixer.KindRequest, mixer.KindRoster:
 		return StageRequest
-	case mixer.KindRegistration, mixer.KindTransaction:
+	case mixer.KindRegistration, mixer.KindTransaction, mixer.KindBundle:
 		return StageGeneration
 	}
 	return StageConfirmation
 }
 
 // Traffic counts messages and their bytes. A message to several recipients
-// counts once per recipient; a message the network loses counts, since it
-// was sent; a replayed message does not.
+// counts once per recipient, and the signed transaction, which the server
+// publishes, once; a message the network loses counts, since it was sent;
+// a replayed message does not.
 type Traffic struct {
 	Messages int
 	Bytes    int
@@ -505,10 +506,11 @@ func (r *run) newAttempt() {
 	}
 }
 
-// job is one message for one client; answer is what the client returned.
+// job is the messages for one client, handled in order; answer is what
+// the client returned.
 type job struct {
 	client  int
-	data    []byte
+	data    [][]byte
 	decline bool // the client declines instead of reading data
 }
 
@@ -526,8 +528,14 @@ func (r *run) deliver(jobs []job) []answer {
 		j, c := jobs[k], r.parties[jobs[k].client].client
 		if j.decline {
 			out[k].msgs, out[k].err = c.Decline()
-		} else {
-			out[k].msgs, out[k].err = c.Handle(j.data, r.now)
+			return
+		}
+		for _, d := range j.data {
+			msgs, err := c.Handle(d, r.now)
+			out[k].msgs = append(out[k].msgs, msgs...)
+			if err != nil {
+				out[k].err = err
+			}
 		}
 	}
 	workers := min(max(r.cfg.ClientWorkers, 1), len(jobs))
@@ -566,7 +574,7 @@ func (r *run) play() {
 	for i, p := range r.parties {
 		r.count(mixer.KindAnnouncement, ann)
 		if p.silent = r.fault(Silent, i, mixer.PhaseRequesting); !p.silent {
-			jobs = append(jobs, job{client: i, data: ann})
+			jobs = append(jobs, job{client: i, data: [][]byte{ann}})
 		}
 	}
 	answers := r.deliver(jobs)
@@ -629,6 +637,40 @@ func (r *run) finish() bool {
 	return r.attempt+1 < r.cfg.MaxAttempts
 }
 
+// route hands the server's messages to the participants in who (each to
+// its recipients: every participant for a nil To, else that one), counting
+// each copy; a published message counts once and reaches nobody. A client
+// gets its messages in order, one job per client; edit may change a copy
+// (for DifferentRing), and skip says which clients read nothing (silent,
+// or declining).
+func (r *run) route(msgs []mixer.Message, who []int, edit func(i int, data []byte) []byte, skip func(i int) bool) []job {
+	queue := map[int][][]byte{}
+	for _, m := range msgs {
+		if m.Publish {
+			r.count(m.Kind, m.Data)
+			continue
+		}
+		for _, i := range who {
+			if m.To != nil && !m.To.Equal(r.parties[i].key.PublicKey()) {
+				continue
+			}
+			data := m.Data
+			if edit != nil {
+				data = edit(i, data)
+			}
+			r.count(m.Kind, data)
+			queue[i] = append(queue[i], data)
+		}
+	}
+	var jobs []job
+	for _, i := range who {
+		if q, ok := queue[i]; !skip(i) && ok {
+			jobs = append(jobs, job{client: i, data: q})
+		}
+	}
+	return jobs
+}
+
 // session runs phases 2 and 3 from the rosters.
 func (r *run) session(rosters []mixer.Message) {
 	a := r.cur()
@@ -637,30 +679,26 @@ func (r *run) session(rosters []mixer.Message) {
 
 	// The rosters, to each participant; their registrations.
 	var regs []mixer.Message
-	for _, m := range rosters {
-		var jobs []job
-		for _, i := range who {
-			p := r.parties[i]
-			data := m.Data
-			if r.fault(DifferentRing, i, mixer.PhaseRegistering) {
-				data = r.otherRing(m.Data, p.key.PublicKey())
-			}
-			r.count(m.Kind, data)
-			if p.silent = p.silent || r.fault(Silent, i, mixer.PhaseRegistering); !p.silent {
-				jobs = append(jobs, job{client: i, data: data})
-			}
+	jobs := r.route(rosters, who, func(i int, data []byte) []byte {
+		if r.fault(DifferentRing, i, mixer.PhaseRegistering) {
+			return r.otherRing(data, r.parties[i].key.PublicKey())
 		}
-		for k, ans := range r.deliver(jobs) {
-			i := jobs[k].client
-			for _, g := range ans.msgs {
-				out := r.send(i, g, mixer.PhaseRegistering)
-				switch {
-				case out == nil:
-				case g.Kind != mixer.KindRegistration:
-					r.toServer(i, g.Kind, out) // a refusal of the roster
-				case !r.fault(DropOutput, i, mixer.PhaseRegistering):
-					regs = append(regs, mixer.Message{Kind: g.Kind, Data: out})
-				}
+		return data
+	}, func(i int) bool {
+		p := r.parties[i]
+		p.silent = p.silent || r.fault(Silent, i, mixer.PhaseRegistering)
+		return p.silent
+	})
+	for k, ans := range r.deliver(jobs) {
+		i := jobs[k].client
+		for _, g := range ans.msgs {
+			out := r.send(i, g, mixer.PhaseRegistering)
+			switch {
+			case out == nil:
+			case g.Kind != mixer.KindRegistration:
+				r.toServer(i, g.Kind, out) // a refusal of the roster
+			case !r.fault(DropOutput, i, mixer.PhaseRegistering):
+				regs = append(regs, mixer.Message{Kind: g.Kind, Data: out})
 			}
 		}
 	}
@@ -688,36 +726,36 @@ func (r *run) session(rosters []mixer.Message) {
 		txs = append(txs, r.server.Tick(r.now)...)
 	}
 
-	// The transaction, to each participant; their answers.
+	// The transaction (and the bundles asked for), to each participant;
+	// their answers.
 	type sent struct {
 		client int
 		msg    mixer.Message
 	}
 	var replies []sent
-	for _, m := range txs {
-		var jobs []job
-		for _, i := range who {
-			p := r.parties[i]
-			r.count(m.Kind, m.Data)
-			if p.silent = p.silent || r.fault(Silent, i, mixer.PhaseConfirming); !p.silent {
-				jobs = append(jobs, job{client: i, data: m.Data, decline: r.fault(Refuse, i, mixer.PhaseConfirming)})
-			}
-		}
-		for k, ans := range r.deliver(jobs) {
-			i := jobs[k].client
-			for _, c := range ans.msgs {
-				if c.Kind == mixer.KindConfirmation {
-					if conf, err := mixer.ParseConfirmation(c.Data); err == nil {
-						r.parties[i].result.Confirmed = append(r.parties[i].result.Confirmed, conf.TxHash())
-					}
+	jobs = r.route(txs, who, nil, func(i int) bool {
+		p := r.parties[i]
+		p.silent = p.silent || r.fault(Silent, i, mixer.PhaseConfirming)
+		return p.silent
+	})
+	for k := range jobs {
+		jobs[k].decline = r.fault(Refuse, jobs[k].client, mixer.PhaseConfirming)
+	}
+	for k, ans := range r.deliver(jobs) {
+		i := jobs[k].client
+		for _, c := range ans.msgs {
+			if c.Kind == mixer.KindConfirmation {
+				if conf, err := mixer.ParseConfirmation(c.Data); err == nil {
+					r.parties[i].result.Confirmed = append(r.parties[i].result.Confirmed, conf.TxHash())
 				}
-				replies = append(replies, sent{i, c})
 			}
+			replies = append(replies, sent{i, c})
 		}
 	}
 	a.Elapsed[StageGeneration] = time.Since(start)
 
-	// Phase 3: confirmations and refusals; the signed transaction.
+	// Phase 3: confirmations and refusals; the signed transaction,
+	// published, and each participant's completion.
 	start = time.Now()
 	var finals []mixer.Message
 	for _, q := range replies {
@@ -726,16 +764,7 @@ func (r *run) session(rosters []mixer.Message) {
 		}
 	}
 	r.replay(mixer.KindConfirmation)
-	for _, m := range finals {
-		var jobs []job
-		for _, i := range who {
-			r.count(m.Kind, m.Data)
-			if !r.parties[i].silent {
-				jobs = append(jobs, job{client: i, data: m.Data})
-			}
-		}
-		r.deliver(jobs)
-	}
+	r.deliver(r.route(finals, who, nil, func(i int) bool { return r.parties[i].silent }))
 	if r.server.Phase() == mixer.PhaseConfirming {
 		r.now = r.server.Roster().Deadlines().Confirm.Add(time.Nanosecond)
 		r.server.Tick(r.now)

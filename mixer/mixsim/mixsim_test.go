@@ -4,6 +4,7 @@ import (
 	"flag"
 	"testing"
 
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/mixer"
 	"github.com/cbets/cbets/mixer/mixsim"
 	"github.com/stretchr/testify/require"
@@ -38,3 +39,9 @@ func TestRunCompletes(t *testing.T) {
 // The mixer benchmarks take -mixer.large; mixsim has no large benchmarks,
 // but accepts the flag so that it can be given for ./mixer/... as a whole.
 var _ = flag.Bool("mixer.large", false, "no effect in mixsim (see the mixer benchmarks)")
+
+// Every exported identifier of the package appears in package mixer's nil
+// and zero-value table, which covers mixsim too.
+func TestNilInputCoversAPI(t *testing.T) {
+	t.Logf("%d exported identifiers", testkit.RequireCoversAPI(t, "../nilinput_test.go"))
+}
