@@ -203,6 +203,10 @@ func (n *Network) Validators() []*Validator { return n.nodes }
 // Validator returns validator i.
 func (n *Network) Validator(i int) *Validator { return n.nodes[i] }
 
+// Genesis returns the network's genesis document: its chain id and
+// validators are what a client checks headers against.
+func (n *Network) Genesis() *types.GenesisDoc { return n.genesis }
+
 // Close stops every running validator and returns once their stores are
 // closed.
 func (n *Network) Close() error {
