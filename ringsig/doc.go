@@ -70,6 +70,13 @@
 // key and nonce to an attacker who can time it precisely. Verification
 // handles public data only.
 //
+// A Ring precomputes multiples of its members' keys when it first
+// verifies, or signs for the second time, and shares them with every later
+// signature and verification: reuse one Ring. Its first signature goes
+// without them, since building them costs more than they save on one
+// signature (a mixing participant signs over its ring once); the signature
+// is the same either way.
+//
 // # What this is not
 //
 // LSAG signatures grow linearly with the ring. For large anonymity sets use

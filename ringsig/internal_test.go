@@ -149,3 +149,22 @@ func TestFillRefusesInfinity(t *testing.T) {
 		})
 	}
 }
+
+// TestFirstSignatureBuildsNoTables: a ring's first signature goes without
+// the members' tables; its second signature, or a verification, builds
+// them; a ring that has verified signs with them at once.
+func TestFirstSignatureBuildsNoTables(t *testing.T) {
+	keys, ring, scope, msg := internalFixture(t, 4)
+	sig, err := Sign(keys[1], ring, 1, scope, msg, nil)
+	require.NoError(t, err)
+	require.False(t, ring.built.Load(), "one signature, no tables")
+	_, err = Sign(keys[2], ring, 2, scope, msg, nil)
+	require.NoError(t, err)
+	require.True(t, ring.built.Load(), "the second signature builds them")
+
+	_, verifier, _, _ := internalFixture(t, 4)
+	_, err = Verify(verifier, scope, msg, sig)
+	require.NoError(t, err)
+	require.True(t, verifier.built.Load())
+	require.NotNil(t, verifier.signingTables(), "a ring with tables signs with them")
+}

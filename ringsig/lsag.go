@@ -380,7 +380,7 @@ func (sig *Signature) fill(ring *Ring, scope *Scope, c *chain, pi int, alpha, k 
 	}
 	ci := c.next(&l, &r) // c_{π+1}
 	hTab, imgTab := scope.table(), ecc.NewAffineTables([]secp256k1.JacobianPoint{sig.image}, sharedWindow, true)[0]
-	tabs := ring.memberTables()
+	tabs := ring.signingTables()
 	for j := 1; j < n; j++ {
 		i := (pi + j) % n
 		if ci.IsZero() {
@@ -389,7 +389,11 @@ func (sig *Signature) fill(ring *Ring, scope *Scope, c *chain, pi int, alpha, k 
 		if i == 0 {
 			sig.c0 = ci
 		}
-		l = ecc.MulAddTable(&sig.s[i], &ci, tabs[i])
+		if tabs != nil {
+			l = ecc.MulAddTable(&sig.s[i], &ci, tabs[i])
+		} else {
+			l = ecc.MulAdd(&sig.s[i], &ci, &ring.points[i])
+		}
 		r = ecc.MulAddTables(&sig.s[i], hTab, &ci, imgTab)
 		if infinity(&l, &r) != "" {
 			return false

@@ -180,6 +180,41 @@ func TestDeterministicSigning(t *testing.T) {
 	require.NotEqual(t, a[33:], moved.Bytes()[33:])
 }
 
+// TestSignOnceMatchesTables: the first signature over a ring, which goes
+// without the ring's tables, is byte for byte the one a ring whose tables
+// exist makes, for every signer, deterministic or hedged with the same
+// randomness, and the reference verifier accepts it.
+func TestSignOnceMatchesTables(t *testing.T) {
+	for _, n := range []int{2, 3, 7} {
+		f := newFixture(t, n)
+		// f.ring's tables exist once it has verified a signature.
+		_, err := ringsig.Verify(f.ring, f.scope, f.msg, f.sign(t, 0))
+		require.NoError(t, err)
+		for i := range n {
+			for _, seed := range [][]byte{nil, bytes.Repeat([]byte{byte(i + 1)}, 32)} {
+				var a, b *ringsig.SignOptions
+				if seed != nil {
+					a = &ringsig.SignOptions{Rand: bytes.NewReader(seed)}
+					b = &ringsig.SignOptions{Rand: bytes.NewReader(seed)}
+				}
+				warm, err := ringsig.Sign(f.keys[i], f.ring, i, f.scope, f.msg, a)
+				require.NoError(t, err)
+				fresh := mustRing(t, f.pubs)
+				once, err := ringsig.Sign(f.keys[i], fresh, i, f.scope, f.msg, b)
+				require.NoError(t, err)
+				requireSameBytes(t, warm.Bytes(), once.Bytes(), "N=%d, signer %d", n, i)
+				require.True(t, refVerify(t, f.ref(), spec, once.Bytes()), "N=%d, signer %d", n, i)
+				// The fresh ring's second signature takes its tables.
+				again, err := ringsig.Sign(f.keys[i], fresh, i, f.scope, f.msg, nil)
+				require.NoError(t, err)
+				if seed == nil {
+					requireSameBytes(t, once.Bytes(), again.Bytes())
+				}
+			}
+		}
+	}
+}
+
 // errReader fails every read.
 type errReader struct{}
 

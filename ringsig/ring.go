@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/internal/ecc"
@@ -36,10 +37,14 @@ type Ring struct {
 	digest [32]byte
 
 	// tables are the members' odd multiples for L_i, built on first use
-	// by Sign or Verify and shared by every later signature over the ring,
-	// so that a Ring made only for its digest costs no multiplication.
+	// by Verify, or by Sign from the ring's second signature on, and
+	// shared by every later signature over the ring, so that a Ring made
+	// only for its digest costs no multiplication. built says they exist;
+	// signs counts the signatures made over the ring.
 	tablesOnce sync.Once
 	tables     []*ecc.Table
+	built      atomic.Bool
+	signs      atomic.Int64
 }
 
 // check refuses a nil Ring and the zero value, which has no members.
@@ -55,8 +60,24 @@ func (r *Ring) check() error {
 
 // memberTables returns the members' tables, building them once.
 func (r *Ring) memberTables() []*ecc.Table {
-	r.tablesOnce.Do(func() { r.tables = ecc.NewAffineTables(r.points, memberWindow, true) })
+	r.tablesOnce.Do(func() {
+		r.tables = ecc.NewAffineTables(r.points, memberWindow, true)
+		r.built.Store(true)
+	})
 	return r.tables
+}
+
+// signingTables returns the members' tables for a signature, or nil for
+// the first use of the ring, which then takes a single-use table per
+// member. Building the ring's tables costs about half a signature more
+// than it saves on one, and pays off from the second signature or
+// verification over the ring; a ring signed once (a mixing participant's)
+// goes without them. The signature is the same either way.
+func (r *Ring) signingTables() []*ecc.Table {
+	if r.signs.Add(1) == 1 && !r.built.Load() {
+		return nil
+	}
+	return r.memberTables()
 }
 
 // NewRing builds a ring from keys in the given order. It rejects fewer than
