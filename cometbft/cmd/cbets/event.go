@@ -94,7 +94,8 @@ func eventPublish(c *cli, args []string) error {
 	}{h, ev})
 }
 
-// eventShow: cbets event show --id ID --genesis FILE.
+// eventShow: cbets event show --id ID --genesis FILE prints a published
+// event, proved committed, with its count of tickets sold.
 func eventShow(c *cli, args []string) error {
 	fs := c.flags("event show")
 	id := fs.String("id", "", "the event id")
@@ -108,9 +109,13 @@ func eventShow(c *cli, args []string) error {
 	}
 	ctx, cancel := nf.context()
 	defer cancel()
-	ev, err := n.event(ctx, *id)
+	s, h, err := n.event(ctx, *id)
 	if err != nil {
 		return err
 	}
-	return c.printJSON("", ev)
+	return c.printJSON("", struct {
+		Height int64         `json:"height"`
+		Sold   uint32        `json:"sold"`
+		Event  *ticket.Event `json:"event"`
+	}{h, s.Sold, s.Event})
 }

@@ -17,12 +17,32 @@
 //
 // --node is a CometBFT RPC address (default http://127.0.0.1:26657).
 // --genesis is the network's CometBFT genesis document (a node home's
-// config/genesis.json): its app state holds the registrar's and merchants'
-// keys and the policy, against which cbets checks what a node returns (the
-// events' signatures, every record of a ticket by ticket.Replay). A node
-// is trusted with nothing it cannot be checked on: a node can withhold or
-// misreport state a record does not sign (held counts, standings), which
-// the validators check again when they apply the record.
+// config/genesis.json). cbets trusts it and nothing the node says that it
+// cannot check: events and tickets are read with proofs (package proof),
+// each answer checked against the app hash of a header whose commit more
+// than 2/3 of the genesis validators signed; an event must be signed by a
+// merchant of the genesis's app state, and a ticket's records must replay
+// (ticket.Replay) under its keys and policy, the event's terms and its
+// cancellation, if any. An answer that fails is refused. The merchant's
+// transitions read the ticket and the facts through package desk, without
+// proofs: the desk replays the ticket, and the validators check the facts
+// again when they apply the record.
+//
+// Each step reads the ticket's latest state: after a step commits, ask a
+// node that has committed its height (the one that broadcast it does). A
+// request signed against an older state is refused by the merchant's
+// transition as one for an earlier state.
+//
+// A user's request is signed at the current time by --key: buy and
+// transfer by the buyer, who names its certificate (--cert); list,
+// delist and consume by the holder. A buy pays the event's face value
+// (--price to name it); a list names its price (--price) and the address
+// the seller is paid at (--payee, the key's own by default); a transfer
+// pays the listing's price. An event's terms file is JSON with the members
+// of the event's JSON form: id, capacity, face_value, sale_start,
+// sale_end, start, end, and optionally doors_open, resale_cutoff,
+// resale_cap_basis_points, resale_cap, return_cutoff and
+// return_penalty_basis_points (times in RFC 3339).
 //
 // Keys are files holding the hex of the 32-byte secret scalar
 // (ecdsa.PrivateKey.Bytes), written with mode 0600. Certificates, events'

@@ -1,16 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
+	"github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cbets/cbets/cometbft/app"
@@ -155,10 +162,17 @@ func (s *setup) life(t *testing.T, net *localnet.Network) {
 	defer cancel()
 	_, _, err := net.WaitAgree(ctx, published.Height)
 	require.NoError(t, err)
-	shown := ok(t, "", args([]string{"event", "show", "--id", s.event}, node(1))...)
-	var ev ticket.Event
-	require.NoError(t, json.Unmarshal([]byte(shown), &ev))
-	require.Equal(t, s.event, ev.ID())
+	type eventShown struct {
+		Height int64         `json:"height"`
+		Sold   uint32        `json:"sold"`
+		Event  *ticket.Event `json:"event"`
+	}
+	var shown eventShown
+	out := ok(t, "", args([]string{"event", "show", "--id", s.event}, node(1))...)
+	require.NoError(t, json.Unmarshal([]byte(out), &shown), out)
+	require.Equal(t, s.event, shown.Event.ID())
+	require.Zero(t, shown.Sold)
+	require.GreaterOrEqual(t, shown.Height, published.Height)
 
 	// A second publication under the event's id: the ledger refuses it
 	// (code 22), and the command says so and fails.
@@ -202,7 +216,11 @@ func (s *setup) life(t *testing.T, net *localnet.Network) {
 	c = transition("consume", s.alice)
 	require.Equal(t, "consumed", c.Ticket.State)
 
-	out := ok(t, "", args([]string{"ticket", "show"}, ser, node(2))...)
+	out = ok(t, "", args([]string{"event", "show", "--id", s.event}, node(2))...)
+	require.NoError(t, json.Unmarshal([]byte(out), &shown), out)
+	require.EqualValues(t, 1, shown.Sold)
+
+	out = ok(t, "", args([]string{"ticket", "show"}, ser, node(2))...)
 	var show struct {
 		Height   int64             `json:"height"`
 		StateNow string            `json:"state_now"`
@@ -222,21 +240,22 @@ func (s *setup) life(t *testing.T, net *localnet.Network) {
 	require.True(t, strings.HasPrefix(out, "OK concert/A-1: 6 records"), out)
 	require.Contains(t, out, `consumed, held by "alice"`)
 
-	// A ticket the ledger does not have.
+	// A ticket the ledger proves it does not have.
 	r = cbets(t, "", args([]string{"ticket", "replay", "--event", s.event, "--serial", "Z-9"}, node(0))...)
 	require.Equal(t, exitFailed, r.code)
-	require.Contains(t, r.stderr, fmt.Sprintf("code %d", app.CodeNotFound), r.stderr)
+	require.Contains(t, r.stderr, "proof: not found", r.stderr)
 }
 
 // TestLife runs a ticket's whole life through the command against one
 // validator: keys, genesis, certificates, publication, buy, list, delist,
 // list, transfer, consume, show and replay, with refusals by the ledger
 // (a second publication, a serial sold) and by the library (a former
-// holder's request).
+// holder's request); then a node that lies about the ticket is refused.
 func TestLife(t *testing.T) {
 	s := newSetup(t)
 	net := s.start(t, 1)
 	s.life(t, net)
+	s.lyingNode(t, net)
 }
 
 // TestFourValidators runs the life on four validators, each step's
@@ -352,7 +371,11 @@ func TestBadInput(t *testing.T) {
 	genesisDoc := func(state string) string {
 		return fmt.Sprintf(`{"genesis_time":"2026-01-01T00:00:00Z","chain_id":"c","initial_height":"1","app_hash":"","app_state":%s}`, state)
 	}
-	goodGenesis := file("genesis.json", genesisDoc(appState))
+	doc := &types.GenesisDoc{ChainID: "c", GenesisTime: time.Now(), AppState: []byte(appState),
+		Validators: []types.GenesisValidator{{PubKey: ed25519.GenPrivKey().PubKey(), Power: 10}}}
+	require.NoError(t, doc.ValidateAndComplete())
+	goodGenesis := filepath.Join(dir, "genesis.json")
+	require.NoError(t, doc.SaveAs(goodGenesis))
 	deadNode := []string{"--node", "http://127.0.0.1:1", "--timeout", "2s"}
 	with := func(args ...string) []string { return append(args, deadNode...) }
 	badKeys := map[string]string{
@@ -390,6 +413,7 @@ func TestBadInput(t *testing.T) {
 		{"request of another kind", string(reqJSON), with("merchant", "list", "--merchant-key", m.key, "--genesis", goodGenesis), exitFailed, "holds a buy request, not a list"},
 		{"merchant not in genesis", string(reqJSON), with("merchant", "buy", "--merchant-key", user.key, "--genesis", goodGenesis), exitFailed, "not one the genesis accepts"},
 		{"genesis not JSON", string(reqJSON), with("merchant", "buy", "--merchant-key", m.key, "--genesis", file("g1", "{")), exitFailed, "genesis"},
+		{"genesis without validators", "", with("ticket", "show", "--event", "e", "--serial", "s", "--genesis", file("g0", genesisDoc(appState))), exitFailed, "without a chain id or validators"},
 		{"genesis without app state", "", with("ticket", "show", "--event", "e", "--serial", "s", "--genesis", file("g2", genesisDoc(`null`))), exitFailed, "app state"},
 		{"genesis with a bad registrar", "", with("ticket", "replay", "--event", "e", "--serial", "s", "--genesis", file("g3", genesisDoc(`{"registrar":"00","merchants":["`+m.pub+`"],"units_per_coin":100}`))), exitFailed, "registrar"},
 		{"genesis missing", "", with("event", "show", "--id", "e", "--genesis", filepath.Join(dir, "none")), exitFailed, "no such file"},
@@ -433,4 +457,80 @@ func TestHelp(t *testing.T) {
 	r := cbets(t, "", "keys", "show", "-h")
 	require.Equal(t, exitOK, r.code)
 	require.Contains(t, r.stderr, "-key")
+}
+
+// liar is an RPC proxy in front of a node that alters the answers of
+// abci_query with tamper.
+func liar(t *testing.T, target string, tamper func(response map[string]any)) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		res, err := http.Post(target, "application/json", bytes.NewReader(body))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer res.Body.Close()
+		answer, err := io.ReadAll(res.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		var call struct {
+			Method string `json:"method"`
+		}
+		var msg map[string]any
+		if json.Unmarshal(body, &call) == nil && call.Method == "abci_query" && json.Unmarshal(answer, &msg) == nil {
+			if result, ok := msg["result"].(map[string]any); ok {
+				if response, ok := result["response"].(map[string]any); ok {
+					tamper(response)
+					answer, _ = json.Marshal(msg)
+				}
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(answer)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// lyingNode: ticket show and replay refuse the answers of a node that
+// alters a committed value or leaves out its proof, and accept them
+// through an honest proxy.
+func (s *setup) lyingNode(t *testing.T, net *localnet.Network) {
+	target := net.Validator(0).RPCAddress()
+	for _, tc := range []struct {
+		name   string
+		tamper func(map[string]any)
+		want   string // "" for success
+	}{
+		{"honest", func(map[string]any) {}, ""},
+		{"value altered", func(r map[string]any) {
+			v, _ := base64.StdEncoding.DecodeString(fmt.Sprint(r["value"]))
+			if len(v) > 0 {
+				v[len(v)-1] ^= 1
+				r["value"] = base64.StdEncoding.EncodeToString(v)
+			}
+		}, "proof: the node's answer does not check"},
+		{"proof left out", func(r map[string]any) { delete(r, "proofOps") }, "proof: the node's answer does not check"},
+		{"value dropped", func(r map[string]any) { delete(r, "value") }, "proof: the node's answer does not check"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url := liar(t, target, tc.tamper)
+			for _, cmd := range []string{"replay", "show"} {
+				r := cbets(t, "", "ticket", cmd, "--event", s.event, "--serial", "A-1", "--genesis", s.genesisFile, "--node", url, "--timeout", "10s")
+				if tc.want == "" {
+					require.Equal(t, exitOK, r.code, r.stderr)
+					continue
+				}
+				require.Equal(t, exitFailed, r.code, r.stdout)
+				require.Contains(t, r.stderr, tc.want)
+				require.Empty(t, r.stdout)
+			}
+		})
+	}
 }

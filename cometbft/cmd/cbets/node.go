@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -14,14 +13,18 @@ import (
 
 	"github.com/cbets/cbets/cometbft/app"
 	"github.com/cbets/cbets/cometbft/desk"
+	"github.com/cbets/cbets/cometbft/proof"
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/ticket"
 )
 
-// Node is what cbets needs of a CometBFT node; its RPC clients (HTTP and
-// in-process) have it.
+// Node is what cbets needs of a CometBFT node: broadcasts and queries
+// (package desk), queries with proofs and signed headers (package proof).
+// CometBFT's RPC clients, HTTP and in-process, have it.
 type Node interface {
 	desk.Ledger
+	proof.Node
 }
 
 // nodeFlags are the flags of a command that talks to a node.
@@ -43,12 +46,15 @@ func addNodeFlags(fs *flag.FlagSet, withGenesis bool) *nodeFlags {
 }
 
 // conn is a node, and what the network's genesis says to check its answers
-// against (when the command takes --genesis).
+// against (when the command takes --genesis): the validators whose
+// signed headers the answers' proofs must reach (checker), and the keys
+// and policy the records must replay under (verifier).
 type conn struct {
 	node     Node
 	doc      *types.GenesisDoc
 	app      *app.Genesis
 	verifier *ticket.Verifier
+	checker  *proof.Checker
 }
 
 // connect reads the genesis, if any, and makes the node's RPC client. It
@@ -75,6 +81,11 @@ func (f *nodeFlags) connect() (*conn, error) {
 		return nil, fmt.Errorf("node %s: %w", f.url, err)
 	}
 	c.node = node
+	if c.doc != nil {
+		if c.checker, err = proof.NewChecker(c.doc, node); err != nil {
+			return nil, fmt.Errorf("genesis %s: %w", f.genesis, err)
+		}
+	}
 	return c, nil
 }
 
@@ -88,57 +99,55 @@ func (c *conn) merchant(pub *ecdsa.PublicKey) bool {
 	return slices.ContainsFunc(c.verifier.Merchants, pub.Equal)
 }
 
-// event returns a published event, checked: it has the id asked for and is
-// signed by a merchant the genesis accepts.
-func (c *conn) event(ctx context.Context, id string) (*ticket.Event, error) {
-	ev, err := desk.Event(ctx, c.node, id)
+// event returns a published event, proved committed (proof.Checker), with
+// its count of tickets sold and the height of the state that answered. It
+// is checked too: it has the id asked for and is signed by a merchant the
+// genesis accepts.
+func (c *conn) event(ctx context.Context, id string) (ledger.EventState, int64, error) {
+	s, h, err := c.checker.EventState(ctx, id)
 	if err != nil {
-		return nil, err
+		return s, h, err
 	}
-	if !c.merchant(ev.Merchant()) {
-		return nil, fmt.Errorf("event %q: its merchant %x is not one the genesis accepts", id, ev.Merchant().Bytes())
+	ev := s.Event
+	switch {
+	case ev == nil:
+		return s, h, fmt.Errorf("event %q: an entry without the event", id)
+	case ev.ID() != id:
+		return s, h, fmt.Errorf("event %q: the ledger holds event %q under its id", id, ev.ID())
+	case !c.merchant(ev.Merchant()):
+		return s, h, fmt.Errorf("event %q: its merchant %x is not one the genesis accepts", id, ev.Merchant().Bytes())
 	}
 	if err := ev.Verify(ev.Merchant()); err != nil {
-		return nil, fmt.Errorf("event %q: %w", id, err)
+		return s, h, fmt.Errorf("event %q: %w", id, err)
 	}
-	return ev, nil
+	return s, h, nil
 }
 
-// records returns a ticket's records as the node holds them, and the height
-// of the state they were read from.
-func (c *conn) records(ctx context.Context, event, serial string) ([]*ticket.Record, int64, error) {
-	q, err := json.Marshal(app.TicketQuery{Event: event, Serial: serial})
-	if err != nil {
-		return nil, 0, err
-	}
-	res, err := c.node.ABCIQuery(ctx, app.PathTicket, q)
-	if err != nil {
-		return nil, 0, err
-	}
-	if r := res.Response; r.Code != app.CodeOK {
-		return nil, 0, fmt.Errorf("query %s: code %d: %s", app.PathTicket, r.Code, r.Log)
-	}
-	var view app.TicketView
-	if err := json.Unmarshal(res.Response.Value, &view); err != nil {
-		return nil, 0, fmt.Errorf("query %s: %w", app.PathTicket, err)
-	}
-	return view.Records, res.Response.Height, nil
-}
-
-// ticket fetches a ticket's event and records and replays the records
-// under the genesis's keys and policy and the event's terms: the ticket
-// returned is what the records prove, not what the node says.
+// ticket fetches a ticket's records, its event and the event's
+// cancellation, if any, each proved committed (proof.Checker), and replays
+// the records under the genesis's keys and policy, the event's terms and
+// the cancellation: the ticket returned is what the records prove, not
+// what the node says. The height is the state the records were read from.
 func (c *conn) ticket(ctx context.Context, event, serial string) (*ticket.Ticket, []*ticket.Record, int64, error) {
-	ev, err := c.event(ctx, event)
+	_, recs, height, err := c.checker.Ticket(ctx, event, serial)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	recs, height, err := c.records(ctx, event, serial)
+	// The event and its cancellation are read after the records: both
+	// stay once committed, so a later state has those the records need.
+	ev, _, err := c.event(ctx, event)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	cancellation, _, err := c.checker.Cancellation(ctx, event)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	v := *c.verifier
-	v.Events = []*ticket.Event{ev}
+	v.Events = []*ticket.Event{ev.Event}
+	if cancellation != nil {
+		v.Cancellations = []*ticket.Cancellation{cancellation}
+	}
 	t, err := ticket.Replay(recs, &v)
 	if err != nil {
 		return nil, recs, height, fmt.Errorf("ticket %s/%s at height %d does not replay: %w", event, serial, height, err)

@@ -67,10 +67,11 @@ func userRequest(kind ticket.Kind) func(*cli, []string) error {
 		ctx, cancel := nf.context()
 		defer cancel()
 		if kind == ticket.KindBuy {
-			ev, err := n.event(ctx, *event)
+			s, _, err := n.event(ctx, *event)
 			if err != nil {
 				return err
 			}
+			ev := s.Event
 			p := tax.Amount(*price)
 			if p < 0 {
 				p = ev.Terms().FaceValue
