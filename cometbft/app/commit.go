@@ -32,7 +32,7 @@ const ProofOpBucket = "cbets:bucket"
 
 // The commitment's own keys, outside the committed state.
 var (
-	prefixIndex = []byte("x/") // u16 bucket ‖ key → SHA-256(value)
+	prefixIndex = []byte("x/") // u16 bucket → its items (encodeBucket)
 	prefixRoot  = []byte("y/") // u16 bucket → bucket root
 )
 
@@ -134,9 +134,10 @@ func bucketRoot(items []BucketItem) [32]byte {
 type commitment struct {
 	db dbm.DB
 
-	mu    sync.RWMutex
-	nodes [][32]byte // nil until loaded
-	gen   uint64     // bumped by each apply
+	mu     sync.RWMutex
+	nodes  [][32]byte // nil until loaded
+	filled []bool     // the buckets with keys, whose items are to be read
+	gen    uint64     // bumped by each apply
 }
 
 func newCommitment(db dbm.DB) *commitment { return &commitment{db: db} }
@@ -192,7 +193,11 @@ func (c *commitment) load() error {
 	for i := Buckets - 1; i >= 1; i-- {
 		nodes[i] = innerHash(nodes[2*i], nodes[2*i+1])
 	}
-	c.nodes = nodes
+	filled := make([]bool, Buckets)
+	for b, r := range roots {
+		filled[b] = r != empty
+	}
+	c.nodes, c.filled = nodes, filled
 	return nil
 }
 
@@ -207,36 +212,49 @@ func (c *commitment) root() ([]byte, error) {
 }
 
 // bucket reads bucket b's committed items from the index, in key order.
-// The caller holds c.mu.
+// The caller holds c.mu, and the tree is loaded.
 func (c *commitment) bucket(b uint16) ([]BucketItem, error) {
-	prefix := append(slices.Clone(prefixIndex), u16(b)...)
-	it, err := c.db.Iterator(prefix, prefixEnd(prefix))
+	if !c.filled[b] {
+		return nil, nil
+	}
+	v, err := c.db.Get(append(slices.Clone(prefixIndex), u16(b)...))
 	if err != nil {
 		return nil, storeErr("reading a bucket", err)
 	}
-	defer it.Close()
-	var items []BucketItem
-	for ; it.Valid(); it.Next() {
-		k, v := it.Key()[len(prefix):], it.Value()
-		if len(k) == 0 || len(v) != sha256.Size || Bucket(k) != b {
-			return nil, corrupt("bucket index", fmt.Errorf("bucket %d: key %x, %d bytes", b, k, len(v)))
-		}
-		items = append(items, BucketItem{Key: slices.Clone(k), ValueHash: [32]byte(v)})
+	if v == nil {
+		return nil, nil
 	}
-	if err := it.Error(); err != nil {
-		return nil, storeErr("reading a bucket", err)
+	items, err := parseBucket(v)
+	if err != nil {
+		return nil, corrupt(fmt.Sprintf("bucket %d", b), err)
 	}
 	return items, nil
 }
 
-// delta is what writes change in the commitment: the index entries, the
-// roots of the buckets they fall in, the top tree's nodes on those
-// buckets' paths, and the new app hash. It holds against the commitment
-// as it was at generation gen.
+// encodeBucket encodes a bucket's items, in key order, as the index keeps
+// them and a BucketOp carries them: uvarint(n) ‖ n × (uvarint(len key) ‖
+// key ‖ SHA-256(value)).
+func encodeBucket(items []BucketItem) []byte {
+	size := binary.MaxVarintLen64
+	for _, it := range items {
+		size += binary.MaxVarintLen64 + len(it.Key) + sha256.Size
+	}
+	b := binary.AppendUvarint(make([]byte, 0, size), uint64(len(items)))
+	for _, it := range items {
+		b = binary.AppendUvarint(b, uint64(len(it.Key)))
+		b = append(append(b, it.Key...), it.ValueHash[:]...)
+	}
+	return b
+}
+
+// delta is what writes change in the commitment: the items and roots of
+// the buckets they fall in, the top tree's nodes on those buckets' paths,
+// and the new app hash. It holds against the commitment as it was at
+// generation gen.
 type delta struct {
 	c     *commitment
 	gen   uint64
-	index map[string][32]byte // changed key → value hash
+	items map[uint16][]BucketItem
 	roots map[uint16][32]byte
 	nodes map[int][32]byte
 	root  [32]byte
@@ -245,14 +263,13 @@ type delta struct {
 // diff returns the delta of writes (key → value, every key committed) on
 // the committed state. The caller holds c.mu, and the tree is loaded.
 func (c *commitment) diff(writes map[string][]byte) (*delta, error) {
-	d := &delta{c: c, gen: c.gen, index: make(map[string][32]byte, len(writes)),
-		roots: map[uint16][32]byte{}, nodes: map[int][32]byte{}}
+	d := &delta{c: c, gen: c.gen, items: map[uint16][]BucketItem{}, roots: map[uint16][32]byte{},
+		nodes: map[int][32]byte{}}
 	byBucket := map[uint16][]string{}
-	for k, v := range writes {
+	for k := range writes {
 		if !Committed([]byte(k)) {
 			return nil, fmt.Errorf("%w: app: a write of key %x, outside the committed state", ledger.ErrStore, k)
 		}
-		d.index[k] = sha256.Sum256(v)
 		b := Bucket([]byte(k))
 		byBucket[b] = append(byBucket[b], k)
 	}
@@ -271,10 +288,10 @@ func (c *commitment) diff(writes map[string][]byte) (*delta, error) {
 			if i < len(old) && string(old[i].Key) == k {
 				i++ // replaced
 			}
-			items = append(items, BucketItem{Key: []byte(k), ValueHash: d.index[k]})
+			items = append(items, BucketItem{Key: []byte(k), ValueHash: sha256.Sum256(writes[k])})
 		}
 		items = append(items, old[i:]...)
-		d.roots[b] = bucketRoot(items)
+		d.items[b], d.roots[b] = items, bucketRoot(items)
 	}
 	node := func(i int) [32]byte {
 		if h, ok := d.nodes[i]; ok {
@@ -305,18 +322,13 @@ func (c *commitment) diff(writes map[string][]byte) (*delta, error) {
 	return d, nil
 }
 
-// write adds the delta's index entries and bucket roots to a batch.
+// write adds the delta's bucket items and roots to a batch.
 func (d *delta) write(b dbm.Batch) error {
-	for _, k := range slices.Sorted(maps.Keys(d.index)) {
-		h := d.index[k]
-		key := append(append(slices.Clone(prefixIndex), u16(Bucket([]byte(k)))...), k...)
-		if err := b.Set(key, h[:]); err != nil {
-			return err
-		}
-	}
 	for _, bk := range slices.Sorted(maps.Keys(d.roots)) {
 		r := d.roots[bk]
-		if err := b.Set(append(slices.Clone(prefixRoot), u16(bk)...), r[:]); err != nil {
+		if err := errors.Join(
+			b.Set(append(slices.Clone(prefixIndex), u16(bk)...), encodeBucket(d.items[bk])),
+			b.Set(append(slices.Clone(prefixRoot), u16(bk)...), r[:])); err != nil {
 			return err
 		}
 	}
@@ -328,6 +340,9 @@ func (d *delta) write(b dbm.Batch) error {
 func (c *commitment) apply(d *delta) {
 	for i, h := range d.nodes {
 		c.nodes[i] = h
+	}
+	for b, items := range d.items {
+		c.filled[b] = len(items) > 0
 	}
 	c.gen++
 }
@@ -454,12 +469,7 @@ func parseBucket(data []byte) ([]BucketItem, error) {
 
 // ProofOp implements merkle.ProofOperator.
 func (op BucketOp) ProofOp() cmtcrypto.ProofOp {
-	b := binary.AppendUvarint(nil, uint64(len(op.Items)))
-	for _, it := range op.Items {
-		b = binary.AppendUvarint(b, uint64(len(it.Key)))
-		b = append(append(b, it.Key...), it.ValueHash[:]...)
-	}
-	return cmtcrypto.ProofOp{Type: ProofOpBucket, Key: slices.Clone(op.key), Data: b}
+	return cmtcrypto.ProofOp{Type: ProofOpBucket, Key: slices.Clone(op.key), Data: encodeBucket(op.Items)}
 }
 
 // GetKey implements merkle.ProofOperator.

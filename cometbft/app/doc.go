@@ -83,8 +83,9 @@
 // committed height), m/apphash (its app hash), m/changed (u64, the height
 // of the block that last changed the app hash; for the genesis state the
 // height before the chain's first), and the commitment's index: x/ ‖ u16 b
-// ‖ key → SHA-256(value) for each committed key of bucket b, y/ ‖ u16 b →
-// the root of bucket b for each bucket with keys.
+// → bucket b's items, uvarint(n) ‖ n × (uvarint(len k) ‖ k ‖ SHA-256(v))
+// in increasing key order, and y/ ‖ u16 b → the root of bucket b, for each
+// bucket with keys.
 //
 // # State commitment
 //
@@ -107,13 +108,14 @@
 // A validator keeps its inner nodes in memory, rebuilt at start from the
 // y/ roots and checked against m/apphash. A block's app hash costs, for
 // each bucket a written key falls in, that bucket's root (its committed
-// items, read from the x/ index, with the block's writes over them) and
-// the 16 nodes on the bucket's path to the root. FinalizeBlock computes it
-// without touching the database or the committed tree (Store.AppHash);
-// Commit writes the block's writes and their x/ and y/ entries in the same
-// batch as the meta keys, then moves the tree on. A block finalized and
-// never committed leaves nothing behind. The genesis state's app hash is
-// InitChain's, which the first block's header carries.
+// items, one read of the x/ index unless the bucket is empty, with the
+// block's writes over them) and the 16 nodes on the bucket's path to the
+// root. FinalizeBlock computes it without touching the database or the
+// committed tree (Store.AppHash); Commit writes the block's writes and
+// their x/ and y/ entries in the same batch as the meta keys, then moves
+// the tree on. A block finalized and never committed leaves nothing
+// behind. The genesis state's app hash is InitChain's, which the first
+// block's header carries.
 //
 // # Proofs
 //
@@ -130,10 +132,10 @@
 //     tree: Index b, Total 65536)], of type "simple:v";
 //   - k absent: [BucketOp(k, bucket b's items), the same top ValueOp]. A
 //     BucketOp (type "cbets:bucket") carries uvarint(n) ‖ n × (uvarint(len
-//     kᵢ) ‖ kᵢ ‖ SHA-256(vᵢ)), bucket b's items in increasing key order; run
-//     with no argument it fails if k is among them, or if they are not in
-//     strictly increasing order or not all of bucket(k), and returns
-//     MerkleRoot of their items, root(b).
+//     kᵢ) ‖ kᵢ ‖ SHA-256(vᵢ)), bucket b's items in increasing key order (as
+//     the x/ index keeps them); run with no argument it fails if k is
+//     among them, or if they are not in strictly increasing order or not
+//     all of bucket(k), and returns MerkleRoot of their items, root(b).
 //
 // Both verify with crypto/merkle: ProofRuntime's VerifyValue(ops, app hash,
 // KeyPath(k), v) or VerifyAbsence(ops, app hash, KeyPath(k)), the key path
