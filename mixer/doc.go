@@ -27,13 +27,14 @@
 // exactly when that amount is positive — whether it audits everything
 // (AuditAll, which asks for the bundle and every owner's signature, see
 // phases 2 and 3) and an R-bound signature (the paper's UserSign) by pk's
-// key over all of that and the session id, which proves it owns them. The server verifies the signature, asks the backend
-// through InputSource whether each input exists, is unspent, holds the
-// stated amount and belongs to pk, refuses an input already offered by
-// anyone in the session, requires the inputs to hold at least S·d + fee and
-// the stated change to be the excess (ErrFunds), and refuses a change
-// address without change or change without one (ErrChangeAddress). Two
-// requests may name the same change address. At the request deadline (or
+// key over all of that and the session id, which proves it owns them. The
+// server verifies the signature, asks the backend through InputSource
+// whether each input exists, is unspent, holds the stated amount and
+// belongs to pk, refuses an input already offered by anyone in the
+// session, requires the inputs to hold at least S·d + fee and the stated
+// change to be the excess (ErrFunds), and refuses a change address without
+// change or change without one (ErrChangeAddress). Two requests may name
+// the same change address. At the request deadline (or
 // as soon as the session is full) the server sends every participant the
 // same Roster: the session id, the parameters, the deadlines of phases 2
 // and 3 and the ring — every participant's key in ascending byte order.
@@ -213,7 +214,7 @@
 // (Tor or a mix network, one circuit per registration): the ring signature
 // hides which member signed, it cannot hide an IP address. Message.Anonymous
 // marks them. Requests, confirmations and refusals name their sender
-// anyway and may use an authenticated channel; the announcement, rosters
+// anyway and may use an authenticated channel; the announcement, rosters,
 // transactions, bundles and completions should reach clients over a
 // channel that authenticates the server, since nothing in them is signed by
 // it (their integrity rests on the clients' checks and signatures, so a
@@ -227,9 +228,10 @@
 // signed transaction moves coins only when the ledger applies it, and the
 // ledger must check its inputs again then (unspent, owned by the listed
 // keys, holding the listed amounts) and verify it (SignedTransaction.Verify:
-// every owner's signature and every output's ring signature). A restart's transaction spends the same
-// inputs as the failed one, which its signers also signed: the ledger must
-// apply at most one transaction per input, as it does anyway.
+// every owner's signature and every output's ring signature). A restart's
+// transaction spends the same inputs as the failed one, which its signers
+// also signed: the ledger must apply at most one transaction per input, as
+// it does anyway.
 //
 // # Concurrency and timing
 //
