@@ -175,7 +175,7 @@ func BenchmarkStepTransferCache(b *testing.B) {
 	v := hs[0].w.v
 	step := func(b *testing.B, v func() *ticket.Verifier) {
 		b.ReportAllocs()
-		cpu := cpuTime()
+		cpu := testkit.CPUTime()
 		i := 0
 		for b.Loop() {
 			h := hs[i%benchPool]
@@ -214,7 +214,7 @@ func BenchmarkPrecheckSignatures(b *testing.B) {
 	}
 	b.Run("batch", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu := cpuTime()
+		cpu := testkit.CPUTime()
 		for b.Loop() {
 			c := ticket.NewSignatureCache(0)
 			ticket.PrecheckSignatures(recs, c)
@@ -235,7 +235,7 @@ func BenchmarkPrecheckSignatures(b *testing.B) {
 			}
 		}
 		b.ReportAllocs()
-		cpu := cpuTime()
+		cpu := testkit.CPUTime()
 		for b.Loop() {
 			for _, rec := range recs {
 				q := rec.Request
@@ -251,7 +251,7 @@ func BenchmarkPrecheckSignatures(b *testing.B) {
 // goroutines), which unlike the wall-clock time does not grow when other
 // processes load the machine.
 func reportCPU(b *testing.B, start time.Duration) {
-	if end := cpuTime(); end > 0 && b.N > 0 {
+	if end := testkit.CPUTime(); end > 0 && b.N > 0 {
 		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
 	}
 }
