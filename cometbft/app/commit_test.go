@@ -3,6 +3,7 @@ package app_test
 import (
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -253,4 +254,32 @@ func TestStoreQueryJSON(t *testing.T) {
 	var v app.StandingView
 	require.NoError(t, json.Unmarshal(res.Value, &v))
 	require.Equal(t, int64(620), v.Reputation)
+}
+
+// TestRestartCommitment: an application reopened from its store reports
+// the same app hash, proves keys against it, and commits further blocks
+// with the hashes of applications that never stopped.
+func TestRestartCommitment(t *testing.T) {
+	dir := t.TempDir()
+	c := newChain(t, dir)
+	eve, alice := c.users["eve"], c.users["alice"]
+	ev := c.event(c.terms("e", 10))
+	_, buy := c.buy(eve, ev, "1", 4500)
+	c.block(ev.Bytes())
+	_, hash := c.block(buy.Bytes())
+	require.NoError(t, c.apps[1].Close())
+	a := must(app.Open(dir))
+	t.Cleanup(func() { a.Close() })
+	c.apps[1] = a
+	height, got := a.LastCommitted()
+	require.Equal(t, int64(2), height)
+	require.Equal(t, hash, got)
+	res := must(a.Query(ctx, &abci.RequestQuery{Path: app.PathStore, Data: app.TicketKey("e", "1"), Prove: true}))
+	require.Equal(t, app.CodeOK, res.Code, res.Log)
+	require.NoError(t, app.ProofRuntime().VerifyValue(res.ProofOps, hash, app.KeyPath(app.TicketKey("e", "1")), res.Value))
+	for i, u := range []*user{alice, c.users["frank"], c.users["grace"]} {
+		_, rec := c.buy(u, ev, fmt.Sprint(10+i), 4500)
+		rs, _ := c.block(rec.Bytes()) // every application gives the same hash
+		require.Equal(t, app.CodeOK, rs[0].Code, rs[0].Log)
+	}
 }
