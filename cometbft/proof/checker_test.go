@@ -12,6 +12,8 @@ import (
 	"github.com/cometbft/cometbft/crypto/ed25519"
 	cmtbytes "github.com/cometbft/cometbft/libs/bytes"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	"github.com/cometbft/cometbft/rpc/client/local"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
@@ -22,6 +24,12 @@ import (
 	"github.com/cbets/cbets/cometbft/proof"
 	"github.com/cbets/cbets/cometbft/scenario"
 	"github.com/cbets/cbets/ticket"
+)
+
+// CometBFT's RPC clients are Nodes.
+var (
+	_ proof.Node = (*rpchttp.HTTP)(nil)
+	_ proof.Node = (*local.Local)(nil)
 )
 
 // liar is a node that passes its answers through hooks that may change
