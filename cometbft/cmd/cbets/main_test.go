@@ -33,7 +33,7 @@ type result struct {
 }
 
 // cbets runs the command in-process with stdin.
-func cbets(t *testing.T, stdin string, args ...string) result {
+func cbets(t testing.TB, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut strings.Builder
 	code := run(args, strings.NewReader(stdin), &out, &errOut)
@@ -41,7 +41,7 @@ func cbets(t *testing.T, stdin string, args ...string) result {
 }
 
 // ok runs cbets and requires success; it returns stdout.
-func ok(t *testing.T, stdin string, args ...string) string {
+func ok(t testing.TB, stdin string, args ...string) string {
 	t.Helper()
 	r := cbets(t, stdin, args...)
 	require.Equal(t, exitOK, r.code, "cbets %s: %s", strings.Join(args, " "), r.stderr)
@@ -52,7 +52,7 @@ func ok(t *testing.T, stdin string, args ...string) string {
 type party struct{ key, pub, cert string }
 
 // newParty generates a key file in dir.
-func newParty(t *testing.T, dir, name string) party {
+func newParty(t testing.TB, dir, name string) party {
 	t.Helper()
 	p := party{key: filepath.Join(dir, name+".key")}
 	ok(t, "", "keys", "generate", "--out", p.key)
@@ -340,9 +340,17 @@ func TestCertIssue(t *testing.T) {
 	require.Equal(t, cert.PublicKey().Address(ecdsa.DefaultAddressVersion), cert.WID())
 }
 
-// TestBadInput: malformed files and command lines are errors that name
-// what failed, with a non-zero exit, never a panic. None reaches a node.
-func TestBadInput(t *testing.T) {
+// offline is a registrar, a merchant and a user with a certificate, a
+// genesis whose validator runs nowhere, and a buy request: the inputs of
+// commands that fail before they reach a node.
+type offline struct {
+	dir                   string
+	reg, m, user          party
+	appState, goodGenesis string
+	certJSON, reqJSON     []byte
+}
+
+func newOffline(t testing.TB) *offline {
 	dir := t.TempDir()
 	reg, m, user := newParty(t, dir, "reg"), newParty(t, dir, "m"), newParty(t, dir, "user")
 	user.cert = filepath.Join(dir, "user.cert")
@@ -362,7 +370,24 @@ func TestBadInput(t *testing.T) {
 	require.NoError(t, err)
 	reqJSON, err := json.Marshal(req)
 	require.NoError(t, err)
+	doc := &types.GenesisDoc{ChainID: "c", GenesisTime: time.Now(), AppState: []byte(appState),
+		Validators: []types.GenesisValidator{{PubKey: ed25519.GenPrivKey().PubKey(), Power: 10}}}
+	require.NoError(t, doc.ValidateAndComplete())
+	goodGenesis := filepath.Join(dir, "genesis.json")
+	require.NoError(t, doc.SaveAs(goodGenesis))
+	return &offline{dir: dir, reg: reg, m: m, user: user, appState: appState, goodGenesis: goodGenesis,
+		certJSON: certJSON, reqJSON: reqJSON}
+}
 
+// deadNode names a node that does not run.
+var deadNode = []string{"--node", "http://127.0.0.1:1", "--timeout", "2s"}
+
+// TestBadInput: malformed files and command lines are errors that name
+// what failed, with a non-zero exit, never a panic. None reaches a node.
+func TestBadInput(t *testing.T) {
+	o := newOffline(t)
+	dir, reg, m, user, appState, goodGenesis := o.dir, o.reg, o.m, o.user, o.appState, o.goodGenesis
+	certJSON, reqJSON := o.certJSON, o.reqJSON
 	file := func(name, content string) string {
 		p := filepath.Join(dir, name)
 		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
@@ -371,12 +396,6 @@ func TestBadInput(t *testing.T) {
 	genesisDoc := func(state string) string {
 		return fmt.Sprintf(`{"genesis_time":"2026-01-01T00:00:00Z","chain_id":"c","initial_height":"1","app_hash":"","app_state":%s}`, state)
 	}
-	doc := &types.GenesisDoc{ChainID: "c", GenesisTime: time.Now(), AppState: []byte(appState),
-		Validators: []types.GenesisValidator{{PubKey: ed25519.GenPrivKey().PubKey(), Power: 10}}}
-	require.NoError(t, doc.ValidateAndComplete())
-	goodGenesis := filepath.Join(dir, "genesis.json")
-	require.NoError(t, doc.SaveAs(goodGenesis))
-	deadNode := []string{"--node", "http://127.0.0.1:1", "--timeout", "2s"}
 	with := func(args ...string) []string { return append(args, deadNode...) }
 	badKeys := map[string]string{
 		"not hex":  "zz\n",
@@ -533,4 +552,40 @@ func (s *setup) lyingNode(t *testing.T, net *localnet.Network) {
 			}
 		})
 	}
+}
+
+// FuzzInputFiles feeds arbitrary bytes as each input file a command reads:
+// a key, a certificate, a request (stdin), an event's terms and a genesis.
+// Whatever the bytes, the command returns a status, never panics, and a
+// failure says why. The node named does not run, so nothing waits on it.
+func FuzzInputFiles(f *testing.F) {
+	o := newOffline(f)
+	key, err := os.ReadFile(o.user.key)
+	require.NoError(f, err)
+	genesisJSON, err := os.ReadFile(o.goodGenesis)
+	require.NoError(f, err)
+	for _, seed := range [][]byte{key, o.certJSON, o.reqJSON, genesisJSON, []byte(o.appState),
+		[]byte(`{"id":"e","capacity":1,"face_value":1,"sale_start":"2026-01-01T00:00:00Z","sale_end":"2026-01-02T00:00:00Z","start":"2026-01-02T00:00:00Z","end":"2026-01-03T00:00:00Z"}`),
+		nil, []byte("null"), []byte("{}"), []byte(`{"encoding":"00"}`)} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "in")
+		require.NoError(t, os.WriteFile(in, b, 0o600))
+		for _, args := range [][]string{
+			{"keys", "show", "--key", in},
+			{"cert", "issue", "--registrar-key", in, "--user", o.user.pub, "--id", "x", "--out", filepath.Join(dir, "c")},
+			{"request", "buy", "--key", o.user.key, "--cert", in, "--event", "e", "--serial", "s", "--genesis", o.goodGenesis},
+			{"merchant", "buy", "--merchant-key", o.m.key, "--genesis", o.goodGenesis, "--in", "-"},
+			{"merchant", "consume", "--merchant-key", o.m.key, "--genesis", o.goodGenesis, "--in", in},
+			{"event", "publish", "--merchant-key", o.m.key, "--terms", "-"},
+			{"ticket", "replay", "--event", "e", "--serial", "s", "--genesis", in},
+		} {
+			r := cbets(t, string(b), append(args, deadNode...)...)
+			if r.code != exitOK {
+				require.NotEmpty(t, r.stderr, "cbets %v", args)
+			}
+		}
+	})
 }
