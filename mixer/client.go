@@ -685,8 +685,8 @@ func (c *Client) handleSigned(st *SignedTransaction) error {
 }
 
 // Tick tells the client the time. A client still waiting for its roster
-// after the register deadline, or for the transaction after the confirm
-// deadline, fails with ErrDeadline, which Tick returns. A client that has
+// after the register deadline, or for the transaction (or its bundle) after
+// the confirm deadline, fails with ErrDeadline, which Tick returns. A client that has
 // signed waits without limit for the signed transaction or a restart; the
 // caller decides when to give up.
 func (c *Client) Tick(now time.Time) error {
@@ -696,6 +696,9 @@ func (c *Client) Tick(now time.Time) error {
 	switch {
 	case c.phase == PhaseRequesting && now.After(c.ann.deadlines.Register):
 		c.phase, c.err = PhaseFailed, fmt.Errorf("%w: no roster by %v", ErrDeadline, c.ann.deadlines.Register)
+		return c.err
+	case c.phase == PhaseRegistering && now.After(c.roster.confirm) && c.pending != nil:
+		c.phase, c.err = PhaseFailed, fmt.Errorf("%w: no bundle by %v", ErrDeadline, c.roster.confirm)
 		return c.err
 	case c.phase == PhaseRegistering && now.After(c.roster.confirm):
 		c.phase, c.err = PhaseFailed, fmt.Errorf("%w: no transaction by %v", ErrDeadline, c.roster.confirm)

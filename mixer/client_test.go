@@ -434,6 +434,17 @@ func TestClientDeadlines(t *testing.T) {
 	require.NoError(t, w.clients[0].Tick(d.Confirm))
 	require.ErrorIs(t, w.clients[0].Tick(d.Confirm.Add(time.Nanosecond)), mixer.ErrDeadline)
 	require.Equal(t, mixer.PhaseFailed, w.clients[0].Phase())
+
+	// A client that audits everything and holds the transaction but not
+	// its bundle gives up too.
+	w, tx := atTransaction(t)
+	msgs, err := w.clients[1].Handle(tx.Bytes(), w.now)
+	require.NoError(t, err)
+	require.Empty(t, msgs)
+	require.Equal(t, mixer.PhaseRegistering, w.clients[1].Phase())
+	err = w.clients[1].Tick(w.server.Roster().Deadlines().Confirm.Add(time.Nanosecond))
+	require.ErrorIs(t, err, mixer.ErrDeadline)
+	require.Contains(t, err.Error(), "no bundle")
 }
 
 // confirmAll has every client answer tx and the server take the answers;
