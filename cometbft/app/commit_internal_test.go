@@ -517,3 +517,27 @@ func ledgerGenesis(t *testing.T, cfg ledger.Config) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// TestCorruptIndex: a bucket's index entry or a meta key that does not
+// decode is a failure of the store, never a panic.
+func TestCorruptIndex(t *testing.T) {
+	db := dbm.NewMemDB()
+	s := NewStore(db)
+	write(t, s, map[string][]byte{"t/a": []byte("1")})
+	require.NoError(t, s.Flush())
+	b := Bucket([]byte("t/a"))
+	require.NoError(t, db.Set(append([]byte("x/"), byte(b>>8), byte(b)), []byte{5, 1}))
+	_, _, err := s.commit.prove([]byte("t/a"))
+	require.ErrorIs(t, err, ledger.ErrStore)
+	write(t, s, map[string][]byte{"t/a": []byte("2")})
+	_, err = s.AppHash()
+	require.ErrorIs(t, err, ledger.ErrStore)
+	require.ErrorIs(t, s.Flush(), ledger.ErrStore)
+
+	for _, k := range []string{"m/height", "m/changed"} {
+		db := dbm.NewMemDB()
+		require.NoError(t, db.Set([]byte(k), []byte{1, 2, 3}))
+		_, err := New(db)
+		require.ErrorContains(t, err, "corrupt", k)
+	}
+}
