@@ -256,6 +256,7 @@ func TestLife(t *testing.T) {
 	net := s.start(t, 1)
 	s.life(t, net)
 	s.lyingNode(t, net)
+	s.wrongGenesis(t, net)
 }
 
 // TestFourValidators runs the life on four validators, each step's
@@ -476,6 +477,44 @@ func TestHelp(t *testing.T) {
 	r := cbets(t, "", "keys", "show", "-h")
 	require.Equal(t, exitOK, r.code)
 	require.Contains(t, r.stderr, "-key")
+}
+
+// otherGenesis writes the network's genesis document with another app
+// state: the same chain and validators, so every proof checks, but keys
+// that are not the network's.
+func (s *setup) otherGenesis(t *testing.T, appState string) string {
+	doc, err := types.GenesisDocFromFile(s.genesisFile)
+	require.NoError(t, err)
+	doc.AppState = []byte(appState)
+	path := filepath.Join(t.TempDir(), "other-genesis.json")
+	require.NoError(t, doc.SaveAs(path))
+	return path
+}
+
+// wrongGenesis: with the app state of another registrar and merchant, the
+// event's merchant is not accepted; with another registrar only, the
+// ticket's records do not replay (the buyer's certificate is not the
+// registrar's), and replay says which record and why.
+func (s *setup) wrongGenesis(t *testing.T, net *localnet.Network) {
+	url := net.Validator(0).RPCAddress()
+	otherReg := newParty(t, t.TempDir(), "other-registrar")
+	genesis := ok(t, "", "genesis", "--registrar", otherReg.pub, "--merchant", s.merchant.pub)
+	r := cbets(t, "", "ticket", "replay", "--event", s.event, "--serial", "A-1", "--genesis", s.otherGenesis(t, genesis), "--node", url)
+	require.Equal(t, exitFailed, r.code, r.stdout)
+	require.Contains(t, r.stderr, "ticket concert/A-1 at height")
+	require.Contains(t, r.stderr, "does not replay: ticket: record 0 (buy): certificate")
+	require.Empty(t, r.stdout)
+
+	other := s.otherGenesis(t, newOffline(t).appState)
+	for _, cmd := range [][]string{{"ticket", "replay"}, {"ticket", "show"}, {"request", "consume", "--key", s.alice.key}} {
+		r := cbets(t, "", append(cmd, "--event", s.event, "--serial", "A-1", "--genesis", other, "--node", url)...)
+		require.Equal(t, exitFailed, r.code, r.stdout)
+		require.Contains(t, r.stderr, `event "concert": its merchant`)
+		require.Contains(t, r.stderr, "is not one the genesis accepts")
+	}
+	r = cbets(t, "", "event", "show", "--id", s.event, "--genesis", other, "--node", url)
+	require.Equal(t, exitFailed, r.code, r.stdout)
+	require.Contains(t, r.stderr, "is not one the genesis accepts")
 }
 
 // liar is an RPC proxy in front of a node that alters the answers of
