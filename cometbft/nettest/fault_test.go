@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -29,23 +30,35 @@ func cbetsState(t *testing.T) (*load.Parties, []byte) {
 }
 
 // startNetwork writes and starts a 4-validator network of app (empty:
-// cbets) and waits until every validator committed a block. When the
+// cbets) and waits until every validator committed a block. A validator
+// that exits at once (another process took a port between the search and
+// the bind) makes it try again on other ports, twice at most. When the
 // test fails, the end of every validator's log is printed.
 func startNetwork(t *testing.T, ctx context.Context, appName string, state []byte) *Network {
 	t.Helper()
-	n, err := New(ctx, Config{Binary: binary, Dir: t.TempDir(), Validators: 4, AppState: state, App: appName})
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("validators' logs (base port %d):\n%s", n.BasePort(), n.Tails(40))
+	for attempt := 1; ; attempt++ {
+		n, err := New(ctx, Config{Binary: binary, Dir: t.TempDir(), Validators: 4, AppState: state, App: appName})
+		require.NoError(t, err)
+		err = n.Start()
+		if err == nil {
+			err = n.WaitHeight(ctx, 1)
 		}
-		if err := n.Close(); err != nil {
-			t.Errorf("closing the network: %v", err)
+		if err != nil && attempt < 3 && strings.Contains(err.Error(), "exited") {
+			t.Logf("a validator exited at start (base port %d), trying other ports: %v\n%s", n.BasePort(), err, n.Tails(5))
+			require.NoError(t, n.Kill())
+			continue
 		}
-	})
-	require.NoError(t, n.Start())
-	require.NoError(t, n.WaitHeight(ctx, 1))
-	return n
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("validators' logs (base port %d):\n%s", n.BasePort(), n.Tails(40))
+			}
+			if err := n.Close(); err != nil {
+				t.Errorf("closing the network: %v", err)
+			}
+		})
+		require.NoError(t, err)
+		return n
+	}
 }
 
 // clients returns an RPC client of every validator, as load nodes.

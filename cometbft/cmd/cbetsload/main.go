@@ -2,11 +2,12 @@
 // highest rate it accepts and measures what it commits (package load).
 //
 //	cbetsload [run] --nodes URL[,URL…] [--app cbets|kvstore] [--duration 60s]
-//	                [--workers N] [--seed S] [--tickets N] [--event ID]
-//	                [--genesis-out FILE] [--json]
+//	                [--workers N] [--max-pending N] [--seed S] [--tickets N]
+//	                [--event ID] [--genesis-out FILE] [--json]
 //	cbetsload genesis [--seed S] --out FILE
-//	cbetsload compare [--validators 4] [--duration 60s] [--workers N] [--seed S]
-//	                  [--tickets N] [--cbetsd PATH] [--dir DIR] [--keep]
+//	cbetsload compare [--validators 4] [--duration 60s] [--workers N]
+//	                  [--max-pending N] [--seed S] [--tickets N]
+//	                  [--cbetsd PATH] [--dir DIR] [--keep]
 //	                  [--timeout-commit D] [--log-level L] [--json]
 //
 // run loads a running network through the RPC addresses of its nodes.
@@ -66,11 +67,12 @@ func main() {
 
 const usage = `usage:
   cbetsload [run] --nodes URL[,URL…] [--app cbets|kvstore] [--duration 60s]
-                  [--workers N] [--seed S] [--tickets N] [--event ID]
-                  [--genesis-out FILE] [--json]
+                  [--workers N] [--max-pending N] [--seed S] [--tickets N]
+                  [--event ID] [--genesis-out FILE] [--json]
   cbetsload genesis [--seed S] --out FILE
-  cbetsload compare [--validators 4] [--duration 60s] [--workers N] [--seed S]
-                    [--tickets N] [--cbetsd PATH] [--dir DIR] [--keep]
+  cbetsload compare [--validators 4] [--duration 60s] [--workers N]
+                    [--max-pending N] [--seed S] [--tickets N]
+                    [--cbetsd PATH] [--dir DIR] [--keep]
                     [--timeout-commit D] [--log-level L] [--json]
 `
 
@@ -130,6 +132,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 type common struct {
 	duration *time.Duration
 	workers  *int
+	pending  *int
 	seed     *uint64
 	tickets  *int
 	json     *bool
@@ -139,6 +142,7 @@ func commonFlags(fs *flag.FlagSet) *common {
 	return &common{
 		duration: fs.Duration("duration", 60*time.Second, "timed window"),
 		workers:  fs.Int("workers", 0, "concurrent broadcasts (default 8 per node)"),
+		pending:  fs.Int("max-pending", 0, "at most this many transactions broadcast and not committed (default: no bound but the mempools)"),
 		seed:     fs.Uint64("seed", 1, "seed of the keys (the genesis must be this seed's)"),
 		tickets:  fs.Int("tickets", 0, "tickets prepared, 3 transactions each (default 250 per second of --duration)"),
 		json:     fs.Bool("json", false, "print the result as JSON"),
@@ -151,6 +155,8 @@ func (c *common) check() error {
 		return fmt.Errorf("%w: --duration must be positive", errUsage)
 	case *c.workers < 0:
 		return fmt.Errorf("%w: negative --workers", errUsage)
+	case *c.pending < 0:
+		return fmt.Errorf("%w: negative --max-pending", errUsage)
 	case *c.tickets < 0:
 		return fmt.Errorf("%w: negative --tickets", errUsage)
 	}
@@ -232,7 +238,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	res, err := load.Run(ctx, load.Config{Nodes: clients, Workers: *c.workers, Duration: *c.duration, Progress: progress(stderr)}, w)
+	res, err := load.Run(ctx, load.Config{Nodes: clients, Workers: *c.workers, MaxPending: *c.pending, Duration: *c.duration, Progress: progress(stderr)}, w)
 	if err != nil {
 		return err
 	}
@@ -427,7 +433,7 @@ func loadNetwork(ctx context.Context, cfg nettest.Config, c common, w *load.Work
 		nodes = append(nodes, cl)
 	}
 	fmt.Fprintf(stderr, "cbetsload: %s: %d validators up (base port %d), loading for %v\n", cfg.App, len(nodes), net.BasePort(), *c.duration)
-	res, err = load.Run(ctx, load.Config{Nodes: nodes, Workers: *c.workers, Duration: *c.duration, Progress: progress(stderr)}, w)
+	res, err = load.Run(ctx, load.Config{Nodes: nodes, Workers: *c.workers, MaxPending: *c.pending, Duration: *c.duration, Progress: progress(stderr)}, w)
 	if err != nil {
 		return nil, err
 	}
