@@ -154,6 +154,13 @@ type App struct {
 	blockAppHash []byte
 	blockChanged bool // the block changes the app hash
 
+	// proposals are the blocks of the next height ProcessProposal
+	// accepted, with their outcomes, for FinalizeBlock (proposal.go).
+	proposals []*proposal
+	// signatures is the cache of verified signatures the ledger's checks
+	// use: CheckTx fills it, and a block's checks hit it.
+	signatures *ticket.SignatureCache
+
 	now func() time.Time // the validator's clock, for CheckTx
 }
 
@@ -177,7 +184,7 @@ func Open(dir string) (*App, error) {
 // New returns an application over db, resuming from its last committed
 // height.
 func New(db dbm.DB) (*App, error) {
-	a := &App{db: db, now: time.Now}
+	a := &App{db: db, now: time.Now, signatures: ticket.NewSignatureCache(0)}
 	if err := a.resume(); err != nil {
 		return nil, err
 	}
@@ -212,7 +219,9 @@ func (a *App) ledger(s *Store) (*ledger.Ledger, error) {
 	if a.config == nil {
 		return nil, ErrNotStarted
 	}
-	return ledger.New(s, *a.config)
+	cfg := *a.config
+	cfg.Signatures = a.signatures
+	return ledger.New(s, cfg)
 }
 
 // Close closes the store. Calls after Close fail.
@@ -271,14 +280,21 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 }
 
 // CheckTx runs the transaction against the committed state, with the
-// validator's clock against MaxClockSkew; what it writes is dropped.
+// validator's clock against MaxClockSkew; what it writes is dropped. The
+// signatures it verifies are remembered, so that the transaction's block
+// does not verify them again. A recheck (req.Type CheckTxType_Recheck),
+// which CometBFT's mempool runs on each transaction it still holds after
+// a commit, is the same check against the newly committed state, and
+// cheap: its signatures are remembered from the first check. The node
+// must run with the mempool's recheck on, so that the mempool drops what
+// a block made invalid (a stale head, a serial sold).
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.db == nil {
 		return nil, errClosed
 	}
-	_, err := a.deliver(NewStore(a.db), req.Tx, a.now())
+	_, err := a.deliver(NewStore(a.db), req.Tx, nil, a.now())
 	if err != nil {
 		return &abci.ResponseCheckTx{Code: Code(err), Codespace: Codespace, Log: err.Error()}, nil
 	}
@@ -288,7 +304,10 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 // FinalizeBlock applies each transaction of the block in turn to the state
 // so far, through a Store whose pending writes are the block's, and
 // returns the resulting app hash. A refused transaction writes nothing. It
-// reads no clock. Nothing reaches the database before Commit.
+// reads no clock. Nothing reaches the database before Commit. A block
+// ProcessProposal accepted is not run again: its outcome, kept under the
+// block's hash, is the same. A block it did not see (a validator catching
+// up) is run here, its refused transactions recorded with their codes.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -302,21 +321,12 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if req.Height != want {
 		return nil, fmt.Errorf("app: finalizing height %d, want %d", req.Height, want)
 	}
-	s := a.store()
-	res := &abci.ResponseFinalizeBlock{TxResults: make([]*abci.ExecTxResult, len(req.Txs))}
-	for i, tx := range req.Txs {
-		ev, err := a.deliver(s, tx, time.Time{})
-		if err != nil {
-			if Code(err) == CodeInternal {
-				return nil, err // the store failed: stop rather than diverge
-			}
-			res.TxResults[i] = &abci.ExecTxResult{Code: Code(err), Codespace: Codespace, Log: err.Error()}
-			continue
-		}
-		res.TxResults[i] = &abci.ExecTxResult{Code: CodeOK, Events: []abci.Event{ev}}
+	out, err := a.finalized(req) // ProcessProposal's, or run now
+	if err != nil {
+		return nil, err // the store failed: stop rather than diverge
 	}
-	var err error
-	if res.AppHash, err = a.finalize(s, req.Height); err != nil {
+	res := &abci.ResponseFinalizeBlock{TxResults: out.results}
+	if res.AppHash, err = a.finalize(out.store, req.Height); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -336,15 +346,17 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if err := a.commitBlock(); err != nil {
 		return nil, err
 	}
+	a.proposals = nil
 	return &abci.ResponseCommit{}, nil
 }
 
 // deliver applies one transaction to s: an event publication
 // (Ledger.Publish), a record (Ledger.Apply, one step of the ticket's
-// history) or an event's cancellation (Ledger.Cancel). A non-zero now is
-// the validator's clock (CheckTx). It returns the ABCI event describing the
+// history) or an event's cancellation (Ledger.Cancel). A record tx is
+// parsed into rec, unless rec is that already. A non-zero now is the
+// validator's clock (CheckTx). It returns the ABCI event describing the
 // change.
-func (a *App) deliver(s *Store, tx []byte, now time.Time) (abci.Event, error) {
+func (a *App) deliver(s *Store, tx []byte, rec *ticket.Record, now time.Time) (abci.Event, error) {
 	l, err := a.ledger(s)
 	if err != nil {
 		return abci.Event{}, err
@@ -360,9 +372,10 @@ func (a *App) deliver(s *Store, tx []byte, now time.Time) (abci.Event, error) {
 		}
 		return eventEvent(ev), nil
 	case hasDomain(tx, RecordDomain):
-		rec, err := ticket.ParseRecord(tx)
-		if err != nil {
-			return abci.Event{}, err
+		if rec == nil {
+			if rec, err = ticket.ParseRecord(tx); err != nil {
+				return abci.Event{}, err
+			}
 		}
 		if !now.IsZero() && rec.Time.After(now.Add(MaxClockSkew)) {
 			return abci.Event{}, fmt.Errorf("%w: record time %v is after this validator's %v", ticket.ErrTime, rec.Time, now.UTC())

@@ -50,6 +50,24 @@
 //
 // A refused transaction writes nothing; its result code (Code) says why.
 //
+// Only valid transactions enter blocks. PrepareProposal runs the mempool's
+// transactions in order against the state the block builds, with the rules
+// of FinalizeBlock, and keeps those accepted that fit within MaxTxBytes;
+// ProcessProposal rejects a block with any transaction refused against
+// that state. Neither reads a clock, so every validator accepts a correct
+// proposer's block. Before a block runs, the R-bound signatures of its
+// records (buy requests, merchant signatures) are verified in one batch
+// (ticket.PrecheckSignatures) into the application's
+// ticket.SignatureCache, which the ledger's checks hit; CheckTx fills the
+// same cache, so a transaction checked into the mempool is not verified
+// again in its block. ProcessProposal keeps an accepted block's outcome
+// under the block's hash, and FinalizeBlock of that block reuses it; any
+// other block, as one a validator catching up executes, is run with its
+// refused transactions recorded, with the same results. After each commit
+// the mempool rechecks what it holds against the new state (CheckTx of
+// type Recheck), which drops what the block made invalid: the node must
+// run with the mempool's recheck on.
+//
 // # State
 //
 // The state is the ledger's, kept by Store in a cometbft-db database under
