@@ -88,15 +88,43 @@ func ParseCompressedPoint(b []byte) (secp256k1.JacobianPoint, bool) {
 	if len(b) != 33 || (b[0] != 0x02 && b[0] != 0x03) {
 		return p, false
 	}
-	if p.X.SetByteSlice(b[1:]) {
+	x, ok := decompress(b)
+	if !ok {
 		return secp256k1.JacobianPoint{}, false
 	}
-	if !secp256k1.DecompressY(&p.X, b[0] == 0x03, &p.Y) {
-		return secp256k1.JacobianPoint{}, false
-	}
-	p.X.Normalize()
+	p.X, p.Y = feToField(&x[0]), feToField(&x[1])
 	p.Z.SetInt(1)
 	return p, true
+}
+
+// decompress returns the affine coordinates of the point a 33-byte
+// compressed encoding names, on the package's field, and whether it is
+// one: x below p, on the curve, y of the parity the prefix says. Since
+// p ≡ 3 mod 4, y = (x³+7)^((p+1)/4) = (x³+7)·(x³+7)^((p−3)/4) when x³+7 is
+// a square, which y² = x³+7 then confirms. Variable time (public input).
+func decompress(b []byte) (xy [2]fe, ok bool) {
+	var xb [32]byte
+	copy(xb[:], b[1:])
+	x := feSetBytes(&xb)
+	if c := feCanon(&x); c != x {
+		return xy, false // x ≥ p
+	}
+	var rhs, y, y2 fe
+	feSqr(&rhs, &x)
+	feMul(&rhs, &rhs, &x)
+	feAdd(&rhs, &rhs, &fe{7})
+	fePowPMinus3Div4(&y, &rhs)
+	feMul(&y, &y, &rhs)
+	feSqr(&y2, &y)
+	if !feEqual(&y2, &rhs) {
+		return xy, false
+	}
+	y = feCanon(&y)
+	if y[0]&1 != uint64(b[0]&1) {
+		feNeg(&y, &y)
+		y = feCanon(&y)
+	}
+	return [2]fe{x, y}, true
 }
 
 // CompressAffine writes the 33-byte compressed encoding of p, which must be
