@@ -256,15 +256,20 @@ type delta struct {
 	gen   uint64
 	items map[uint16][]BucketItem
 	roots map[uint16][32]byte
-	nodes map[int][32]byte
+	nodes []node
 	root  [32]byte
+}
+
+// node is a node of the top tree and its hash.
+type node struct {
+	i int
+	h [32]byte
 }
 
 // diff returns the delta of writes (key → value, every key committed) on
 // the committed state. The caller holds c.mu, and the tree is loaded.
 func (c *commitment) diff(writes map[string][]byte) (*delta, error) {
-	d := &delta{c: c, gen: c.gen, items: map[uint16][]BucketItem{}, roots: map[uint16][32]byte{},
-		nodes: map[int][32]byte{}}
+	d := &delta{c: c, gen: c.gen, items: map[uint16][]BucketItem{}, roots: map[uint16][32]byte{}}
 	byBucket := map[uint16][]string{}
 	for k := range writes {
 		if !Committed([]byte(k)) {
@@ -293,34 +298,42 @@ func (c *commitment) diff(writes map[string][]byte) (*delta, error) {
 		items = append(items, old[i:]...)
 		d.items[b], d.roots[b] = items, bucketRoot(items)
 	}
-	node := func(i int) [32]byte {
-		if h, ok := d.nodes[i]; ok {
-			return h
-		}
-		return c.nodes[i]
-	}
-	level := make([]int, 0, len(d.roots))
+	// The changed nodes, level by level up from the changed leaves, in
+	// order: a node's sibling is the next one in its level when it
+	// changed too, else the committed one.
+	level := make([]node, 0, len(d.roots))
 	for b, r := range d.roots {
-		i := Buckets + int(b)
-		d.nodes[i] = topLeaf(b, sha256.Sum256(r[:]))
-		level = append(level, i)
+		level = append(level, node{Buckets + int(b), topLeaf(b, sha256.Sum256(r[:]))})
 	}
-	slices.Sort(level)
-	for len(level) > 0 && level[0] > 1 {
-		next := level[:0]
-		for _, i := range level {
-			if p := i / 2; len(next) == 0 || next[len(next)-1] != p {
-				next = append(next, p)
-			}
+	slices.SortFunc(level, func(x, y node) int { return x.i - y.i })
+	d.nodes = make([]node, 0, 8*len(level)+2*topLevels)
+	d.root = c.nodes[1]
+	for len(level) > 0 {
+		d.nodes = append(d.nodes, level...)
+		if level[0].i == 1 {
+			d.root = level[0].h
+			break
 		}
-		for _, p := range next {
-			d.nodes[p] = innerHash(node(2*p), node(2*p+1))
+		next := level[:0] // written behind what is read
+		for j := 0; j < len(level); j++ {
+			n := level[j]
+			left, right := c.nodes[n.i-1], n.h
+			if n.i%2 == 0 {
+				left, right = n.h, c.nodes[n.i+1]
+				if j+1 < len(level) && level[j+1].i == n.i+1 {
+					right = level[j+1].h
+					j++
+				}
+			}
+			next = append(next, node{n.i / 2, innerHash(left, right)})
 		}
 		level = next
 	}
-	d.root = node(1)
 	return d, nil
 }
+
+// topLevels is the depth of the top tree.
+const topLevels = 16
 
 // write adds the delta's bucket items and roots to a batch.
 func (d *delta) write(b dbm.Batch) error {
@@ -338,8 +351,8 @@ func (d *delta) write(b dbm.Batch) error {
 // apply moves the tree on by a delta whose writes reached the database.
 // The caller holds c.mu for writing.
 func (c *commitment) apply(d *delta) {
-	for i, h := range d.nodes {
-		c.nodes[i] = h
+	for _, n := range d.nodes {
+		c.nodes[n.i] = n.h
 	}
 	for b, items := range d.items {
 		c.filled[b] = len(items) > 0
