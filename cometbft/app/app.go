@@ -294,7 +294,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	if a.db == nil {
 		return nil, errClosed
 	}
-	_, err := a.deliver(NewStore(a.db), req.Tx, nil, a.now())
+	_, err := a.deliver(a.store(), req.Tx, nil, a.now())
 	if err != nil {
 		return &abci.ResponseCheckTx{Code: Code(err), Codespace: Codespace, Log: err.Error()}, nil
 	}

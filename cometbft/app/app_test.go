@@ -14,8 +14,8 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/cometbft/app"
+	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"

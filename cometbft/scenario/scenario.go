@@ -16,10 +16,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/cometbft/app"
 	"github.com/cbets/cbets/cometbft/desk"
 	"github.com/cbets/cbets/cometbft/localnet"
+	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/multisig"
 	"github.com/cbets/cbets/tax"
 	"github.com/cbets/cbets/ticket"
