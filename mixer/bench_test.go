@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/testkit"
 	"github.com/cbets/cbets/mixer"
 	"github.com/cbets/cbets/mixer/mixsim"
 	"github.com/cbets/cbets/ringsig"
@@ -78,7 +79,7 @@ func BenchmarkRoundAuditAll(b *testing.B) {
 func benchRound(b *testing.B, cfg mixsim.Config) {
 	b.ReportAllocs()
 	var rep *mixsim.Report
-	cpu := cpuTime()
+	cpu := testkit.CPUTime()
 	for b.Loop() {
 		var err error
 		if rep, err = mixsim.Run(cfg); err != nil {
@@ -98,7 +99,7 @@ func benchRound(b *testing.B, cfg mixsim.Config) {
 // goroutines), which unlike the wall-clock time does not grow when other
 // processes load the machine.
 func reportCPU(b *testing.B, start time.Duration) {
-	if end := cpuTime(); end > 0 && b.N > 0 {
+	if end := testkit.CPUTime(); end > 0 && b.N > 0 {
 		b.ReportMetric((end-start).Seconds()/float64(b.N), "cpu-s/op")
 	}
 }
@@ -123,7 +124,7 @@ func BenchmarkServerCheck(b *testing.B) {
 		for _, workers := range []int{1, 2} {
 			b.Run(fmt.Sprintf("N=%d/workers=%d", n, workers), func(b *testing.B) {
 				b.ReportAllocs()
-				cpu := cpuTime()
+				cpu := testkit.CPUTime()
 				for b.Loop() {
 					for _, c := range w.server.Check(batch, workers) {
 						if c.Err() != nil {
@@ -159,7 +160,7 @@ func BenchmarkClientAudit(b *testing.B) {
 		b.Run(fmt.Sprintf("N=%d/workers=1", n), func(b *testing.B) {
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := testkit.CPUTime()
 			for b.Loop() {
 				bundle, err := mixer.ParseBundle(raw)
 				if err != nil {
@@ -204,7 +205,7 @@ func BenchmarkRing(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("NewRing/N=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := testkit.CPUTime()
 			for b.Loop() {
 				if _, err := ringsig.NewRing(keys); err != nil {
 					b.Fatal(err)
@@ -214,7 +215,7 @@ func BenchmarkRing(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("Sign/N=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := testkit.CPUTime()
 			for b.Loop() {
 				if _, err := ringsig.Sign(signer, ring, idx, scope, msg, nil); err != nil {
 					b.Fatal(err)
@@ -224,7 +225,7 @@ func BenchmarkRing(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("Verify/N=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := testkit.CPUTime()
 			for b.Loop() {
 				if _, err := ringsig.Verify(ring, scope, msg, sig); err != nil {
 					b.Fatal(err)
