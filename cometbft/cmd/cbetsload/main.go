@@ -18,7 +18,8 @@
 // lists it and transfers it to another — all made and signed before the
 // timed window — and during --duration broadcasts them (broadcast_tx_sync,
 // each transaction after its predecessor committed) from --workers
-// workers spread over the nodes. For kvstore it sends "key=value"
+// workers spread over the nodes, at most --max-pending (default 1000)
+// transactions on their way at once. For kvstore it sends "key=value"
 // transactions of the same sizes, in the same chains. It prints one line:
 // committed transactions per second and the broadcast→commit p50 and p99;
 // --json prints the whole result as JSON.
@@ -128,6 +129,16 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// defaultMaxPending bounds the transactions on their way by default. With
+// no bound, the mempools fill with thousands of transactions, the
+// proposer reaps them all into one block, and a block of a few thousand
+// cbets records takes longer to propose and check than the consensus
+// timeouts allow: rounds fail one after the other and the network
+// commits next to nothing (kvstore's cheap checks do not suffer so). A
+// thousand keeps both applications' blocks under that size while keeping
+// a block's worth of work queued behind the one being decided.
+const defaultMaxPending = 1000
+
 // common are the flags run and compare share.
 type common struct {
 	duration *time.Duration
@@ -142,7 +153,7 @@ func commonFlags(fs *flag.FlagSet) *common {
 	return &common{
 		duration: fs.Duration("duration", 60*time.Second, "timed window"),
 		workers:  fs.Int("workers", 0, "concurrent broadcasts (default 8 per node)"),
-		pending:  fs.Int("max-pending", 0, "at most this many transactions broadcast and not committed (default: no bound but the mempools)"),
+		pending:  fs.Int("max-pending", defaultMaxPending, "at most this many transactions broadcast and not committed (0: no bound but the mempools)"),
 		seed:     fs.Uint64("seed", 1, "seed of the keys (the genesis must be this seed's)"),
 		tickets:  fs.Int("tickets", 0, "tickets prepared, 3 transactions each (default 250 per second of --duration)"),
 		json:     fs.Bool("json", false, "print the result as JSON"),
