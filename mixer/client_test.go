@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/wire"
 	"github.com/cbets/cbets/mixer"
 	"github.com/cbets/cbets/ringsig"
 	"github.com/stretchr/testify/require"
@@ -628,4 +629,132 @@ func TestOutputKeys(t *testing.T) {
 	for i, c := range h.clients {
 		require.Equal(t, mixer.PhaseComplete, c.Phase(), "client %d", i)
 	}
+}
+
+// TestSignedTransactionVerifiesBundle: a transaction every owner signed is
+// still refused by Verify, as by NewSignedTransaction, when its bundle does
+// not register its outputs — a broken ring signature, a member's key image
+// twice in a slot — and, at parsing, when the bundle is not the one the
+// transaction commits to.
+func TestSignedTransactionVerifiesBundle(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(t *testing.T, w *world, regs []*mixer.Registration)
+		want error
+	}{
+		{"a broken ring signature", func(t *testing.T, w *world, regs []*mixer.Registration) {
+			b := regs[regOf(w, regs, 2)].Bytes()
+			b[len(b)-1] ^= 1
+			g, err := mixer.ParseRegistration(b)
+			require.NoError(t, err)
+			regs[regOf(w, regs, 2)] = g
+		}, mixer.ErrBadRingSignature},
+		{"a key image twice in a slot", func(t *testing.T, w *world, regs []*mixer.Registration) {
+			regs[regOf(w, regs, 0)] = forge(t, w, 2, *addressFrom(t, "thief"), testParams.Denomination)
+		}, mixer.ErrKeyImageReused},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, tx := atTransaction(t, withAudit(mixer.AuditOwn))
+			_, honest, err := mixer.NewTransaction(tx.Session(), tx.Params(), tx.Inputs(), w.registrations(t), tx.Change(), tx.Fee())
+			require.NoError(t, err)
+			require.Equal(t, tx.BundleDigest(), honest.Digest())
+			regs := w.registrations(t)
+			tc.edit(t, w, regs)
+			evil, bundle, err := mixer.NewTransaction(tx.Session(), tx.Params(), tx.Inputs(), regs, tx.Change(), tx.Fee())
+			require.NoError(t, err)
+			var confs []*mixer.Confirmation
+			for _, k := range w.keys {
+				c, err := mixer.NewConfirmation(k, evil.Session(), evil.Hash(), nil)
+				require.NoError(t, err)
+				confs = append(confs, c)
+			}
+			_, err = mixer.NewSignedTransaction(evil, bundle, confs)
+			require.ErrorIs(t, err, tc.want)
+			requireReadable(t, err)
+
+			// The same, encoded as a ledger would receive it: it parses,
+			// and Verify refuses it.
+			encode := func(b *mixer.Bundle) []byte {
+				e := wire.NewBuilder("CBETS/mixer/v1/signed-transaction")
+				e.Var(evil.Bytes())
+				e.U32(uint32(len(evil.Ring())))
+				for _, pk := range evil.Ring() {
+					c := confs[slices.IndexFunc(confs, func(c *mixer.Confirmation) bool { return c.PublicKey().Equal(pk) })]
+					b := c.Bytes()
+					e.Fixed(pk.Bytes())
+					e.Fixed(b[len(b)-ecdsa.RBoundSignatureSize:])
+				}
+				e.Var(b.Bytes())
+				return e.Bytes()
+			}
+			st, err := mixer.ParseSignedTransaction(encode(bundle))
+			require.NoError(t, err)
+			require.ErrorIs(t, st.Verify(), tc.want)
+
+			// The honest bundle does not go with the evil transaction,
+			// which commits to another.
+			_, err = mixer.ParseSignedTransaction(encode(honest))
+			require.ErrorIs(t, err, mixer.ErrMalformed)
+			requireReadable(t, err)
+		})
+	}
+}
+
+// TestClientRefusesOutputInAnotherSlot: a client's output of slot 0 moved to
+// slot 1 (registered there by another member) is not its output.
+func TestClientRefusesOutputInAnotherSlot(t *testing.T) {
+	p := testParams
+	p.Slots = 2
+	w, tx := atTransaction(t, withParams(p), withAudit(mixer.AuditOwn))
+	regs := w.registrations(t)
+	moved, err := mixer.NewRegistration(w.keys[2], w.server.Roster(), 1, w.clients[1].Addresses()[0], p.Denomination, nil)
+	require.NoError(t, err)
+	var edited []*mixer.Registration
+	for _, g := range regs {
+		switch {
+		case g.Address() == w.clients[1].Addresses()[0]:
+			edited = append(edited, moved)
+		case g.Address() == w.clients[2].Addresses()[1]:
+			// Client 2's own output of slot 1 gives way, so that no slot
+			// holds more outputs than members.
+		default:
+			edited = append(edited, g)
+		}
+	}
+	evil, bundle, err := mixer.NewTransaction(tx.Session(), p, tx.Inputs(), edited, tx.Change(), tx.Fee())
+	require.NoError(t, err)
+	msg, err := w.answerWith(t, 1, evil.Bytes(), bundle.Bytes())
+	requireRefusal(t, w, 1, msg, err, mixer.ErrOutputMissing)
+}
+
+// TestClientRefusesBundleOfAnotherSize: a transaction that commits to a
+// bundle with fewer signatures than outputs is refused by a client that
+// audits everything — here the one whose output is last, past the bundle's
+// end — and nothing reads past the bundle.
+func TestClientRefusesBundleOfAnotherSize(t *testing.T) {
+	w, tx := atTransaction(t)
+	outs := tx.Outputs()
+	victim := slices.IndexFunc(w.clients, func(c *mixer.Client) bool { return c.Addresses()[0] == outs[len(outs)-1].Address })
+	require.GreaterOrEqual(t, victim, 0)
+	// A bundle of the other registrations only, and the transaction
+	// re-encoded to commit to it.
+	var others []*mixer.Registration
+	for _, g := range w.registrations(t) {
+		if g.Address() != outs[len(outs)-1].Address {
+			others = append(others, g)
+		}
+	}
+	_, short, err := mixer.NewTransaction(tx.Session(), tx.Params(), tx.Inputs(), others, tx.Change(), tx.Fee())
+	require.NoError(t, err)
+	b := tx.Bytes()
+	d := tx.BundleDigest()
+	at := bytes.Index(b, d[:])
+	require.Positive(t, at)
+	sd := short.Digest()
+	copy(b[at:], sd[:])
+	evil, err := mixer.ParseTransaction(b, tx.Ring())
+	require.NoError(t, err)
+	require.Equal(t, short.Digest(), evil.BundleDigest())
+	msg, err := w.answerWith(t, victim, evil.Bytes(), short.Bytes())
+	requireRefusal(t, w, victim, msg, err, mixer.ErrBadRingSignature)
 }
