@@ -519,6 +519,11 @@ func TestClientSigned(t *testing.T) {
 			b[4+25+32] ^= 1
 			return b
 		}(), mixer.ErrIncomplete},
+		{"a completion short of a signature", func() []byte {
+			b := bytes.Clone(full[:len(full)-65])
+			b[4+25+64+3] = 2
+			return b
+		}(), mixer.ErrIncomplete},
 		{"a completion of another session", func() []byte {
 			b := bytes.Clone(full)
 			b[4+25] ^= 1
@@ -757,4 +762,27 @@ func TestClientRefusesBundleOfAnotherSize(t *testing.T) {
 	require.Equal(t, short.Digest(), evil.BundleDigest())
 	msg, err := w.answerWith(t, victim, evil.Bytes(), short.Bytes())
 	requireRefusal(t, w, victim, msg, err, mixer.ErrBadRingSignature)
+}
+
+// TestBundleOfAnotherSession: a transaction that commits to its outputs'
+// very ring signatures, in a bundle labelled with another session, does not
+// verify.
+func TestBundleOfAnotherSession(t *testing.T) {
+	w, tx := atTransaction(t)
+	g, err := mixer.ParseBundle(w.bundle)
+	require.NoError(t, err)
+	relabelled := bytes.Clone(w.bundle)
+	relabelled[4+21] ^= 1
+	other, err := mixer.ParseBundle(relabelled)
+	require.NoError(t, err)
+	require.NotEqual(t, g.Session(), other.Session())
+	b := tx.Bytes()
+	d, od := tx.BundleDigest(), other.Digest()
+	copy(b[bytes.Index(b, d[:]):], od[:])
+	evil, err := mixer.ParseTransaction(b, tx.Ring())
+	require.NoError(t, err)
+	err = evil.VerifyBundle(other, 1)
+	require.ErrorIs(t, err, mixer.ErrBadRingSignature)
+	require.Contains(t, err.Error(), "another session")
+	require.NoError(t, tx.VerifyBundle(g, 1))
 }
