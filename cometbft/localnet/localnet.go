@@ -27,6 +27,7 @@ import (
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/cbets/cbets/cometbft/app"
+	"github.com/cbets/cbets/cometbft/internal/lazyclose"
 )
 
 // Config describes a network.
@@ -69,7 +70,7 @@ type Validator struct {
 	node     *nm.Node
 	app      *app.App
 	client   *local.Local
-	dbs      []*store
+	dbs      []*lazyclose.DB
 	released chan struct{} // closed once a stopped validator's stores are closed
 }
 
@@ -243,7 +244,7 @@ func (v *Validator) Start() error {
 		if err != nil {
 			return nil, err
 		}
-		s := &store{DB: db}
+		s := lazyclose.Wrap(db)
 		v.dbs = append(v.dbs, s)
 		return s, nil
 	}
@@ -259,7 +260,7 @@ func (v *Validator) Start() error {
 	if err != nil {
 		a.Close()
 		for _, db := range v.dbs {
-			db.release()
+			db.Release()
 		}
 		return fmt.Errorf("localnet: validator %d: %w", v.Index, err)
 	}
@@ -282,10 +283,10 @@ func (v *Validator) Stop() error {
 	a, dbs, done := v.app, v.dbs, make(chan struct{})
 	go func() {
 		defer close(done)
-		time.Sleep(stopGrace)
+		time.Sleep(2 * lazyclose.Grace) // in-process restarts: a wider margin than a process needs
 		a.Close()
 		for _, db := range dbs {
-			db.release()
+			db.Release()
 		}
 	}()
 	v.node, v.app, v.client, v.dbs, v.released = nil, nil, nil, nil, done

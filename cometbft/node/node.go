@@ -28,6 +28,7 @@ import (
 	"github.com/cometbft/cometbft/types"
 
 	"github.com/cbets/cbets/cometbft/app"
+	"github.com/cbets/cbets/cometbft/internal/lazyclose"
 )
 
 // The applications Start runs.
@@ -66,7 +67,7 @@ type Options struct {
 type Node struct {
 	node *nm.Node
 	app  io.Closer
-	dbs  []*store
+	dbs  []*lazyclose.DB
 	rpc  string
 
 	once sync.Once
@@ -174,7 +175,7 @@ func Start(ctx context.Context, o Options) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := &store{DB: db}
+		s := lazyclose.Wrap(db)
 		mu.Lock()
 		n.dbs = append(n.dbs, s)
 		mu.Unlock()
@@ -221,7 +222,7 @@ func (n *Node) Stop() error {
 		n.node.Wait()
 		// The node leaves its connections to the application open.
 		err = errors.Join(err, n.node.ProxyApp().Stop())
-		time.Sleep(stopGrace)
+		time.Sleep(lazyclose.Grace)
 		n.err = errors.Join(err, n.release())
 		close(n.done)
 	})
@@ -240,7 +241,7 @@ func (n *Node) Wait() error {
 func (n *Node) release() error {
 	err := n.app.Close()
 	for _, db := range n.dbs {
-		err = errors.Join(err, db.release())
+		err = errors.Join(err, db.Release())
 	}
 	return err
 }
