@@ -78,11 +78,10 @@ func eventPublish(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := nf.connect()
+	n, ctx, cancel, err := nf.open()
 	if err != nil {
 		return err
 	}
-	ctx, cancel := nf.context()
 	defer cancel()
 	h, err := (&desk.Desk{Ledger: n.node}).Publish(ctx, ev)
 	if err != nil {
@@ -103,11 +102,10 @@ func eventShow(c *cli, args []string) error {
 	if err := parse(fs, args, "id", "genesis"); err != nil {
 		return err
 	}
-	n, err := nf.connect()
+	n, ctx, cancel, err := nf.open()
 	if err != nil {
 		return err
 	}
-	ctx, cancel := nf.context()
 	defer cancel()
 	s, h, err := n.event(ctx, *id)
 	if err != nil {

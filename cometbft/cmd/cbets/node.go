@@ -89,6 +89,16 @@ func (f *nodeFlags) connect() (*conn, error) {
 	return c, nil
 }
 
+// open connects (connect) and returns the command's context with it.
+func (f *nodeFlags) open() (*conn, context.Context, context.CancelFunc, error) {
+	c, err := f.connect()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel := f.context()
+	return c, ctx, cancel, nil
+}
+
 // context returns the command's context, ending after --timeout.
 func (f *nodeFlags) context() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), f.timeout)

@@ -60,11 +60,10 @@ func userRequest(kind ticket.Kind) func(*cli, []string) error {
 				return err
 			}
 		}
-		n, err := nf.connect()
+		n, ctx, cancel, err := nf.open()
 		if err != nil {
 			return err
 		}
-		ctx, cancel := nf.context()
 		defer cancel()
 		if kind == ticket.KindBuy {
 			s, _, err := n.event(ctx, *event)
