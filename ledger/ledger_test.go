@@ -117,3 +117,43 @@ func TestLedgerWithoutCancellations(t *testing.T) {
 	require.Equal(t, ticket.Returned, got.StateAt(ledgertest.EventEnd.Add(time.Hour)))
 	require.Equal(t, 2, m.Audit(t))
 }
+
+// ApplyRecord of a parsed record has Apply's outcome, on acceptance and
+// on refusal, and stores the same bytes.
+func TestApplyRecord(t *testing.T) {
+	ctx := context.Background()
+	f := ledgertest.NewFixture(t, 2)
+	m := f.NewMarket(t, ledger.NewMemStore(), f.Config())
+	twin := f.NewMarket(t, ledger.NewMemStore(), f.Config())
+	m.Publish(t, "gala", 5)
+	twin.PublishEvent(t, m.Events()[0])
+	twin.Allocate(t, "gala")
+	serial := m.Allocate(t, "gala")
+	buy := m.SignBuy(t, f.Users[0], "gala", serial)
+	parsed, err := ticket.ParseRecord(buy.Bytes())
+	require.NoError(t, err)
+
+	bad := *parsed
+	bad.MerchantSig = append([]byte(nil), parsed.MerchantSig...)
+	bad.MerchantSig[len(bad.MerchantSig)-1] ^= 1
+	_, want := twin.Ledger.Apply(ctx, bad.Bytes())
+	_, got := m.Ledger.ApplyRecord(ctx, &bad)
+	require.ErrorIs(t, want, ticket.ErrSignature)
+	require.Equal(t, want.Error(), got.Error())
+
+	wantTk, err := twin.Ledger.Apply(ctx, buy.Bytes())
+	require.NoError(t, err)
+	gotTk, err := m.Ledger.ApplyRecord(ctx, parsed)
+	require.NoError(t, err)
+	require.Equal(t, wantTk, gotTk)
+	_, recs, err := m.Ledger.Ticket(ctx, "gala", serial)
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	require.Equal(t, buy.Bytes(), recs[0].Bytes())
+
+	// The same record again is refused as Apply refuses it.
+	_, want = twin.Ledger.Apply(ctx, buy.Bytes())
+	_, got = m.Ledger.ApplyRecord(ctx, parsed)
+	require.ErrorIs(t, got, ledger.ErrSerial)
+	require.Equal(t, want.Error(), got.Error())
+}

@@ -49,6 +49,7 @@ func TestNilInput(t *testing.T) {
 			"AllocateSerial": func() error { _, err := l.AllocateSerial(ctx, ""); return err },
 			"Facts":          func() error { _, err := l.Facts(ctx, nil); return err },
 			"Apply":          func() error { _, err := l.Apply(ctx, nil); return err },
+			"ApplyRecord":    func() error { _, err := l.ApplyRecord(ctx, nil); return err },
 			"Ticket":         func() error { _, _, err := l.Ticket(ctx, "", ""); return err },
 			"Event":          func() error { _, err := l.Event(ctx, ""); return err },
 			"Standing":       func() error { _, err := l.Standing(ctx, ""); return err },
@@ -95,7 +96,7 @@ func TestNilInput(t *testing.T) {
 		for name, call := range methods(r.l, r.ctx) {
 			want := r.want
 			// A usable Ledger parses its input before it reads the store.
-			if (name == "Publish" || name == "Apply" || name == "Facts" || name == "Cancel") && want != ledger.ErrConfig {
+			if (name == "Publish" || name == "Apply" || name == "ApplyRecord" || name == "Facts" || name == "Cancel") && want != ledger.ErrConfig {
 				want = ticket.ErrMalformed
 			}
 			cases = append(cases, tc{r.name + " " + name, call, want})
@@ -104,7 +105,7 @@ func TestNilInput(t *testing.T) {
 	// Zero arguments on a working Ledger.
 	for name, want := range map[string]error{
 		"Publish": ticket.ErrMalformed, "AllocateSerial": ledger.ErrUnknownEvent, "Facts": ticket.ErrMalformed,
-		"Apply": ticket.ErrMalformed, "Ticket": ledger.ErrNotFound, "Event": ledger.ErrUnknownEvent,
+		"Apply": ticket.ErrMalformed, "ApplyRecord": ticket.ErrMalformed, "Ticket": ledger.ErrNotFound, "Event": ledger.ErrUnknownEvent,
 		"Standing": nil, "Held": nil, "Cancel": ticket.ErrMalformed, "Cancellation": ledger.ErrUnknownEvent,
 		"RefundsOwed": ledger.ErrUnknownEvent, "Tickets": ledger.ErrUnknownEvent,
 	} {
@@ -114,6 +115,7 @@ func TestNilInput(t *testing.T) {
 	cases = append(cases,
 		tc{"Publish empty", func() error { _, err := good.Publish(ctx, []byte{}); return err }, ticket.ErrMalformed},
 		tc{"Apply empty", func() error { _, err := good.Apply(ctx, []byte{}); return err }, ticket.ErrMalformed},
+		tc{"ApplyRecord zero Record", func() error { _, err := good.ApplyRecord(ctx, &ticket.Record{}); return err }, ticket.ErrMalformed},
 		tc{"Facts zero Request", func() error { _, err := good.Facts(ctx, &ticket.Request{}); return err }, ticket.ErrMalformed},
 		tc{"Facts zero Certificate", func() error {
 			_, err := good.Facts(ctx, &ticket.Request{Kind: ticket.KindBuy, Cert: zeroCert})
