@@ -170,7 +170,7 @@ func readRequest(r *wire.Reader) (*Request, error) {
 	q.Price = tax.Amount(price)
 	q.Time = time.Unix(0, ns).UTC()
 	q.Sig = append([]byte(nil), sig...)
-	if err := q.checkForm(); err != nil {
+	if err := q.checkForm(nil); err != nil {
 		return nil, err
 	}
 	return q, nil
@@ -178,15 +178,19 @@ func readRequest(r *wire.Reader) (*Request, error) {
 
 // checkForm checks what a request must satisfy whatever the ticket: a
 // merchant key and a certificate, a known kind, ids, the zero fields of its
-// kind, and a signature of the right form.
-func (q *Request) checkForm() error {
+// kind, and a signature of the right form. A Buy's signature that b's
+// cache holds has that form (rbounds.holds) and is not parsed again:
+// parsing it decompresses R.
+func (q *Request) checkForm(b *rbounds) error {
 	if err := q.checkFields(); err != nil {
 		return err
 	}
 	var err error
-	if q.Kind == KindBuy {
+	switch {
+	case q.Kind == KindBuy && b.signatures() != nil && b.holds(q.Cert.PublicKey(), q.SignedBytes(), q.Sig):
+	case q.Kind == KindBuy:
 		_, err = ecdsa.ParseRBoundSignature(q.Sig)
-	} else {
+	default:
 		_, err = ecdsa.ParseInverseSSignature(q.Sig)
 	}
 	if err != nil {

@@ -227,21 +227,36 @@ func precheck(recs []*Record, c *SignatureCache, v *Verifier) {
 		seen  = make(map[cacheKey]bool)
 		done  = make(map[any]bool) // events and cancellations collected
 	)
-	add := func(pub *ecdsa.PublicKey, msg []byte, sig *ecdsa.RBoundSignature) {
-		if !pubOK(pub) || sig.Bytes() == nil {
-			return
-		}
-		k := rboundKey(pub, msg, sig)
-		if seen[k] || c.has(k) {
-			return
-		}
+	// held reports whether the signature of key k is in the cache or
+	// the batch already.
+	held := func(k cacheKey) bool { return seen[k] || c.has(k) }
+	batch := func(k cacheKey, pub *ecdsa.PublicKey, msg []byte, sig *ecdsa.RBoundSignature) {
 		seen[k] = true
 		items = append(items, ecdsa.BatchItem{PublicKey: pub, Message: msg, Signature: sig})
 		keys = append(keys, k)
 	}
+	add := func(pub *ecdsa.PublicKey, msg []byte, sig *ecdsa.RBoundSignature) {
+		if !pubOK(pub) || sig.Bytes() == nil {
+			return
+		}
+		if k := rboundKey(pub, msg, sig); !held(k) {
+			batch(k, pub, msg, sig)
+		}
+	}
+	// parse batches a signature given as its encoding. A signature held
+	// already is found by its bytes, unparsed: the key of a parsed
+	// signature is made from its canonical encoding, the only one that
+	// parses to it (rbounds.holds), and parsing decompresses R.
 	parse := func(pub *ecdsa.PublicKey, msg, sigb []byte) {
+		if !pubOK(pub) || len(sigb) != ecdsa.RBoundSignatureSize {
+			return
+		}
+		k := key(schemeRBound, pub.Bytes(), msg, sigb)
+		if held(k) {
+			return
+		}
 		if sig, err := ecdsa.ParseRBoundSignature(sigb); err == nil {
-			add(pub, msg, sig)
+			batch(k, pub, msg, sig)
 		}
 	}
 	for _, rec := range recs {

@@ -329,7 +329,7 @@ func transitionName(kind Kind) string {
 // shared by the merchant's transitions and by Replay, which passes b to
 // verify the R-bound signatures of a whole history in one batch.
 func (p *Policy) check(cur *Ticket, req *Request, registrar, merchant *ecdsa.PublicKey, now time.Time, b *rbounds) error {
-	if err := req.checkForm(); err != nil {
+	if err := req.checkForm(b); err != nil {
 		return err
 	}
 	if !req.Merchant.Equal(merchant) {
