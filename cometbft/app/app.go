@@ -160,6 +160,14 @@ type App struct {
 	// signatures is the cache of verified signatures the ledger's checks
 	// use: CheckTx fills it, and a block's checks hit it.
 	signatures *ticket.SignatureCache
+	// decoded holds the events and ticket entries the application's
+	// Stores decoded, by their stored bytes (decoded.go).
+	decoded *decoded
+	// records holds the records parsed from transactions, by their
+	// bytes: a transaction is parsed by CheckTx and found here by its
+	// rechecks and its block. They are the application's own: it never
+	// hands one out.
+	records *memo[*ticket.Record]
 
 	now func() time.Time // the validator's clock, for CheckTx
 }
@@ -184,7 +192,8 @@ func Open(dir string) (*App, error) {
 // New returns an application over db, resuming from its last committed
 // height.
 func New(db dbm.DB) (*App, error) {
-	a := &App{db: db, now: time.Now, signatures: ticket.NewSignatureCache(0)}
+	a := &App{db: db, now: time.Now, signatures: ticket.NewSignatureCache(0), decoded: newDecoded(),
+		records: newMemo[*ticket.Record](decodedSize)}
 	if err := a.resume(); err != nil {
 		return nil, err
 	}
@@ -351,9 +360,9 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 }
 
 // deliver applies one transaction to s: an event publication
-// (Ledger.Publish), a record (Ledger.Apply, one step of the ticket's
+// (Ledger.Publish), a record (Ledger.ApplyRecord, one step of the ticket's
 // history) or an event's cancellation (Ledger.Cancel). A record tx is
-// parsed into rec, unless rec is that already. A non-zero now is the
+// parsed into rec (parseRecord), unless rec is that already. A non-zero now is the
 // validator's clock (CheckTx). It returns the ABCI event describing the
 // change.
 func (a *App) deliver(s *Store, tx []byte, rec *ticket.Record, now time.Time) (abci.Event, error) {
@@ -373,14 +382,14 @@ func (a *App) deliver(s *Store, tx []byte, rec *ticket.Record, now time.Time) (a
 		return eventEvent(ev), nil
 	case hasDomain(tx, RecordDomain):
 		if rec == nil {
-			if rec, err = ticket.ParseRecord(tx); err != nil {
+			if rec, err = a.parseRecord(tx); err != nil {
 				return abci.Event{}, err
 			}
 		}
 		if !now.IsZero() && rec.Time.After(now.Add(MaxClockSkew)) {
 			return abci.Event{}, fmt.Errorf("%w: record time %v is after this validator's %v", ticket.ErrTime, rec.Time, now.UTC())
 		}
-		t, err := l.Apply(ctx, tx)
+		t, err := l.ApplyRecord(ctx, rec)
 		if err != nil {
 			return abci.Event{}, err
 		}
@@ -399,6 +408,21 @@ func (a *App) deliver(s *Store, tx []byte, rec *ticket.Record, now time.Time) (a
 		return cancellationEvent(c), nil
 	}
 	return abci.Event{}, fmt.Errorf("%w: app: a transaction is a ticket record, an event or a cancellation, and this is none of them", ticket.ErrMalformed)
+}
+
+// parseRecord parses a record transaction (ticket.ParseRecord), or finds
+// it parsed already in a.records. The record is the application's: it
+// must not change, nor be handed out.
+func (a *App) parseRecord(tx []byte) (*ticket.Record, error) {
+	if rec, ok := a.records.get(tx); ok {
+		return rec, nil
+	}
+	rec, err := ticket.ParseRecord(tx)
+	if err != nil {
+		return nil, err
+	}
+	a.records.put(tx, rec)
+	return rec, nil
 }
 
 // hasDomain reports whether tx begins with u32 len(domain) ‖ domain.

@@ -562,9 +562,13 @@ func (a *App) resume() error {
 }
 
 // store returns a Store over the committed state that shares the
-// application's commitment: AppHash on it costs only the paths of its
-// writes.
-func (a *App) store() *Store { return newStore(a.db, a.commit) }
+// application's commitment, so that AppHash on it costs only the paths of
+// its writes, and the values the application decoded.
+func (a *App) store() *Store {
+	s := newStore(a.db, a.commit)
+	s.dec = a.decoded
+	return s
+}
 
 // initState writes the genesis state (the app state's bytes and the
 // genesis standings) and returns its app hash. The state counts as the

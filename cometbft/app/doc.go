@@ -56,14 +56,20 @@
 // ProcessProposal rejects a block with any transaction refused against
 // that state. Neither reads a clock, so every validator accepts a correct
 // proposer's block. Before a block runs, the R-bound signatures of its
-// records (buy requests, merchant signatures) are verified in one batch
-// (ticket.PrecheckSignatures) into the application's
+// records (buy requests, merchant signatures, their certificates, and the
+// committed events they name) are verified in one batch
+// (ticket.Verifier.PrecheckSignatures) into the application's
 // ticket.SignatureCache, which the ledger's checks hit; CheckTx fills the
 // same cache, so a transaction checked into the mempool is not verified
-// again in its block. ProcessProposal keeps an accepted block's outcome
-// under the block's hash, and FinalizeBlock of that block reuses it; any
-// other block, as one a validator catching up executes, is run with its
-// refused transactions recorded, with the same results. After each commit
+// again in its block. Nor is it parsed again: the application keeps the
+// records it parsed, by their bytes, for the rechecks and the block
+// (Ledger.ApplyRecord), and its Stores keep the events and ticket entries
+// they decoded, by their stored bytes, handing out copies. Both are
+// bounded, and a value found there is the one decoding gives.
+// ProcessProposal keeps an accepted block's outcome under the block's
+// hash, and FinalizeBlock of that block reuses it; any other block, as one
+// a validator catching up executes, is run with its refused transactions
+// recorded, with the same results. After each commit
 // the mempool rechecks what it holds against the new state (CheckTx of
 // type Recheck), which drops what the block made invalid: the node must
 // run with the mempool's recheck on.

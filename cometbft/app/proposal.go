@@ -11,6 +11,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
+	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/ticket"
 )
 
@@ -175,25 +176,68 @@ func (a *App) run(txs [][]byte, stop bool) (*outcome, error) {
 	return out, nil
 }
 
-// precheck parses the records among txs and verifies their R-bound
-// signatures in one batch (ticket.PrecheckSignatures) into the
-// application's signature cache, which the ledger's checks then hit. It
-// returns the records parsed, by index (nil for a transaction that is not
-// a record or does not parse), for deliver. It refuses nothing: a
-// transaction that does not parse, or whose signature fails, is left to
-// deliver to refuse.
+// precheck parses the records among txs (parseRecord) and verifies their
+// R-bound signatures in one batch (ticket.Verifier.PrecheckSignatures)
+// into the application's signature cache, which the ledger's checks then
+// hit: those the records carry with their keys, their certificates' under
+// the registrar's key, and those of the committed events (and
+// cancellations) they name. It returns the records parsed, by index (nil
+// for a transaction that is not a record or does not parse), for deliver.
+// It refuses nothing: a transaction that does not parse, or whose
+// signature fails, is left to deliver to refuse, and an event it cannot
+// read is left to the ledger's checks.
 func (a *App) precheck(txs [][]byte) []*ticket.Record {
 	recs := make([]*ticket.Record, len(txs))
 	for i, tx := range txs {
 		if !hasDomain(tx, RecordDomain) {
 			continue
 		}
-		if rec, err := ticket.ParseRecord(tx); err == nil {
+		if rec, err := a.parseRecord(tx); err == nil {
 			recs[i] = rec
 		}
 	}
-	ticket.PrecheckSignatures(recs, a.signatures)
+	if a.config == nil {
+		ticket.PrecheckSignatures(recs, a.signatures)
+		return recs
+	}
+	v, err := ticket.NewVerifier(a.config.Registrar, a.config.Merchants, a.config.Policy)
+	if err != nil {
+		ticket.PrecheckSignatures(recs, a.signatures)
+		return recs
+	}
+	v.Signatures = a.signatures
+	v.Events, v.Cancellations = a.blockEvents(recs)
+	v.PrecheckSignatures(recs)
 	return recs
+}
+
+// blockEvents reads the committed events the records name, and their
+// cancellations, once each. One it cannot read is left out.
+func (a *App) blockEvents(recs []*ticket.Record) ([]*ticket.Event, []*ticket.Cancellation) {
+	var (
+		evs   []*ticket.Event
+		cancs []*ticket.Cancellation
+		seen  = map[string]bool{}
+	)
+	_ = a.store().View(context.Background(), func(tx ledger.Tx) error {
+		for _, rec := range recs {
+			if rec == nil || rec.Request == nil || seen[rec.Request.Event] {
+				continue
+			}
+			id := rec.Request.Event
+			seen[id] = true
+			s, err := tx.Event(id)
+			if err != nil {
+				continue
+			}
+			evs = append(evs, s.Event)
+			if c, err := tx.(ledger.CancellationTx).Cancellation(id); err == nil {
+				cancs = append(cancs, c)
+			}
+		}
+		return nil
+	})
+	return evs, cancs
 }
 
 // protoSize is the size tx adds to a block's data as CometBFT counts it

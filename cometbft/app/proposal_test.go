@@ -348,22 +348,18 @@ func TestProposalErrors(t *testing.T) {
 	require.Equal(t, abci.ResponseProcessProposal_ACCEPT, must(b.ProcessProposal(ctx, &abci.RequestProcessProposal{Height: 1})).Status)
 }
 
-// BenchmarkBlock times a block of 200 Buys of distinct users through
-// ProcessProposal and FinalizeBlock: cold, on a validator that verifies
-// every signature in the block; warm, after CheckTx of each (the
-// mempool's check), whose signatures the block's checks find cached; and
-// catch-up, FinalizeBlock alone, cold. Besides wall time it reports the
-// process's CPU time per block (cpu-ns/op, every thread counted), which a
-// loaded machine does not inflate.
-func BenchmarkBlock(b *testing.B) {
-	const n = 200
+// benchBuys returns a database whose state has one published event, of
+// capacity n, and n Buys of it by distinct users, each a transaction for
+// the next block.
+func benchBuys(b *testing.B, n int) (dbm.DB, [][]byte) {
+	b.Helper()
 	registrar, mkey := must(ecdsa.GenerateKey(nil)), must(ecdsa.GenerateKey(nil))
 	g := app.NewGenesis(registrar.PublicKey(), []*ecdsa.PublicKey{mkey.PublicKey()}, 100)
 	genesis := must(g.JSON())
 	merchant := must(ticket.NewMerchant(mkey, registrar.PublicKey(), must(g.Verifier()).Policy))
 	now := time.Now().Add(-time.Hour).UTC()
 	start := now.Add(30 * 24 * time.Hour)
-	ev := must(ticket.NewEvent(mkey, ticket.EventTerms{ID: "concert", Capacity: n, FaceValue: 4500,
+	ev := must(ticket.NewEvent(mkey, ticket.EventTerms{ID: "concert", Capacity: uint32(n), FaceValue: 4500,
 		SaleStart: now.Add(-2 * time.Hour), SaleEnd: start, Start: start, End: start.Add(4 * time.Hour)}))
 	txs := make([][]byte, n)
 	for i := range txs {
@@ -381,6 +377,19 @@ func BenchmarkBlock(b *testing.B) {
 	must(a.InitChain(ctx, &abci.RequestInitChain{AppStateBytes: genesis}))
 	must(a.FinalizeBlock(ctx, &abci.RequestFinalizeBlock{Height: 1, Txs: [][]byte{ev.Bytes()}}))
 	must(a.Commit(ctx, &abci.RequestCommit{}))
+	return db, txs
+}
+
+// BenchmarkBlock times a block of 200 Buys of distinct users through
+// ProcessProposal and FinalizeBlock: cold, on a validator that verifies
+// every signature in the block; warm, after CheckTx of each (the
+// mempool's check), whose signatures the block's checks find cached; and
+// catch-up, FinalizeBlock alone, cold. Besides wall time it reports the
+// process's CPU time per block (cpu-ns/op, every thread counted), which a
+// loaded machine does not inflate.
+func BenchmarkBlock(b *testing.B) {
+	const n = 200
+	db, txs := benchBuys(b, n)
 	hash := blockHash(2, txs)
 
 	for _, mode := range []string{"cold", "warm", "catch-up"} {
@@ -416,6 +425,46 @@ func BenchmarkBlock(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/tx")
 			if cpu > 0 {
 				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*n), "cpu-ns/tx")
+			}
+		})
+	}
+}
+
+// BenchmarkCheckTx times CheckTx of 200 Buys of distinct users: cold, on
+// a validator that has seen none of them, the mempool's first check,
+// which verifies every signature; recheck, the mempool's check of each
+// again after a commit (CheckTxType_Recheck), which finds them checked.
+// It reports the process's CPU time per transaction (cpu-ns/tx) as
+// BenchmarkBlock does.
+func BenchmarkCheckTx(b *testing.B) {
+	const n = 200
+	db, txs := benchBuys(b, n)
+	for _, mode := range []string{"cold", "recheck"} {
+		b.Run(mode, func(b *testing.B) {
+			b.ReportAllocs()
+			var cpu time.Duration
+			for range b.N {
+				b.StopTimer()
+				a := must(app.New(db))
+				typ := abci.CheckTxType_New
+				if mode == "recheck" {
+					for _, tx := range txs {
+						must(a.CheckTx(ctx, &abci.RequestCheckTx{Tx: tx}))
+					}
+					typ = abci.CheckTxType_Recheck
+				}
+				b.StartTimer()
+				c0 := processCPU()
+				for _, tx := range txs {
+					if res := must(a.CheckTx(ctx, &abci.RequestCheckTx{Tx: tx, Type: typ})); res.Code != app.CodeOK {
+						b.Fatal(res.Log)
+					}
+				}
+				cpu += processCPU() - c0
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/tx")
+			if cpu > 0 {
 				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*n), "cpu-ns/tx")
 			}
 		})

@@ -93,7 +93,7 @@ var ErrEntry = errors.New("app: malformed entry")
 
 // ParseEventEntry decodes an event's entry (EventKey).
 func ParseEventEntry(b []byte) (ledger.EventState, error) {
-	s, err := decodeEvent(b)
+	s, err := decodeEvent(nil, b)
 	if err != nil {
 		return ledger.EventState{}, fmt.Errorf("%w: event: %w", ErrEntry, err)
 	}
@@ -155,12 +155,15 @@ func decodeStanding(b []byte) (ticket.Standing, error) {
 // Updates run one at a time and Views see the state between two Updates,
 // so the Store is serializable and safe for concurrent use. Values are
 // stored as encodings: nothing a caller passes in or gets back is shared
-// with the Store.
+// with the Store. The events and ticket entries it decodes are remembered
+// by their exact encodings (a bounded number of them), so that the same
+// bytes are not decoded again; what a caller gets is a copy.
 type Store struct {
 	mu      sync.RWMutex
 	db      dbm.DB
 	pending map[string][]byte
 	commit  *commitment // shared by the Stores over db
+	dec     *decoded    // shared by the application's Stores (nil: none)
 
 	version uint64 // bumped by every Update that writes
 	cache   *delta // the commitment's delta for the pending writes at cached
@@ -172,7 +175,11 @@ var _ ledger.Store = (*Store)(nil)
 // NewStore returns a Store over db with nothing pending. Its commitment
 // (the top tree, see the package doc) is rebuilt from db when first
 // needed.
-func NewStore(db dbm.DB) *Store { return newStore(db, newCommitment(db)) }
+func NewStore(db dbm.DB) *Store {
+	s := newStore(db, newCommitment(db))
+	s.dec = newDecoded()
+	return s
+}
 
 func newStore(db dbm.DB, c *commitment) *Store {
 	return &Store{db: db, pending: map[string][]byte{}, commit: c}
@@ -422,7 +429,7 @@ func (tx *storeTx) Event(id string) (ledger.EventState, error) {
 	if b == nil {
 		return ledger.EventState{}, fmt.Errorf("%w: event %q", ledger.ErrNotFound, id)
 	}
-	s, err := decodeEvent(b)
+	s, err := decodeEvent(tx.s.dec, b)
 	if err != nil {
 		return ledger.EventState{}, corrupt(fmt.Sprintf("event %q", id), err)
 	}
@@ -448,11 +455,12 @@ func (tx *storeTx) PutEvent(s ledger.EventState) error {
 	return tx.set(k, append(b, enc...))
 }
 
-func decodeEvent(b []byte) (ledger.EventState, error) {
+// decodeEvent decodes an event's entry, its event through d.
+func decodeEvent(d *decoded, b []byte) (ledger.EventState, error) {
 	if len(b) < 12 {
 		return ledger.EventState{}, errShort
 	}
-	ev, err := ticket.ParseEvent(b[12:])
+	ev, err := d.event(b[12:])
 	if err != nil {
 		return ledger.EventState{}, err
 	}
@@ -465,7 +473,7 @@ func (tx *storeTx) entry(event, serial string) (uint32, *ticket.Ticket, error) {
 	if err != nil || b == nil {
 		return 0, nil, err
 	}
-	n, t, err := decodeTicket(b)
+	n, t, err := tx.s.dec.ticket(b)
 	if err == nil && (t.Event != event || t.Serial != serial) {
 		err = errors.New("stored under another ticket's key")
 	}
@@ -621,7 +629,7 @@ func (tx *storeTx) PutCancellation(c *ticket.Cancellation) error {
 func (tx *storeTx) Tickets(event string) ([]*ticket.Ticket, error) {
 	var out []*ticket.Ticket
 	err := tx.s.each(lp(slices.Clone(prefixTicket), event), tx.writes, func(k, v []byte) error {
-		_, t, err := decodeTicket(v)
+		_, t, err := tx.s.dec.ticket(v)
 		if err == nil && (t.Event != event || !bytes.Equal(k, key(prefixTicket, event, t.Serial))) {
 			err = errors.New("stored under another ticket's key")
 		}
