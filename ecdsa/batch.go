@@ -69,15 +69,20 @@ const batchLeaf = 16
 // R_i = u_i·G + v_i·pk_i of the remaining items combine: with independent
 // random 128-bit weights z_i, they all hold iff (Σ z_i·u_i)·G +
 // Σ z_i·v_i·pk_i − Σ z_i·R_i is the point at infinity, one multi-scalar
-// multiplication (Pippenger's method) instead of one per signature. A
-// batch with an invalid signature passes with probability at most 2^-128
-// per check, whatever the signer does, since the weights are drawn after
-// the signatures are fixed; that is why they must be random and secret
-// until then. random supplies them (crypto/rand.Reader when nil); an error
-// reading it is returned as is, not as a *BatchError. When the combination
-// fails, it is halved and each half checked with fresh weights, down to
-// single signatures, so the caller learns which failed. Batches of at most
-// 16 signatures are verified one by one, which is faster at that size.
+// multiplication (Pippenger's method) instead of one per signature, in
+// which the terms of one key (equal encodings) merge into one,
+// (Σ z_i·v_i)·pk. A batch with an invalid signature passes with
+// probability at most 2^-128 per check, whatever the signer does, since
+// the weights are drawn after the signatures are fixed; that is why they
+// must be random and secret until then. random supplies them
+// (crypto/rand.Reader when nil); an error reading it is returned as is,
+// not as a *BatchError. When the combination fails, it is halved and each
+// half checked with fresh weights, down to single signatures, so the
+// caller learns which failed. Batches of at most 16 signatures are
+// verified one by one, which is faster at that size. Large batches are
+// hashed and multiplied on up to GOMAXPROCS goroutines, which all end
+// before VerifyRBoundBatch returns; the answer does not depend on their
+// number.
 //
 // The consumption signature ω (inverse-s ECDSA) cannot be batched this
 // way: it carries only a = x(dG) mod n, not the point, so its check is a
@@ -119,16 +124,12 @@ type batchFailure struct {
 }
 
 // prepare makes VerifyRBound's prechecks on every item, recording the
-// failures, and computes u_i and v_i for the items that pass, with one
-// scalar inversion for them all (Montgomery's trick). It returns the
-// indices of those items, in ascending order.
+// failures, and computes u_i and v_i for the items that pass. It returns
+// the indices of those items, in ascending order.
 func (b *batch) prepare() []int {
 	n := len(b.items)
 	b.u, b.v = make([]secp256k1.ModNScalar, n), make([]secp256k1.ModNScalar, n)
-	prefix := make([]secp256k1.ModNScalar, n)
 	ok := make([]int, 0, n)
-	var acc secp256k1.ModNScalar
-	acc.SetInt(1)
 	for i := range b.items {
 		it := &b.items[i]
 		r, err := rboundPrecheck(it.PublicKey, it.Signature)
@@ -137,23 +138,38 @@ func (b *batch) prepare() []int {
 			continue
 		}
 		b.v[i] = r
-		prefix[i] = acc
-		acc.Mul(&it.Signature.s) // s ≠ 0: the signature is not the zero value
 		ok = append(ok, i)
 	}
-	var inv secp256k1.ModNScalar
-	inv.InverseValNonConst(&acc)
-	for j := len(ok) - 1; j >= 0; j-- {
-		i := ok[j]
+	ecc.Parallel(len(ok), batchGrain, func(lo, hi int) { b.scalars(ok[lo:hi]) })
+	return ok
+}
+
+// batchGrain is the least number of signatures a goroutine is given to
+// hash or weigh: fewer cost less than starting it.
+const batchGrain = 256
+
+// scalars sets u_i = e_i·s_i⁻¹ and v_i = r_i·s_i⁻¹ for the items at idx,
+// whose v_i holds r_i, with one scalar inversion for them all
+// (Montgomery's trick).
+func (b *batch) scalars(idx []int) {
+	prefix := make([]secp256k1.ModNScalar, len(idx))
+	var acc secp256k1.ModNScalar
+	acc.SetInt(1)
+	for j, i := range idx {
+		prefix[j] = acc
+		acc.Mul(&b.items[i].Signature.s) // s ≠ 0: the signature is not the zero value
+	}
+	inv := ecc.InverseModN(&acc)
+	for j := len(idx) - 1; j >= 0; j-- {
+		i := idx[j]
 		sig := b.items[i].Signature
 		var w secp256k1.ModNScalar // s_i⁻¹
-		w.Mul2(&inv, &prefix[i])
+		w.Mul2(&inv, &prefix[j])
 		inv.Mul(&sig.s)
 		e := rboundDigest(b.sha1, b.items[i].Message, &sig.r)
 		b.u[i].Mul2(&e, &w)
 		b.v[i].Mul(&w) // r·s⁻¹
 	}
-	return ok
 }
 
 // check verifies the items at idx, recording the invalid ones.
@@ -184,26 +200,47 @@ func (b *batch) single(i int) bool {
 	return ecc.EqualsAffine(&p, &it.Signature.r.X, &it.Signature.r.Y)
 }
 
-// combined checks the random combination of the items at idx.
+// combined checks the random combination of the items at idx. The terms
+// of items signed by the same key (equal encodings) are merged into one,
+// (Σ z_i·v_i)·pk: in a ticket's history every merchant signature has the
+// same key, and the product then has about one point per signature
+// instead of two. The sum is the same point, so the check is unchanged.
 func (b *batch) combined(idx []int) (bool, error) {
 	buf := make([]byte, 16*len(idx))
 	if _, err := io.ReadFull(b.random, buf); err != nil {
 		return false, fmt.Errorf("ecdsa: reading batch weights: %w", err)
 	}
-	k := make([]secp256k1.ModNScalar, 0, 2*len(idx))
-	p := make([]secp256k1.JacobianPoint, 0, 2*len(idx))
+	// Terms 0 to len(idx)−1 are z_j·(−R_j), then come the keys'.
+	k := make([]secp256k1.ModNScalar, len(idx), 2*len(idx))
+	p := make([]secp256k1.JacobianPoint, len(idx), 2*len(idx))
+	zu := make([]secp256k1.ModNScalar, len(idx)) // z_j·u_j, then z_j·v_j
+	zv := make([]secp256k1.ModNScalar, len(idx))
+	ecc.Parallel(len(idx), batchGrain, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			i := idx[j]
+			z := &k[j]
+			z.SetByteSlice(buf[16*j : 16*j+16])
+			if z.IsZero() {
+				z.SetInt(1)
+			}
+			zu[j].Mul2(z, &b.u[i])
+			zv[j].Mul2(z, &b.v[i])
+			p[j] = b.items[i].Signature.r
+			p[j].Y.Negate(1).Normalize()
+		}
+	})
+	keyAt := make(map[[PublicKeySize]byte]int) // a key's term in k and p
 	var g secp256k1.ModNScalar
 	for j, i := range idx {
-		var z, t secp256k1.ModNScalar
-		z.SetByteSlice(buf[16*j : 16*j+16])
-		if z.IsZero() {
-			z.SetInt(1)
+		g.Add(&zu[j])
+		pub := b.items[i].PublicKey
+		if at, ok := keyAt[pub.compressed]; ok {
+			k[at].Add(&zv[j])
+			continue
 		}
-		g.Add(t.Mul2(&z, &b.u[i]))
-		k = append(k, *t.Mul2(&z, &b.v[i]), z)
-		negR := b.items[i].Signature.r
-		negR.Y.Negate(1).Normalize()
-		p = append(p, *b.items[i].PublicKey.point(), negR)
+		keyAt[pub.compressed] = len(k)
+		k = append(k, zv[j])
+		p = append(p, *pub.point())
 	}
 	return ecc.IsIdentityMSM(&g, k, p), nil
 }

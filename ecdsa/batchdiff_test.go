@@ -211,10 +211,12 @@ func requireBatchMatchesSingle(t *testing.T, items []ecdsa.BatchItem, p ecdsa.Pr
 }
 
 // batchDiffSizes are the batch sizes around the thresholds: the one-by-one
-// leaf (16/17), and those of internal/ecc's Pippenger method for 4n + 2
-// terms (two GLV halves of pk_i and of R_i per item, two of G): the window
-// widens at 14, 27, 85, 240 and 416 items, and the buckets are summed in
-// affine coordinates from 1500 terms, 375 items.
+// leaf (16/17), and those of internal/ecc's Pippenger method as they were
+// for 4n + 2 terms (two GLV halves of pk_i and of R_i per item, two of G),
+// before the terms of a key were merged: the window widened at 14, 27,
+// 85, 240 and 416 items, and the buckets were summed in affine coordinates
+// from 1500 terms, 375 items. batchmerge_test.go covers the merged
+// product's sizes.
 func batchDiffSizes() []int {
 	sizes := []int{0, 1, 2, 5, 16, 17, 18, 26, 27, 33, 40, 64, 84, 85}
 	if !testing.Short() {
@@ -313,19 +315,23 @@ func TestVerifyRBoundBatchMalformedFirst(t *testing.T) {
 	}
 }
 
-// FuzzVerifyRBoundBatch builds a batch from the fuzzer's bytes: a size and
-// then, per item, a mutation (or none); the batch must refuse exactly the
-// items VerifyRBound refuses.
+// FuzzVerifyRBoundBatch builds a batch from the fuzzer's bytes: a size
+// (its top bit picks the pool of items all signed by one key, whose terms
+// the batch merges) and then, per item, a mutation (or none); the batch
+// must refuse exactly the items VerifyRBound refuses.
 func FuzzVerifyRBoundBatch(f *testing.F) {
-	pool := newDiffPool(f, ecdsa.SHA256, 40)
+	pools := [2]*diffPool{newDiffPool(f, ecdsa.SHA256, 40), newKeyPool(f, ecdsa.SHA256, 40, 1, true)}
 	f.Add([]byte{2, 0, 1})
 	f.Add([]byte{17, 0xff, 0, 0xff, 2, 5})
 	f.Add(append([]byte{40}, bytes.Repeat([]byte{0x33}, 40)...))
+	f.Add([]byte{0x80 | 30, 0xff, 0, 0xff, 2, 5})
+	f.Add(append([]byte{0x80 | 40}, bytes.Repeat([]byte{0x33}, 40)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return
 		}
-		n := int(data[0]) % (len(pool.items) + 1)
+		pool := pools[data[0]>>7]
+		n := int(data[0]&0x7f) % (len(pool.items) + 1)
 		data = data[1:]
 		items := slices.Clone(pool.items[:n])
 		rng := mrand.New(mrand.NewPCG(uint64(len(data)), 7))

@@ -1,6 +1,10 @@
 package ecc
 
 import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 )
 
@@ -15,27 +19,83 @@ import (
 // The points must be on the curve, preferably affine (Z = 1, as every
 // decoder of the package returns them; another Z costs an inversion); a
 // point at infinity contributes nothing.
+//
+// A product of many terms runs on up to GOMAXPROCS goroutines, which all
+// end before it returns: the points are prepared in chunks, and the
+// windows are shared out among them. The answer does not depend on their
+// number.
 func IsIdentityMSM(g *secp256k1.ModNScalar, k []secp256k1.ModNScalar, p []secp256k1.JacobianPoint) bool {
+	acc := msm(g, k, p, msmWorkers(2*len(k)))
+	return acc.inf
+}
+
+// msm returns g·G + Σ k_i·P_i, computed on up to workers goroutines.
+func msm(g *secp256k1.ModNScalar, k []secp256k1.ModNScalar, p []secp256k1.JacobianPoint, workers int) jac {
 	if len(k) != len(p) {
 		panic("ecc: scalars and points differ in number")
 	}
-	terms := make([]msmTerm, 0, 2*len(k)+2)
-	pts := make([]aff, 2*len(k)+2) // P_i and φ(P_i), by pairs
-	for i := range k {
-		j := jacFromPoint(&p[i])
-		if j.inf {
-			continue
+	all := make([]msmTerm, 2*len(k)+2) // the halves of k_i·P_i at 2i and 2i+1
+	pts := make([]aff, 2*len(k)+2)     // P_i and φ(P_i), by pairs
+	parallel(len(k), workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			j := jacFromPoint(&p[i])
+			if j.inf {
+				continue
+			}
+			if !feEqual(&j.z, &feOne) {
+				j.toAffine()
+			}
+			pts[2*i] = aff{x: j.x, y: j.y}
+			setSplit(all[2*i:2*i+2], &k[i], pts[2*i:2*i+2])
 		}
-		if !feEqual(&j.z, &feOne) {
-			j.toAffine()
-		}
-		pts[2*i] = aff{x: j.x, y: j.y}
-		terms = appendSplit(terms, &k[i], pts[2*i:2*i+2])
-	}
+	})
 	pts[2*len(k)] = baseTables[0].pts[0][0]
-	terms = appendSplit(terms, g, pts[2*len(k):])
-	acc := pippenger(terms)
-	return acc.inf
+	setSplit(all[2*len(k):], g, pts[2*len(k):])
+	terms := all[:0] // the non-zero halves, in order
+	for _, t := range all {
+		if t.p != nil {
+			terms = append(terms, t)
+		}
+	}
+	return pippenger(terms, workers)
+}
+
+// msmWorkers is the number of goroutines for a product of about n GLV
+// halves: one below parallelMin, else GOMAXPROCS.
+func msmWorkers(n int) int {
+	if n < parallelMin {
+		return 1
+	}
+	return max(1, runtime.GOMAXPROCS(0))
+}
+
+// parallelMin is the number of GLV halves from which a product is shared
+// among goroutines: below it a window costs less than starting one.
+const parallelMin = 256
+
+// Parallel calls f on consecutive chunks [lo, hi) covering [0, n), on up
+// to GOMAXPROCS goroutines (the caller's among them) with at least grain
+// indices each, and returns when all are done. f must be safe to run
+// concurrently on disjoint chunks.
+func Parallel(n, grain int, f func(lo, hi int)) {
+	parallel(n, min(n/max(grain, 1), runtime.GOMAXPROCS(0)), f)
+}
+
+// parallel calls f on consecutive chunks [lo, hi) covering [0, n), on up to
+// workers goroutines (the caller's among them), and returns when all are
+// done.
+func parallel(n, workers int, f func(lo, hi int)) {
+	workers = min(workers, n)
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { f(w*n/workers, (w+1)*n/workers) })
+	}
+	f(0, n/workers)
+	wg.Wait()
 }
 
 // msmTerm is one GLV half: |k| < 2^130 as limbs, its sign, and its point.
@@ -45,18 +105,18 @@ type msmTerm struct {
 	p   *aff
 }
 
-// appendSplit appends the GLV halves of s·pt[0]; pt[1] receives φ(pt[0])
-// when the second half is not zero.
-func appendSplit(terms []msmTerm, s *secp256k1.ModNScalar, pt []aff) []msmTerm {
+// setSplit sets out to the GLV halves of s·pt[0], leaving a zero half
+// alone (its point nil); pt[1] receives φ(pt[0]) when the second half is
+// not zero.
+func setSplit(out []msmTerm, s *secp256k1.ModNScalar, pt []aff) {
 	k1, k2, n1, n2 := splitScalar(s)
 	if k1 != [3]uint64{} {
-		terms = append(terms, msmTerm{k1, n1, &pt[0]})
+		out[0] = msmTerm{k1, n1, &pt[0]}
 	}
 	if k2 != [3]uint64{} {
 		phiTable(pt[1:2], pt[0:1])
-		terms = append(terms, msmTerm{k2, n2, &pt[1]})
+		out[1] = msmTerm{k2, n2, &pt[1]}
 	}
-	return terms
 }
 
 // windowBits picks the window c minimising the additions, about
@@ -99,9 +159,12 @@ func digitsOf(out []int32, k [3]uint64, c uint) {
 }
 
 // pippenger returns Σ k_i·P_i over the terms: per window of c bits, each
-// point is added into the bucket of its digit (mixed additions), and the
-// buckets are summed as Σ d·B_d with a running sum.
-func pippenger(terms []msmTerm) jac {
+// point is added into the bucket of its digit (mixed additions, or affine
+// ones for many terms), and the buckets are summed as S_w = Σ d·B_d with a
+// running sum; then Σ 2^(c·w)·S_w by doublings. The windows are
+// independent: up to workers goroutines take them in turn, each with
+// buckets of its own.
+func pippenger(terms []msmTerm, workers int) jac {
 	acc := jac{inf: true}
 	if len(terms) == 0 {
 		return acc
@@ -109,50 +172,80 @@ func pippenger(terms []msmTerm) jac {
 	c := windowBits(len(terms))
 	windows := int(131/c) + 2 // the last one takes the final carry
 	digits := make([]int32, windows*len(terms))
-	for i := range terms {
-		// Window-major, so that a window reads its digits in order.
-		var d [131/2 + 2]int32
-		digitsOf(d[:windows], terms[i].k, c)
-		for j := range windows {
-			digits[j*len(terms)+i] = d[j]
+	parallel(len(terms), workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			// Window-major, so that a window reads its digits in order.
+			var d [131/2 + 2]int32
+			digitsOf(d[:windows], terms[i].k, c)
+			for j := range windows {
+				digits[j*len(terms)+i] = d[j]
+			}
 		}
-	}
-	buckets := make([]jac, 1<<(c-1)+1)
-	var aff *affineBuckets
-	if len(terms) >= affineMin {
-		aff = newAffineBuckets(len(buckets), len(terms))
-	}
+	})
+	sums := make([]jac, windows)
+	var next atomic.Int32
+	parallel(min(workers, windows), workers, func(int, int) {
+		ws := newWindowSums(c, len(terms))
+		for {
+			w := int(next.Add(1)) - 1
+			if w >= windows {
+				return
+			}
+			sums[w] = ws.sum(terms, digits[w*len(terms):(w+1)*len(terms)])
+		}
+	})
 	for w := windows - 1; w >= 0; w-- {
 		for range c {
 			acc.double(&acc)
 		}
-		running, sum := jac{inf: true}, jac{inf: true}
-		if aff != nil {
-			aff.fill(terms, digits, w)
-			for b := len(aff.count) - 1; b >= 1; b-- {
-				if aff.count[b] != 0 {
-					running.addAff(&running, &aff.pts[aff.start[b]], false)
-				}
-				sum.add(&sum, &running)
-			}
-			acc.add(&acc, &sum)
-			continue
-		}
-		for b := range buckets {
-			buckets[b].inf = true
-		}
-		for i := range terms {
-			if d, neg := bucketOf(digits[w*len(terms)+i], terms[i].neg); d != 0 {
-				buckets[d].addAff(&buckets[d], terms[i].p, neg)
-			}
-		}
-		for b := len(buckets) - 1; b >= 1; b-- {
-			running.add(&running, &buckets[b])
-			sum.add(&sum, &running)
-		}
-		acc.add(&acc, &sum)
+		acc.add(&acc, &sums[w])
 	}
 	return acc
+}
+
+// windowSums holds one goroutine's buckets.
+type windowSums struct {
+	buckets []jac
+	aff     *affineBuckets
+}
+
+func newWindowSums(c uint, terms int) *windowSums {
+	ws := &windowSums{}
+	if terms >= affineMin {
+		ws.aff = newAffineBuckets(1<<(c-1)+1, terms)
+	} else {
+		ws.buckets = make([]jac, 1<<(c-1)+1)
+	}
+	return ws
+}
+
+// sum returns Σ d·B_d for one window, whose digits (one per term) are
+// given.
+func (ws *windowSums) sum(terms []msmTerm, digits []int32) jac {
+	running, sum := jac{inf: true}, jac{inf: true}
+	if a := ws.aff; a != nil {
+		a.fill(terms, digits)
+		for b := len(a.count) - 1; b >= 1; b-- {
+			if a.count[b] != 0 {
+				running.addAff(&running, &a.pts[a.start[b]], false)
+			}
+			sum.add(&sum, &running)
+		}
+		return sum
+	}
+	for b := range ws.buckets {
+		ws.buckets[b].inf = true
+	}
+	for i := range terms {
+		if d, neg := bucketOf(digits[i], terms[i].neg); d != 0 {
+			ws.buckets[d].addAff(&ws.buckets[d], terms[i].p, neg)
+		}
+	}
+	for b := len(ws.buckets) - 1; b >= 1; b-- {
+		running.add(&running, &ws.buckets[b])
+		sum.add(&sum, &running)
+	}
+	return sum
 }
 
 // affineMin is the number of terms from which the buckets are summed in
@@ -186,12 +279,12 @@ func newAffineBuckets(buckets, terms int) *affineBuckets {
 	}
 }
 
-// fill files window w's signed points by bucket and sums each bucket, so
+// fill files a window's signed points by bucket and sums each bucket, so
 // that afterwards every bucket holds at most one point.
-func (a *affineBuckets) fill(terms []msmTerm, digits []int32, w int) {
+func (a *affineBuckets) fill(terms []msmTerm, digits []int32) {
 	clear(a.count)
 	for i := range terms {
-		if d, _ := bucketOf(digits[w*len(terms)+i], false); d != 0 {
+		if d, _ := bucketOf(digits[i], false); d != 0 {
 			a.count[d]++
 		}
 	}
@@ -202,7 +295,7 @@ func (a *affineBuckets) fill(terms []msmTerm, digits []int32, w int) {
 	}
 	clear(a.count)
 	for i := range terms {
-		d, neg := bucketOf(digits[w*len(terms)+i], terms[i].neg)
+		d, neg := bucketOf(digits[i], terms[i].neg)
 		if d == 0 {
 			continue
 		}
