@@ -168,6 +168,8 @@ type App struct {
 	// rechecks and its block. They are the application's own: it never
 	// hands one out.
 	records *memo[*ticket.Record]
+	// proposalBytes bounds a proposal's transactions: MaxProposalTxBytes.
+	proposalBytes int64
 
 	now func() time.Time // the validator's clock, for CheckTx
 }
@@ -193,7 +195,7 @@ func Open(dir string) (*App, error) {
 // height.
 func New(db dbm.DB) (*App, error) {
 	a := &App{db: db, now: time.Now, signatures: ticket.NewSignatureCache(0), decoded: newDecoded(),
-		records: newMemo[*ticket.Record](decodedSize)}
+		records: newMemo[*ticket.Record](decodedSize), proposalBytes: MaxProposalTxBytes}
 	if err := a.resume(); err != nil {
 		return nil, err
 	}

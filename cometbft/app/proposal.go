@@ -23,6 +23,18 @@ const maxProposals = 4
 
 var errNilRequest = errors.New("app: nil request")
 
+// MaxProposalTxBytes bounds the transactions PrepareProposal puts in a
+// block, counted as CometBFT counts MaxTxBytes, below the consensus
+// parameters' bound when that is larger: about 450 records of the usual
+// size. Every validator runs a block's records through ProcessProposal
+// before it votes, several validators may share a machine, and a record
+// the validator has not checked yet costs a full verification; a block
+// whose execution does not fit within the consensus timeouts fails its
+// round and delays every transaction in it. Smaller blocks, one after
+// the other, carry the same transactions sooner. A proposer never adds a
+// transaction past this budget: the mempool keeps it for the next block.
+const MaxProposalTxBytes = 256 << 10
+
 // outcome is a block's transactions applied in turn to a Store over the
 // committed state: the Store, whose pending writes are the block's, and
 // each transaction's result.
@@ -45,10 +57,11 @@ type proposal struct {
 // mempool's transactions: it runs them in order against the state the
 // block builds (the committed state and the transactions kept before
 // them), with the rules of FinalizeBlock and no clock, and keeps those
-// that are accepted and fit within req.MaxTxBytes (counted as CometBFT
-// counts a block's data). It leaves out the others: a transaction refused
-// against that state (a stale head, a serial sold earlier in the block, a
-// bad signature, ...) and one too large for the room left. Nothing reaches
+// that are accepted and fit within req.MaxTxBytes and the application's
+// own budget, MaxProposalTxBytes (counted as CometBFT counts a block's
+// data). It leaves out the others: a transaction refused against that
+// state (a stale head, a serial sold earlier in the block, a bad
+// signature, ...) and one too large for the room left. Nothing reaches
 // the database. A failure of the store is an error, not a smaller block.
 func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
 	if req == nil {
@@ -59,13 +72,14 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	if err := a.checkHeight("proposing", req.Height); err != nil {
 		return nil, err
 	}
+	budget := min(req.MaxTxBytes, a.proposalBytes)
 	recs := a.precheck(req.Txs)
 	s := a.store()
 	txs := make([][]byte, 0, len(req.Txs))
 	var size int64
 	for i, tx := range req.Txs {
 		n := protoSize(tx)
-		if size+n > req.MaxTxBytes {
+		if size+n > budget {
 			continue
 		}
 		if _, err := a.deliver(s, tx, recs[i], time.Time{}); err != nil {

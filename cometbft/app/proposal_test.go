@@ -234,6 +234,30 @@ func TestPrepareProposalMaxTxBytes(t *testing.T) {
 	require.Equal(t, block[1:], prepare(t, f.warm, f.next(), size(small.Bytes()), block))
 }
 
+// TestPrepareProposalBudget: the application's budget bounds a proposal as
+// MaxTxBytes does, whichever is smaller; the default is
+// MaxProposalTxBytes.
+func TestPrepareProposalBudget(t *testing.T) {
+	f := newProposalFixture(t)
+	v := f.valid
+	size := func(txs ...[]byte) int64 { return types.ComputeProtoSizeForTxs(types.ToTxs(txs)) }
+	require.Equal(t, v, prepare(t, f.warm, f.next(), app.MaxProposalTxBytes+1<<20, v))
+	for _, tc := range []struct {
+		budget, max int64
+		want        [][]byte
+	}{
+		{size(v...), 1 << 20, v},
+		{size(v[0], v[1]), 1 << 20, v[:2]},
+		{size(v[0], v[3]), 1 << 20, [][]byte{v[0], v[3]}},
+		{size(v[0]) - 1, 1 << 20, v[1:2]},
+		{1 << 20, size(v[0], v[1]), v[:2]},
+		{0, 1 << 20, [][]byte{}},
+	} {
+		app.SetProposalBytes(f.warm, tc.budget)
+		require.Equal(t, tc.want, prepare(t, f.warm, f.next(), tc.max, v), "budget %d, MaxTxBytes %d", tc.budget, tc.max)
+	}
+}
+
 // TestFinalizeReusesProposal: FinalizeBlock of a block ProcessProposal
 // accepted reuses its outcome, and returns what a validator that did not
 // see the proposal returns.

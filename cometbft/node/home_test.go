@@ -55,6 +55,7 @@ func TestInit(t *testing.T) {
 	require.True(t, gen.GenesisTime.Equal(genesisTime))
 	require.JSONEq(t, string(state), string(gen.AppState))
 	require.Len(t, gen.Validators, 1)
+	require.EqualValues(t, MaxBlockBytes, gen.ConsensusParams.Block.MaxBytes)
 	conf, err := LoadConfig(home)
 	require.NoError(t, err)
 	pv, err := loadValidator(conf)
@@ -205,6 +206,7 @@ func TestTestnet(t *testing.T) {
 	require.Equal(t, "loop", gen.ChainID)
 	require.JSONEq(t, string(state), string(gen.AppState))
 	require.Len(t, gen.Validators, n)
+	require.EqualValues(t, MaxBlockBytes, gen.ConsensusParams.Block.MaxBytes)
 	for i := range n {
 		home := filepath.Join(out, fmt.Sprintf("node%d", i))
 		conf, err := LoadConfig(home)
