@@ -2,6 +2,7 @@ package ecdsa
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"slices"
@@ -114,7 +115,7 @@ type batch struct {
 	sha1   bool
 	random io.Reader
 	// per item that passed the prechecks: u = e·s⁻¹ and v = r·s⁻¹
-	u, v    []secp256k1.ModNScalar
+	u, v    []ecc.Scalar
 	invalid []batchFailure
 }
 
@@ -128,7 +129,7 @@ type batchFailure struct {
 // the indices of those items, in ascending order.
 func (b *batch) prepare() []int {
 	n := len(b.items)
-	b.u, b.v = make([]secp256k1.ModNScalar, n), make([]secp256k1.ModNScalar, n)
+	b.u, b.v = make([]ecc.Scalar, n), make([]ecc.Scalar, n)
 	ok := make([]int, 0, n)
 	for i := range b.items {
 		it := &b.items[i]
@@ -137,7 +138,7 @@ func (b *batch) prepare() []int {
 			b.invalid = append(b.invalid, batchFailure{i, err})
 			continue
 		}
-		b.v[i] = r
+		b.v[i] = ecc.ScalarOf(&r)
 		ok = append(ok, i)
 	}
 	ecc.Parallel(len(ok), batchGrain, func(lo, hi int) { b.scalars(ok[lo:hi]) })
@@ -152,23 +153,25 @@ const batchGrain = 256
 // whose v_i holds r_i, with one scalar inversion for them all
 // (Montgomery's trick).
 func (b *batch) scalars(idx []int) {
-	prefix := make([]secp256k1.ModNScalar, len(idx))
-	var acc secp256k1.ModNScalar
-	acc.SetInt(1)
+	prefix := make([]ecc.Scalar, len(idx))
+	ss := make([]ecc.Scalar, len(idx))
+	acc := ecc.Scalar{1}
 	for j, i := range idx {
 		prefix[j] = acc
-		acc.Mul(&b.items[i].Signature.s) // s ≠ 0: the signature is not the zero value
+		ss[j] = ecc.ScalarOf(&b.items[i].Signature.s) // ≠ 0: the signature is not the zero value
+		acc = ecc.MulModN(&acc, &ss[j])
 	}
-	inv := ecc.InverseModN(&acc)
+	accN := acc.ModN()
+	invN := ecc.InverseModN(&accN)
+	inv := ecc.ScalarOf(&invN)
 	for j := len(idx) - 1; j >= 0; j-- {
 		i := idx[j]
-		sig := b.items[i].Signature
-		var w secp256k1.ModNScalar // s_i⁻¹
-		w.Mul2(&inv, &prefix[j])
-		inv.Mul(&sig.s)
-		e := rboundDigest(b.sha1, b.items[i].Message, &sig.r)
-		b.u[i].Mul2(&e, &w)
-		b.v[i].Mul(&w) // r·s⁻¹
+		w := ecc.MulModN(&inv, &prefix[j]) // s_i⁻¹
+		inv = ecc.MulModN(&inv, &ss[j])
+		eN := rboundDigest(b.sha1, b.items[i].Message, &b.items[i].Signature.r)
+		e := ecc.ScalarOf(&eN)
+		b.u[i] = ecc.MulModN(&e, &w)
+		b.v[i] = ecc.MulModN(&b.v[i], &w) // r·s⁻¹
 	}
 }
 
@@ -196,7 +199,8 @@ func (b *batch) check(idx []int) error {
 // single is VerifyRBound's final comparison for item i.
 func (b *batch) single(i int) bool {
 	it := b.items[i]
-	p := ecc.MulAdd(&b.u[i], &b.v[i], it.PublicKey.point())
+	u, v := b.u[i].ModN(), b.v[i].ModN()
+	p := ecc.MulAdd(&u, &v, it.PublicKey.point())
 	return ecc.EqualsAffine(&p, &it.Signature.r.X, &it.Signature.r.Y)
 }
 
@@ -213,34 +217,40 @@ func (b *batch) combined(idx []int) (bool, error) {
 	// Terms 0 to len(idx)−1 are z_j·(−R_j), then come the keys'.
 	k := make([]secp256k1.ModNScalar, len(idx), 2*len(idx))
 	p := make([]secp256k1.JacobianPoint, len(idx), 2*len(idx))
-	zu := make([]secp256k1.ModNScalar, len(idx)) // z_j·u_j, then z_j·v_j
-	zv := make([]secp256k1.ModNScalar, len(idx))
+	zu := make([]ecc.Scalar, len(idx)) // z_j·u_j, and z_j·v_j
+	zv := make([]ecc.Scalar, len(idx))
 	ecc.Parallel(len(idx), batchGrain, func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			i := idx[j]
-			z := &k[j]
-			z.SetByteSlice(buf[16*j : 16*j+16])
+			w := buf[16*j : 16*j+16] // big-endian
+			z := ecc.Scalar{binary.BigEndian.Uint64(w[8:]), binary.BigEndian.Uint64(w[:8])}
 			if z.IsZero() {
-				z.SetInt(1)
+				z[0] = 1
 			}
-			zu[j].Mul2(z, &b.u[i])
-			zv[j].Mul2(z, &b.v[i])
+			k[j] = z.ModN()
+			zu[j] = ecc.MulModN(&z, &b.u[i])
+			zv[j] = ecc.MulModN(&z, &b.v[i])
 			p[j] = b.items[i].Signature.r
 			p[j].Y.Negate(1).Normalize()
 		}
 	})
-	keyAt := make(map[[PublicKeySize]byte]int) // a key's term in k and p
-	var g secp256k1.ModNScalar
+	keyAt := make(map[[PublicKeySize]byte]int) // a key's index in keyK
+	var keyK []ecc.Scalar
+	var g ecc.Scalar
 	for j, i := range idx {
-		g.Add(&zu[j])
+		g = ecc.AddModN(&g, &zu[j])
 		pub := b.items[i].PublicKey
 		if at, ok := keyAt[pub.compressed]; ok {
-			k[at].Add(&zv[j])
+			keyK[at] = ecc.AddModN(&keyK[at], &zv[j])
 			continue
 		}
-		keyAt[pub.compressed] = len(k)
-		k = append(k, zv[j])
+		keyAt[pub.compressed] = len(keyK)
+		keyK = append(keyK, zv[j])
 		p = append(p, *pub.point())
 	}
-	return ecc.IsIdentityMSM(&g, k, p), nil
+	for _, c := range keyK {
+		k = append(k, c.ModN())
+	}
+	gN := g.ModN()
+	return ecc.IsIdentityMSM(&gN, k, p), nil
 }

@@ -351,7 +351,7 @@ func (a *affineBuckets) level() bool {
 		feMul(&acc, &acc, &a.inv[k])
 	}
 	var inv fe
-	feInv(&inv, &acc)
+	feInvCT(&inv, &acc) // safegcd: faster than Fermat
 	for k := n - 1; k >= 0; k-- {
 		var t fe
 		feMul(&t, &inv, &a.pre[k])
