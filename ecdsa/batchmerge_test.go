@@ -17,7 +17,8 @@ import (
 )
 
 // newKeyPool is newDiffPool with the given number of keys; with reparse,
-// every item gets its own copy of its key, parsed from its encoding.
+// every item gets its own copy of its key, parsed from one of its
+// encodings.
 func newKeyPool(t testing.TB, p ecdsa.Profile, n, keys int, reparse bool) *diffPool {
 	pool := newDiffPool(t, p, 0)
 	pool.keys, pool.ks = pool.keys[:keys], pool.ks[:keys]
@@ -28,7 +29,12 @@ func newKeyPool(t testing.TB, p ecdsa.Profile, n, keys int, reparse bool) *diffP
 		require.NoError(t, err)
 		pub := key.PublicKey()
 		if reparse {
-			pub, err = ecdsa.ParsePublicKey(pub.Bytes())
+			// from the compressed and the uncompressed encodings in turn
+			enc := pub.Bytes()
+			if i%2 == 1 {
+				enc = pub.UncompressedBytes()
+			}
+			pub, err = ecdsa.ParsePublicKey(enc)
 			require.NoError(t, err)
 		}
 		pool.items = append(pool.items, ecdsa.BatchItem{PublicKey: pub, Message: msg, Signature: sig})
