@@ -250,8 +250,10 @@ func (ws *windowSums) sum(terms []msmTerm, digits []int32) jac {
 
 // affineMin is the number of terms from which the buckets are summed in
 // affine coordinates: each level of the summation costs one inversion, paid
-// back only when the buckets hold many points.
-const affineMin = 1500
+// back only when the buckets hold many points. Measured with safegcd
+// inversions on 128-bit scalars (a batch's weights): affine sums are 4%
+// faster at 700 terms, 10% at 1,160 and 14% at 1,450.
+const affineMin = 700
 
 // affineBuckets sums the points of each bucket of one window in affine
 // coordinates, by a pairwise tree: every addition of a level shares one
