@@ -9,6 +9,8 @@ import (
 	"time"
 
 	dbm "github.com/cometbft/cometbft-db"
+
+	"github.com/cbets/cbets/internal/testkit"
 )
 
 // walkAppHash is the app hash as it was before the commitment: SHA-256
@@ -96,11 +98,11 @@ func BenchmarkAppHash(b *testing.B) {
 					s := newStore(db, c)
 					write(b, s, blockWrites(block, 100))
 					b.StartTimer()
-					start := threadCPU()
+					start := testkit.ThreadCPU()
 					if err := measured(s); err != nil {
 						b.Fatal(err)
 					}
-					cpu += threadCPU() - start
+					cpu += testkit.ThreadCPU() - start
 				}
 				if cpu > 0 {
 					b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")

@@ -16,6 +16,8 @@ import (
 	"github.com/cbets/cbets/ecdsa"
 	"github.com/cbets/cbets/ledger"
 	"github.com/cbets/cbets/ticket"
+
+	"github.com/cbets/cbets/internal/testkit"
 )
 
 // countingDB counts the reads of its database.
@@ -431,7 +433,7 @@ func BenchmarkBlock(b *testing.B) {
 					}
 				}
 				b.StartTimer()
-				c0 := processCPU()
+				c0 := testkit.CPUTime()
 				if mode != "catch-up" {
 					res := must(a.ProcessProposal(ctx, &abci.RequestProcessProposal{Height: 2, Hash: hash, Txs: txs}))
 					if res.Status != abci.ResponseProcessProposal_ACCEPT {
@@ -439,7 +441,7 @@ func BenchmarkBlock(b *testing.B) {
 					}
 				}
 				res := must(a.FinalizeBlock(ctx, &abci.RequestFinalizeBlock{Height: 2, Hash: hash, Txs: txs}))
-				cpu += processCPU() - c0
+				cpu += testkit.CPUTime() - c0
 				for _, r := range res.TxResults {
 					if r.Code != app.CodeOK {
 						b.Fatal(r.Log)
@@ -479,13 +481,13 @@ func BenchmarkCheckTx(b *testing.B) {
 					typ = abci.CheckTxType_Recheck
 				}
 				b.StartTimer()
-				c0 := processCPU()
+				c0 := testkit.CPUTime()
 				for _, tx := range txs {
 					if res := must(a.CheckTx(ctx, &abci.RequestCheckTx{Tx: tx, Type: typ})); res.Code != app.CodeOK {
 						b.Fatal(res.Log)
 					}
 				}
-				cpu += processCPU() - c0
+				cpu += testkit.CPUTime() - c0
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/tx")
 			if cpu > 0 {
