@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -60,6 +61,7 @@ type Checker struct {
 
 	mu     sync.Mutex
 	hashes map[int64][]byte // checked app hashes, by the height of their state
+	floor  int64            // the newest state an accepted answer came from
 }
 
 // NewChecker returns a Checker of node's answers for the chain of genesis:
@@ -125,8 +127,17 @@ func (c *Checker) Get(ctx context.Context, key []byte) ([]byte, int64, error) {
 	if !bytes.Equal(r.Key, key) {
 		return nil, 0, fmt.Errorf("%w: asked for key %x, answered for %x", ErrProof, key, []byte(r.Key))
 	}
-	if r.Height < c.first-1 {
-		return nil, 0, fmt.Errorf("%w: key %x: a state at height %d, before the chain's", ErrProof, key, r.Height)
+	if r.Height < c.first-1 || r.Height == math.MaxInt64 {
+		return nil, 0, fmt.Errorf("%w: key %x: a state at height %d, outside the chain's", ErrProof, key, r.Height)
+	}
+	// A node answers from the newest state it committed, which never goes
+	// back: an answer from a state older than one already accepted is a
+	// node hiding what came since (a sale, a cancellation).
+	c.mu.Lock()
+	floor := c.floor
+	c.mu.Unlock()
+	if r.Height < floor {
+		return nil, 0, fmt.Errorf("%w: key %x: a state at height %d, older than the state at height %d it answered from before", ErrProof, key, r.Height, floor)
 	}
 	hash, err := c.appHash(ctx, r.Height)
 	if err != nil {
@@ -139,6 +150,9 @@ func (c *Checker) Get(ctx context.Context, key []byte) ([]byte, int64, error) {
 	if err := Verify(hash, key, value, r.ProofOps); err != nil {
 		return nil, 0, fmt.Errorf("%w (height %d)", err, r.Height)
 	}
+	c.mu.Lock()
+	c.floor = max(c.floor, r.Height)
+	c.mu.Unlock()
 	return value, r.Height, nil
 }
 
@@ -187,6 +201,11 @@ func (c *Checker) checkHeader(res *ctypes.ResultCommit, height int64) ([]byte, e
 	sh := res.SignedHeader
 	if err := sh.ValidateBasic(c.chainID); err != nil {
 		return bad(err)
+	}
+	// The application makes no validator updates: every header names the
+	// genesis set, now and next.
+	if want := c.vals.Hash(); !bytes.Equal(sh.ValidatorsHash, want) || !bytes.Equal(sh.NextValidatorsHash, want) {
+		return bad(errors.New("its validator set is not the genesis's"))
 	}
 	if err := c.vals.VerifyCommitLight(c.chainID, sh.Commit.BlockID, height, sh.Commit); err != nil {
 		return bad(err)

@@ -16,6 +16,14 @@
 //     validators' voting power (types.ValidatorSet.VerifyCommitLight with
 //     the header's block id).
 //
+// A Checker also refuses, with ErrProof, an answer from a state older than
+// one it has already accepted: a node's state never goes back, so an older
+// one is the node hiding what came since (a resale, a cancellation). A
+// Checker's readings therefore never go back in time; a node can still
+// answer every one of them from a state older than the chain's newest, and
+// a client that must know it reads the present compares the height with
+// one it trusts (another node's, or a header's time).
+//
 // Anything else is refused with an error that wraps ErrProof. The typed
 // readers (Ticket, EventState, Cancellation, Standing, Held) decode the
 // values with package app's decoders; Ticket reads a ticket's entry and

@@ -38,6 +38,9 @@ func Verify(appHash, key, value []byte, ops *cmtcrypto.ProofOps) error {
 	if ops.Ops[0].Type != want {
 		return bad("first operator of type %q, want %q", ops.Ops[0].Type, want)
 	}
+	if ops.Ops[1].Type != merkle.ProofOpValue {
+		return bad("second operator of type %q, want %q", ops.Ops[1].Type, merkle.ProofOpValue)
+	}
 	prt := app.ProofRuntime()
 	decoded := make(merkle.ProofOperators, len(ops.Ops))
 	for i, pop := range ops.Ops {

@@ -134,8 +134,10 @@ func (c *conn) ticket(ctx context.Context, event, serial string) (*ticket.Ticket
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	// The event and its cancellation are read after the records: both
-	// stay once committed, so a later state has those the records need.
+	// The event and its cancellation are read after the records, from a
+	// state no older than theirs (the checker refuses an older one): both
+	// stay once committed, so that state has those the records need, and
+	// a cancellation committed by then cannot be hidden.
 	ev, _, err := c.event(ctx, event)
 	if err != nil {
 		return nil, nil, 0, err
