@@ -99,8 +99,17 @@ func (b *rbounds) before(records []*Record, index int, err error) error {
 	var be *ecdsa.BatchError
 	switch {
 	case errors.As(berr, &be):
-		first := slices.MinFunc(be.Invalid, func(i, j int) int { return b.record[i] - b.record[j] })
-		index, err = b.record[first], b.single[first]()
+		// The earliest record whose signature fails on its own. The batch
+		// and the single check share their arithmetic and agree; should
+		// they not, the history is refused all the same.
+		invalid := slices.SortedStableFunc(slices.Values(be.Invalid), func(i, j int) int { return b.record[i] - b.record[j] })
+		index, err = b.record[invalid[0]], errorf(ErrSignature, "a signature failed in a batch and verified alone")
+		for _, i := range invalid {
+			if serr := b.single[i](); serr != nil {
+				index, err = b.record[i], serr
+				break
+			}
+		}
 	case berr != nil:
 		return berr // no randomness for the weights
 	}
