@@ -191,61 +191,62 @@ func (d *Desk) Ticket(ctx context.Context, event, serial string) (*ticket.Ticket
 // Buy runs Algorithm 1 with the ledger's facts: the event's terms and the
 // buyer's count of its tickets.
 func (d *Desk) Buy(ctx context.Context, req *ticket.Request) (*Committed, error) {
-	f, err := Facts(ctx, d.Ledger, req)
-	if err != nil {
-		return nil, err
-	}
-	t, rec, err := d.Merchant.Buy(req, f, d.now())
-	return d.submit(ctx, t, rec, err)
+	return d.run(ctx, req, false, true, func(_ *ticket.Ticket, f ticket.Facts, now time.Time) (*ticket.Ticket, *ticket.Record, error) {
+		return d.Merchant.Buy(req, f, now)
+	})
 }
 
 // List accepts the holder's listing with the holder's standing on the
 // ledger.
 func (d *Desk) List(ctx context.Context, req *ticket.Request) (*Committed, error) {
-	cur, err := d.Ticket(ctx, req.Event, req.Serial)
-	if err != nil {
-		return nil, err
-	}
-	f, err := Facts(ctx, d.Ledger, req)
-	if err != nil {
-		return nil, err
-	}
-	t, rec, err := d.Merchant.List(cur, req, f, d.now())
-	return d.submit(ctx, t, rec, err)
+	return d.run(ctx, req, true, true, func(cur *ticket.Ticket, f ticket.Facts, now time.Time) (*ticket.Ticket, *ticket.Record, error) {
+		return d.Merchant.List(cur, req, f, now)
+	})
 }
 
 // Delist takes a listing back.
 func (d *Desk) Delist(ctx context.Context, req *ticket.Request) (*Committed, error) {
-	cur, err := d.Ticket(ctx, req.Event, req.Serial)
-	if err != nil {
-		return nil, err
-	}
-	t, rec, err := d.Merchant.Delist(cur, req, d.now())
-	return d.submit(ctx, t, rec, err)
+	return d.run(ctx, req, true, false, func(cur *ticket.Ticket, _ ticket.Facts, now time.Time) (*ticket.Ticket, *ticket.Record, error) {
+		return d.Merchant.Delist(cur, req, now)
+	})
 }
 
 // Transfer runs Algorithm 3 with the ledger's facts: the buyer's count of
 // tickets and the seller's standing.
 func (d *Desk) Transfer(ctx context.Context, req *ticket.Request) (*Committed, error) {
-	cur, err := d.Ticket(ctx, req.Event, req.Serial)
-	if err != nil {
-		return nil, err
-	}
-	f, err := Facts(ctx, d.Ledger, req)
-	if err != nil {
-		return nil, err
-	}
-	t, rec, err := d.Merchant.Transfer(cur, req, f, d.now())
-	return d.submit(ctx, t, rec, err)
+	return d.run(ctx, req, true, true, func(cur *ticket.Ticket, f ticket.Facts, now time.Time) (*ticket.Ticket, *ticket.Record, error) {
+		return d.Merchant.Transfer(cur, req, f, now)
+	})
 }
 
 // Consume runs Algorithm 2: the merchant completes the holder's ω.
 func (d *Desk) Consume(ctx context.Context, req *ticket.Request) (*Committed, error) {
-	cur, err := d.Ticket(ctx, req.Event, req.Serial)
-	if err != nil {
-		return nil, err
+	return d.run(ctx, req, true, false, func(cur *ticket.Ticket, _ ticket.Facts, now time.Time) (*ticket.Ticket, *ticket.Record, error) {
+		return d.Merchant.Consume(cur, req, now)
+	})
+}
+
+// run reads what a transition needs from the ledger — the ticket (held)
+// and the facts (facts) — runs it at the desk's time and submits the
+// record.
+func (d *Desk) run(ctx context.Context, req *ticket.Request, held, facts bool,
+	step func(cur *ticket.Ticket, f ticket.Facts, now time.Time) (*ticket.Ticket, *ticket.Record, error)) (*Committed, error) {
+	var (
+		cur *ticket.Ticket
+		f   ticket.Facts
+		err error
+	)
+	if held {
+		if cur, err = d.Ticket(ctx, req.Event, req.Serial); err != nil {
+			return nil, err
+		}
 	}
-	t, rec, err := d.Merchant.Consume(cur, req, d.now())
+	if facts {
+		if f, err = Facts(ctx, d.Ledger, req); err != nil {
+			return nil, err
+		}
+	}
+	t, rec, err := step(cur, f, d.now())
 	return d.submit(ctx, t, rec, err)
 }
 
