@@ -194,6 +194,9 @@ func Open(dir string) (*App, error) {
 // New returns an application over db, resuming from its last committed
 // height.
 func New(db dbm.DB) (*App, error) {
+	if db == nil {
+		return nil, errors.New("app: nil database")
+	}
 	a := &App{db: db, now: time.Now, signatures: ticket.NewSignatureCache(0), decoded: newDecoded(),
 		records: newMemo[*ticket.Record](decodedSize), proposalBytes: MaxProposalTxBytes}
 	if err := a.resume(); err != nil {
@@ -237,6 +240,9 @@ func (a *App) ledger(s *Store) (*ledger.Ledger, error) {
 
 // Close closes the store. Calls after Close fail.
 func (a *App) Close() error {
+	if a == nil {
+		return nil
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.db == nil {
@@ -249,8 +255,14 @@ func (a *App) Close() error {
 
 var errClosed = errors.New("app: closed")
 
+// errNilApp: a method called on a nil *App.
+var errNilApp = errors.New("app: nil App")
+
 // LastCommitted returns the last committed height and app hash.
 func (a *App) LastCommitted() (int64, []byte) {
+	if a == nil {
+		return 0, nil
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.height, append([]byte(nil), a.appHash...)
@@ -259,6 +271,9 @@ func (a *App) LastCommitted() (int64, []byte) {
 // Info reports the last committed height and app hash, where CometBFT's
 // handshake resumes.
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
+	if a == nil {
+		return nil, errNilApp
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return &abci.ResponseInfo{
@@ -273,6 +288,9 @@ func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, erro
 // InitChain stores the genesis app state and the genesis standings, and
 // returns the app hash of the empty ledger.
 func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	if a == nil {
+		return nil, errNilApp
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.db == nil {
@@ -300,6 +318,9 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 // must run with the mempool's recheck on, so that the mempool drops what
 // a block made invalid (a stale head, a serial sold).
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	if a == nil {
+		return nil, errNilApp
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.db == nil {
@@ -320,6 +341,9 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 // block's hash, is the same. A block it did not see (a validator catching
 // up) is run here, its refused transactions recorded with their codes.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+	if a == nil {
+		return nil, errNilApp
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.db == nil {
@@ -346,6 +370,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 // Commit writes the finalized block's state, height and app hash in one
 // synchronous batch.
 func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit, error) {
+	if a == nil {
+		return nil, errNilApp
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.db == nil {

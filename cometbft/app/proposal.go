@@ -64,6 +64,9 @@ type proposal struct {
 // signature, ...) and one too large for the room left. Nothing reaches
 // the database. A failure of the store is an error, not a smaller block.
 func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
+	if a == nil {
+		return nil, errNilApp
+	}
 	if req == nil {
 		return nil, errNilRequest
 	}
@@ -102,6 +105,9 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 // outcome is kept, under its hash and height, for FinalizeBlock. A
 // failure of the store is an error, not a rejection.
 func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+	if a == nil {
+		return nil, errNilApp
+	}
 	if req == nil {
 		return nil, errNilRequest
 	}

@@ -98,6 +98,9 @@ type HeldView struct {
 // other key functions) answers with the key's value, nil when absent;
 // with Prove, with its proof too (ProofOps): see the package doc.
 func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
+	if a == nil {
+		return nil, errNilApp
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.db == nil {

@@ -73,6 +73,9 @@ func NewParties(seed uint64) (*Parties, error) {
 // the paper's policy in cents, and InitialReputation as every new
 // certificate's standing.
 func (p *Parties) Genesis() *app.Genesis {
+	if p == nil {
+		return nil
+	}
 	g := app.NewGenesis(p.Registrar.PublicKey(), []*ecdsa.PublicKey{p.Merchant.PublicKey()}, UnitsPerCoin)
 	g.InitialStanding = &app.Standing{Reputation: InitialReputation}
 	return g
@@ -81,6 +84,9 @@ func (p *Parties) Genesis() *app.Genesis {
 // AppState returns Genesis as app_state bytes, the file `cbetsd testnet
 // --app-state` takes.
 func (p *Parties) AppState() ([]byte, error) {
+	if p == nil || p.Registrar == nil || p.Merchant == nil {
+		return nil, fmt.Errorf("%w: Parties not made by NewParties", ErrOptions)
+	}
 	b, err := p.Genesis().JSON()
 	if err != nil {
 		return nil, fmt.Errorf("load: genesis: %w", err)

@@ -53,6 +53,9 @@ type Workload struct {
 
 // Transactions returns the number of transactions of the chains.
 func (w *Workload) Transactions() int {
+	if w == nil {
+		return 0
+	}
 	n := 0
 	for _, c := range w.Chains {
 		n += len(c.Txs)

@@ -211,12 +211,23 @@ func Run(ctx context.Context, o Options) error {
 
 // RPCAddress returns the address the node's RPC server listens on
 // (config.toml's rpc.laddr or Options.RPCListen), "" when it is off.
-func (n *Node) RPCAddress() string { return n.rpc }
+func (n *Node) RPCAddress() string {
+	if n == nil {
+		return ""
+	}
+	return n.rpc
+}
+
+// errNotStarted: a Node not returned by Start.
+var errNotStarted = fmt.Errorf("%w: a Node not made by Start", ErrArgument)
 
 // Stop stops the node and, once its reactors have wound down, closes its
 // stores and the application's. It returns when they are closed; a second
 // Stop waits for the first and returns its error.
 func (n *Node) Stop() error {
+	if n == nil || n.node == nil || n.done == nil {
+		return errNotStarted
+	}
 	n.once.Do(func() {
 		err := n.node.Stop()
 		n.node.Wait()
@@ -233,6 +244,9 @@ func (n *Node) Stop() error {
 // Wait waits until the node is stopped and its stores closed, and returns
 // Stop's error.
 func (n *Node) Wait() error {
+	if n == nil || n.done == nil {
+		return errNotStarted
+	}
 	<-n.done
 	return n.err
 }

@@ -107,8 +107,8 @@ func NewChecker(genesis *types.GenesisDoc, node Node) (*Checker, error) {
 // height h of the state that answered (the header at h+1 carries its app
 // hash). A bad answer wraps ErrProof.
 func (c *Checker) Get(ctx context.Context, key []byte) ([]byte, int64, error) {
-	if c == nil || ctx == nil {
-		return nil, 0, fmt.Errorf("%w: nil checker or context", ErrArgument)
+	if c == nil || c.node == nil || c.vals == nil || ctx == nil {
+		return nil, 0, fmt.Errorf("%w: nil context, or a Checker not made by NewChecker", ErrArgument)
 	}
 	if !app.Committed(key) {
 		return nil, 0, fmt.Errorf("%w: key %x is not in the committed state", ErrArgument, key)
