@@ -57,7 +57,10 @@
 // [ErrMalformedSignature], before any arithmetic: read as a point, the zero
 // value would be the point at infinity, under which anyone can sign.
 // [VerifyRBoundBatch] makes the same checks per item and reports exactly the
-// items [VerifyRBound] refuses. The methods of every type accept nil and
+// items [VerifyRBound] refuses; it merges the terms of the signatures under
+// one key into one term of its multi-scalar product, and spreads a large
+// batch over up to GOMAXPROCS goroutines, which end before it returns. The
+// methods of every type accept nil and
 // zero-value receivers and arguments and return empty results for them
 // (nil slices, the zero [Address]). The signers return an error wrapping
 // [ErrInvalidPrivateKey] for a nil key, and panic, naming the signer, for a

@@ -29,7 +29,10 @@
 //
 // The multiplications MulAdd, MulAddTable, MulAddTables and IsIdentityMSM
 // and the table builders branch on their inputs and take public data only:
-// verification.
+// verification. So do ParseCompressedPoint (decompression on the package's
+// field: x³+7 raised to (p+1)/4, then y² checked), the 64-bit-limb scalar
+// arithmetic of batch verification (Scalar, MulModN, AddModN), and
+// Parallel, which splits public work over goroutines.
 //
 // The signers' secrets go through constant-time code only:
 //
@@ -51,7 +54,7 @@
 //     candidate in [1, n−1] (and after iter further ones), so its running
 //     time depends on whether a candidate is out of range, with probability
 //     about 2^-128, as in every RFC 6979 implementation.
-//   - All other scalar arithmetic is decred's constant-time ModNScalar; the
+//   - All other scalar arithmetic on secrets is decred's constant-time ModNScalar; the
 //     inverse-s signer's low-s normalisation selects s or n − s with
 //     crypto/subtle rather than a branch.
 //
