@@ -59,8 +59,9 @@ func mac2(a, b, lo, hi uint64) (uint64, uint64) {
 	return h, l
 }
 
-// feMul sets z = x·y.
-func feMul(z, x, y *fe) {
+// feMulGeneric sets z = x·y in pure Go: the multiplication on every
+// platform without fe_amd64.s, and with the purego build tag.
+func feMulGeneric(z, x, y *fe) {
 	x0, x1, x2, x3 := x[0], x[1], x[2], x[3]
 	var t [8]uint64
 	var c0, c1, c2 uint64
@@ -111,8 +112,8 @@ func feMul(z, x, y *fe) {
 	z[0], z[1], z[2], z[3] = r0, r1, r2, r3
 }
 
-// feSqr sets z = x².
-func feSqr(z, x *fe) {
+// feSqrGeneric sets z = x² in pure Go, as feMulGeneric.
+func feSqrGeneric(z, x *fe) {
 	var t [8]uint64
 	var hi, lo, c0, c1, c2 uint64
 	// The products xi·xj with i < j, once each, column by column.
@@ -146,7 +147,7 @@ func feSqr(z, x *fe) {
 	hi, lo = bits.Mul64(x3, x3)
 	t6, cc = bits.Add64(t6, lo, cc)
 	t7, _ = bits.Add64(t7, hi, cc)
-	// Reduction, as in feMul.
+	// Reduction, as in feMulGeneric.
 	var c uint64
 	h, r0 := bits.Mul64(t4, feC)
 	r0, c = bits.Add64(r0, t0, 0)

@@ -1,6 +1,7 @@
 package ecc
 
 import (
+	"encoding/binary"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -215,4 +216,35 @@ func TestFieldChains(t *testing.T) {
 			checkFe(t, "chain", refs[d], regs[d])
 		}
 	}
+}
+
+// FuzzFeMul checks feMul and feSqr (the assembly where there is one)
+// against math/big and against the pure-Go code on any pair of 256-bit
+// values.
+func FuzzFeMul(f *testing.F) {
+	edge := feEdgeValues()
+	for i := range edge {
+		x, y := feBytes(&edge[i]), feBytes(&edge[len(edge)-1-i])
+		f.Add(x[:], y[:])
+	}
+	f.Fuzz(func(t *testing.T, xb, yb []byte) {
+		if len(xb) != 32 || len(yb) != 32 {
+			return
+		}
+		// Raw limbs, not reduced: every 256-bit value is a valid input.
+		var x, y fe
+		for i := range 4 {
+			x[i] = binary.LittleEndian.Uint64(xb[8*i:])
+			y[i] = binary.LittleEndian.Uint64(yb[8*i:])
+		}
+		var z, g fe
+		feMul(&z, &x, &y)
+		feMulGeneric(&g, &x, &y)
+		require.Equal(t, g, z)
+		checkFe(t, "mul", new(big.Int).Mul(feToBig(&x), feToBig(&y)), z, x, y)
+		feSqr(&z, &x)
+		feSqrGeneric(&g, &x)
+		require.Equal(t, g, z)
+		checkFe(t, "sqr", new(big.Int).Mul(feToBig(&x), feToBig(&x)), z, x)
+	})
 }

@@ -15,4 +15,5 @@ require (
 	github.com/btcsuite/btcd/btcutil v1.2.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.55.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
 )
