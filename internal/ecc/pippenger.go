@@ -1,6 +1,7 @@
 package ecc
 
 import (
+	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -34,30 +35,10 @@ func msm(g *secp256k1.ModNScalar, k []secp256k1.ModNScalar, p []secp256k1.Jacobi
 	if len(k) != len(p) {
 		panic("ecc: scalars and points differ in number")
 	}
-	all := make([]msmTerm, 2*len(k)+2) // the halves of k_i·P_i at 2i and 2i+1
-	pts := make([]aff, 2*len(k)+2)     // P_i and φ(P_i), by pairs
-	parallel(len(k), workers, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			j := jacFromPoint(&p[i])
-			if j.inf {
-				continue
-			}
-			if !feEqual(&j.z, &feOne) {
-				j.toAffine()
-			}
-			pts[2*i] = aff{x: j.x, y: j.y}
-			setSplit(all[2*i:2*i+2], &k[i], pts[2*i:2*i+2])
-		}
-	})
-	pts[2*len(k)] = baseTables[0].pts[0][0]
-	setSplit(all[2*len(k):], g, pts[2*len(k):])
-	terms := all[:0] // the non-zero halves, in order
-	for _, t := range all {
-		if t.p != nil {
-			terms = append(terms, t)
-		}
-	}
-	return pippenger(terms, workers)
+	s := getMSMScratch(2*len(k) + 2)
+	defer msmScratchPool.Put(s)
+	s.prepare(g, k, p, workers)
+	return s.pippenger(workers)
 }
 
 // msmWorkers is the number of goroutines for a product of about n GLV
@@ -76,25 +57,55 @@ const parallelMin = 256
 // Parallel calls f on consecutive chunks [lo, hi) covering [0, n), on up
 // to GOMAXPROCS goroutines (the caller's among them) with at least grain
 // indices each, and returns when all are done. f must be safe to run
-// concurrently on disjoint chunks.
+// concurrently on disjoint chunks. The chunks are fewer than n/grain + 1
+// and do not depend on the scheduling, but do on GOMAXPROCS.
 func Parallel(n, grain int, f func(lo, hi int)) {
-	parallel(n, min(n/max(grain, 1), runtime.GOMAXPROCS(0)), f)
+	procs := runtime.GOMAXPROCS(0)
+	chunks := min(n/max(grain, 1), chunksPerWorker*procs)
+	parallelChunks(n, chunks, min(procs, chunks), f)
 }
+
+// chunksPerWorker is the number of chunks per goroutine that parallel
+// makes: a goroutine that starts late (waking an idle processor takes tens
+// of microseconds) or is slowed by another process then leaves work to the
+// others rather than be waited for.
+const chunksPerWorker = 4
 
 // parallel calls f on consecutive chunks [lo, hi) covering [0, n), on up to
 // workers goroutines (the caller's among them), and returns when all are
 // done.
 func parallel(n, workers int, f func(lo, hi int)) {
 	workers = min(workers, n)
-	if workers <= 1 {
+	parallelChunks(n, min(n, chunksPerWorker*workers), workers, f)
+}
+
+// parallelChunks calls f on the chunks [c·n/chunks, (c+1)·n/chunks), taken
+// in turn by up to workers goroutines.
+func parallelChunks(n, chunks, workers int, f func(lo, hi int)) {
+	if chunks <= 1 || workers <= 1 {
 		f(0, n)
 		return
 	}
+	var next atomic.Int32
+	goN(workers, func() {
+		for {
+			c := int(next.Add(1)) - 1
+			if c >= chunks {
+				return
+			}
+			f(c*n/chunks, (c+1)*n/chunks)
+		}
+	})
+}
+
+// goN runs f on workers goroutines, the caller's among them, and returns
+// when all have returned.
+func goN(workers int, f func()) {
 	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Go(func() { f(w*n/workers, (w+1)*n/workers) })
+	for range workers - 1 {
+		wg.Go(f)
 	}
-	f(0, n/workers)
+	f()
 	wg.Wait()
 }
 
@@ -158,94 +169,227 @@ func digitsOf(out []int32, k [3]uint64, c uint) {
 	}
 }
 
-// pippenger returns Σ k_i·P_i over the terms: per window of c bits, each
-// point is added into the bucket of its digit (mixed additions, or affine
-// ones for many terms), and the buckets are summed as S_w = Σ d·B_d with a
-// running sum; then Σ 2^(c·w)·S_w by doublings. The windows are
-// independent: up to workers goroutines take them in turn, each with
-// buckets of its own.
-func pippenger(terms []msmTerm, workers int) jac {
-	acc := jac{inf: true}
-	if len(terms) == 0 {
-		return acc
+// msmScratch holds a product's GLV halves and their digits. It is kept in
+// msmScratchPool between products: a batch of 4,096 signatures needs
+// about 1.3 MB of them, and allocating them anew for every batch made the
+// garbage collector run about once per batch.
+type msmScratch struct {
+	n      int       // GLV halves: those of k_i·P_i at 2i and 2i+1, then g·G's
+	c      uint      // window bits
+	terms  []msmTerm // a zero half has k = 0 and no point
+	pts    []aff     // P_i and φ(P_i), by pairs
+	digits []int32   // window-major: digits[w·n+i] is half i's digit in window w
+	top    []int32   // per window, the largest |digit|
+}
+
+var msmScratchPool sync.Pool // of *msmScratch
+
+// maxWindows is the number of windows of 2-bit digits, the most there are.
+const maxWindows = 131/2 + 2
+
+// msmWindows is the number of windows of c-bit digits of a GLV half; the
+// last one takes the final carry.
+func msmWindows(c uint) int { return int(131/c) + 2 }
+
+// getMSMScratch returns a scratch for n halves, from msmScratchPool when
+// it has one.
+func getMSMScratch(n int) *msmScratch {
+	s, _ := msmScratchPool.Get().(*msmScratch)
+	if s == nil {
+		s = new(msmScratch)
 	}
-	c := windowBits(len(terms))
-	windows := int(131/c) + 2 // the last one takes the final carry
-	digits := make([]int32, windows*len(terms))
-	parallel(len(terms), workers, func(lo, hi int) {
+	s.n, s.c = n, windowBits(n)
+	s.terms = resize(s.terms, n)
+	s.pts = resize(s.pts, n)
+	s.digits = resize(s.digits, msmWindows(s.c)*n)
+	s.top = resize(s.top, msmWindows(s.c))
+	clear(s.top)
+	return s
+}
+
+// resize returns b with length n, reallocated only when its capacity is
+// short; the contents are left as they are.
+func resize[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
+// prepare sets the halves of k_i·P_i and of g·G, their digits, and each
+// window's largest digit, in chunks on up to workers goroutines.
+func (s *msmScratch) prepare(g *secp256k1.ModNScalar, k []secp256k1.ModNScalar, p []secp256k1.JacobianPoint, workers int) {
+	var mu sync.Mutex
+	parallel(len(k)+1, workers, func(lo, hi int) {
+		var top [maxWindows]int32
 		for i := lo; i < hi; i++ {
-			// Window-major, so that a window reads its digits in order.
-			var d [131/2 + 2]int32
-			digitsOf(d[:windows], terms[i].k, c)
-			for j := range windows {
-				digits[j*len(terms)+i] = d[j]
+			t, pt := s.terms[2*i:2*i+2], s.pts[2*i:2*i+2]
+			t[0], t[1] = msmTerm{}, msmTerm{}
+			if i == len(k) {
+				pt[0] = baseTables[0].pts[0][0] // G
+				setSplit(t, g, pt)
+			} else if j := jacFromPoint(&p[i]); !j.inf {
+				if !feEqual(&j.z, &feOne) {
+					j.toAffine()
+				}
+				pt[0] = aff{x: j.x, y: j.y}
+				setSplit(t, &k[i], pt)
 			}
+			s.setDigits(2*i, &top)
+			s.setDigits(2*i+1, &top)
 		}
+		mu.Lock()
+		for w := range s.top {
+			s.top[w] = max(s.top[w], top[w])
+		}
+		mu.Unlock()
 	})
-	sums := make([]jac, windows)
+}
+
+// setDigits writes half i's digits, window-major so that a window reads
+// its digits in order, and raises top to their absolute values.
+func (s *msmScratch) setDigits(i int, top *[maxWindows]int32) {
+	var d [maxWindows]int32
+	windows := len(s.top)
+	digitsOf(d[:windows], s.terms[i].k, s.c)
+	for w, x := range d[:windows] {
+		s.digits[w*s.n+i] = x
+		top[w] = max(top[w], x, -x)
+	}
+}
+
+// msmUnit is a share of one window's work: the sum over the buckets lo to
+// hi, Σ d·B_d.
+type msmUnit struct {
+	w      int
+	lo, hi int32
+	sum    jac
+}
+
+// units shares out the windows that have a digit other than 0. On one
+// goroutine a unit is a window; on several, each window is split in two
+// halves of its buckets, which hold about as many points: the units are
+// then of about equal cost, and about twice as many as the windows (11 to
+// 12 of them for a large batch), so that the goroutines end together.
+func (s *msmScratch) units(workers int) []msmUnit {
+	units := make([]msmUnit, 0, 2*len(s.top))
+	for w, top := range s.top {
+		switch {
+		case top == 0:
+		case workers > 1 && top >= 2:
+			units = append(units, msmUnit{w: w, lo: 1, hi: top / 2}, msmUnit{w: w, lo: top/2 + 1, hi: top})
+		default:
+			units = append(units, msmUnit{w: w, lo: 1, hi: top})
+		}
+	}
+	return units
+}
+
+// pippenger returns Σ k_i·P_i over the prepared halves: per window of c
+// bits, each point is added into the bucket of its digit (mixed additions,
+// or affine ones for many terms), and the buckets are summed as S_w = Σ
+// d·B_d with a running sum; then Σ 2^(c·w)·S_w by doublings. The units of
+// work (windows or halves of windows) are independent: up to workers
+// goroutines take them in turn, each with buckets of its own.
+func (s *msmScratch) pippenger(workers int) jac {
+	units := s.units(workers)
 	var next atomic.Int32
-	parallel(min(workers, windows), workers, func(int, int) {
-		ws := newWindowSums(c, len(terms))
+	goN(min(workers, len(units)), func() {
+		ws := getWindowSums(s.c, s.n)
+		defer windowSumsPool.Put(ws)
 		for {
-			w := int(next.Add(1)) - 1
-			if w >= windows {
+			u := int(next.Add(1)) - 1
+			if u >= len(units) {
 				return
 			}
-			sums[w] = ws.sum(terms, digits[w*len(terms):(w+1)*len(terms)])
+			un := &units[u]
+			un.sum = ws.sum(s.terms, s.digits[un.w*s.n:(un.w+1)*s.n], un.lo, un.hi)
 		}
 	})
-	for w := windows - 1; w >= 0; w-- {
-		for range c {
+	acc := jac{inf: true}
+	u := len(units) - 1
+	for w := len(s.top) - 1; w >= 0; w-- {
+		for range s.c {
 			acc.double(&acc)
 		}
-		acc.add(&acc, &sums[w])
+		for ; u >= 0 && units[u].w == w; u-- {
+			acc.add(&acc, &units[u].sum)
+		}
 	}
 	return acc
 }
 
 // windowSums holds one goroutine's buckets.
 type windowSums struct {
+	affine  bool
 	buckets []jac
-	aff     *affineBuckets
+	aff     affineBuckets
 }
 
-func newWindowSums(c uint, terms int) *windowSums {
-	ws := &windowSums{}
-	if terms >= affineMin {
-		ws.aff = newAffineBuckets(1<<(c-1)+1, terms)
+var windowSumsPool sync.Pool // of *windowSums
+
+// getWindowSums returns buckets for c-bit digits of the given number of
+// terms, from windowSumsPool when it has them.
+func getWindowSums(c uint, terms int) *windowSums {
+	ws, _ := windowSumsPool.Get().(*windowSums)
+	if ws == nil {
+		ws = new(windowSums)
+	}
+	buckets := 1<<(c-1) + 1
+	ws.affine = terms >= affineMin
+	if ws.affine {
+		ws.aff.resize(buckets, terms)
 	} else {
-		ws.buckets = make([]jac, 1<<(c-1)+1)
+		ws.buckets = resize(ws.buckets, buckets)
 	}
 	return ws
 }
 
-// sum returns Σ d·B_d for one window, whose digits (one per term) are
-// given.
-func (ws *windowSums) sum(terms []msmTerm, digits []int32) jac {
+// sum returns Σ d·B_d over the buckets lo ≤ d ≤ hi of one window, whose
+// digits (one per term) are given: the running sum yields Σ (d − lo +
+// 1)·B_d and Σ B_d, which (lo − 1) more times completes it.
+func (ws *windowSums) sum(terms []msmTerm, digits []int32, lo, hi int32) jac {
 	running, sum := jac{inf: true}, jac{inf: true}
-	if a := ws.aff; a != nil {
-		a.fill(terms, digits)
-		for b := len(a.count) - 1; b >= 1; b-- {
+	if ws.affine {
+		a := &ws.aff
+		a.fill(terms, digits, lo, hi)
+		for b := hi; b >= lo; b-- {
 			if a.count[b] != 0 {
 				running.addAff(&running, &a.pts[a.start[b]], false)
 			}
 			sum.add(&sum, &running)
 		}
-		return sum
-	}
-	for b := range ws.buckets {
-		ws.buckets[b].inf = true
-	}
-	for i := range terms {
-		if d, neg := bucketOf(digits[i], terms[i].neg); d != 0 {
-			ws.buckets[d].addAff(&ws.buckets[d], terms[i].p, neg)
+	} else {
+		for b := lo; b <= hi; b++ {
+			ws.buckets[b].inf = true
+		}
+		for i := range terms {
+			if d, neg := bucketOf(digits[i], terms[i].neg); d >= lo && d <= hi {
+				ws.buckets[d].addAff(&ws.buckets[d], terms[i].p, neg)
+			}
+		}
+		for b := hi; b >= lo; b-- {
+			running.add(&running, &ws.buckets[b])
+			sum.add(&sum, &running)
 		}
 	}
-	for b := len(ws.buckets) - 1; b >= 1; b-- {
-		running.add(&running, &ws.buckets[b])
+	if lo > 1 {
+		running.mulSmall(&running, uint(lo-1))
 		sum.add(&sum, &running)
 	}
 	return sum
+}
+
+// mulSmall sets p = m·q by doubling and adding, for a small m.
+func (p *jac) mulSmall(q *jac, m uint) {
+	r := jac{inf: true}
+	for i := bits.Len(m) - 1; i >= 0; i-- {
+		r.double(&r)
+		if m>>i&1 == 1 {
+			r.add(&r, q)
+		}
+	}
+	*p = r
 }
 
 // affineMin is the number of terms from which the buckets are summed in
@@ -273,20 +417,21 @@ const (
 	pairCancel
 )
 
-func newAffineBuckets(buckets, terms int) *affineBuckets {
-	return &affineBuckets{
-		count: make([]int, buckets), start: make([]int, buckets),
-		pts: make([]aff, terms), inv: make([]fe, terms/2+1), pre: make([]fe, terms/2+1),
-		kind: make([]byte, terms/2+1),
-	}
+// resize makes room for the given numbers of buckets and terms.
+func (a *affineBuckets) resize(buckets, terms int) {
+	a.count, a.start = resize(a.count, buckets), resize(a.start, buckets)
+	a.pts = resize(a.pts, terms)
+	a.inv, a.pre = resize(a.inv, terms/2+1), resize(a.pre, terms/2+1)
+	a.kind = resize(a.kind, terms/2+1)
 }
 
-// fill files a window's signed points by bucket and sums each bucket, so
-// that afterwards every bucket holds at most one point.
-func (a *affineBuckets) fill(terms []msmTerm, digits []int32) {
+// fill files a window's signed points by bucket, for the buckets lo to hi,
+// and sums each bucket, so that afterwards every bucket holds at most one
+// point (the others none).
+func (a *affineBuckets) fill(terms []msmTerm, digits []int32, lo, hi int32) {
 	clear(a.count)
 	for i := range terms {
-		if d, _ := bucketOf(digits[i], false); d != 0 {
+		if d, _ := bucketOf(digits[i], false); d >= lo && d <= hi {
 			a.count[d]++
 		}
 	}
@@ -298,7 +443,7 @@ func (a *affineBuckets) fill(terms []msmTerm, digits []int32) {
 	clear(a.count)
 	for i := range terms {
 		d, neg := bucketOf(digits[i], terms[i].neg)
-		if d == 0 {
+		if d < lo || d > hi {
 			continue
 		}
 		p := &a.pts[a.start[d]+a.count[d]]
