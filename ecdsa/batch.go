@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/cbets/cbets/internal/ecc"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
@@ -95,7 +96,12 @@ func VerifyRBoundBatch(items []BatchItem, profile Profile, random io.Reader) err
 	if random == nil {
 		random = rand.Reader
 	}
-	b := &batch{items: items, sha1: sha1, random: random}
+	s, _ := batchScratchPool.Get().(*batchScratch)
+	if s == nil {
+		s = new(batchScratch)
+	}
+	defer batchScratchPool.Put(s)
+	b := &batch{items: items, sha1: sha1, random: random, s: s}
 	if err := b.check(b.prepare()); err != nil {
 		return err
 	}
@@ -117,6 +123,7 @@ type batch struct {
 	// per item that passed the prechecks: u = e·s⁻¹ and v = r·s⁻¹
 	u, v    []ecc.Scalar
 	invalid []batchFailure
+	s       *batchScratch
 }
 
 type batchFailure struct {
@@ -124,50 +131,105 @@ type batchFailure struct {
 	err error
 }
 
+// batchScratch holds a batch's buffers. It is kept in batchScratchPool
+// between batches: a batch of 4,096 signatures needs about 2 MB of them,
+// and allocating them anew for every batch made the garbage collector run
+// about once per batch. It holds no reference to the items.
+type batchScratch struct {
+	u, v []ecc.Scalar
+	ok   []int
+	buf  []byte // the weights' random bytes
+	k    []secp256k1.ModNScalar
+	p    []secp256k1.JacobianPoint
+}
+
+var batchScratchPool sync.Pool // of *batchScratch
+
+// resize returns b with length n, reallocated only when its capacity is
+// short; the contents are left as they are.
+func resize[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
+// batchChunk is what a goroutine found in its chunk [lo, hi) of the
+// batch: the items that passed the prechecks, in ok[lo:passed], and the
+// failures.
+type batchChunk struct {
+	lo, passed int
+	failed     []batchFailure
+}
+
 // prepare makes VerifyRBound's prechecks on every item, recording the
 // failures, and computes u_i and v_i for the items that pass. It returns
-// the indices of those items, in ascending order.
+// the indices of those items, in ascending order. The items are shared in
+// chunks among goroutines, each making the prechecks and computing the
+// scalars of its own.
 func (b *batch) prepare() []int {
-	n := len(b.items)
-	b.u, b.v = make([]ecc.Scalar, n), make([]ecc.Scalar, n)
-	ok := make([]int, 0, n)
-	for i := range b.items {
-		it := &b.items[i]
-		r, err := rboundPrecheck(it.PublicKey, it.Signature)
-		if err != nil {
-			b.invalid = append(b.invalid, batchFailure{i, err})
-			continue
-		}
-		b.v[i] = ecc.ScalarOf(&r)
-		ok = append(ok, i)
+	if b.s == nil {
+		b.s = new(batchScratch)
 	}
-	ecc.Parallel(len(ok), batchGrain, func(lo, hi int) { b.scalars(ok[lo:hi]) })
-	return ok
+	n := len(b.items)
+	b.u, b.v = resize(b.s.u, n), resize(b.s.v, n)
+	ok := resize(b.s.ok, n)
+	b.s.u, b.s.v, b.s.ok = b.u, b.v, ok
+	var mu sync.Mutex
+	var chunks []batchChunk
+	ecc.Parallel(n, batchGrain, func(lo, hi int) {
+		c := batchChunk{lo: lo, passed: lo}
+		for i := lo; i < hi; i++ {
+			it := &b.items[i]
+			r, err := rboundPrecheck(it.PublicKey, it.Signature)
+			if err != nil {
+				c.failed = append(c.failed, batchFailure{i, err})
+				continue
+			}
+			b.v[i] = ecc.ScalarOf(&r)
+			ok[c.passed] = i
+			c.passed++
+		}
+		b.scalars(ok[lo:c.passed])
+		mu.Lock()
+		chunks = append(chunks, c)
+		mu.Unlock()
+	})
+	slices.SortFunc(chunks, func(x, y batchChunk) int { return x.lo - y.lo })
+	passed := ok[:0] // each chunk's items move down, or stay
+	for _, c := range chunks {
+		passed = append(passed, ok[c.lo:c.passed]...)
+		b.invalid = append(b.invalid, c.failed...)
+	}
+	return passed
 }
 
 // batchGrain is the least number of signatures a goroutine is given to
-// hash or weigh: fewer cost less than starting it.
+// check, hash or weigh: fewer cost less than starting it.
 const batchGrain = 256
 
 // scalars sets u_i = e_i·s_i⁻¹ and v_i = r_i·s_i⁻¹ for the items at idx,
 // whose v_i holds r_i, with one scalar inversion for them all
-// (Montgomery's trick).
+// (Montgomery's trick). The prefix products are kept in u_i until u_i is
+// computed.
 func (b *batch) scalars(idx []int) {
-	prefix := make([]ecc.Scalar, len(idx))
-	ss := make([]ecc.Scalar, len(idx))
+	if len(idx) == 0 {
+		return
+	}
 	acc := ecc.Scalar{1}
-	for j, i := range idx {
-		prefix[j] = acc
-		ss[j] = ecc.ScalarOf(&b.items[i].Signature.s) // ≠ 0: the signature is not the zero value
-		acc = ecc.MulModN(&acc, &ss[j])
+	for _, i := range idx {
+		b.u[i] = acc
+		s := ecc.ScalarOf(&b.items[i].Signature.s) // ≠ 0: the signature is not the zero value
+		acc = ecc.MulModN(&acc, &s)
 	}
 	accN := acc.ModN()
 	invN := ecc.InverseModN(&accN)
 	inv := ecc.ScalarOf(&invN)
 	for j := len(idx) - 1; j >= 0; j-- {
 		i := idx[j]
-		w := ecc.MulModN(&inv, &prefix[j]) // s_i⁻¹
-		inv = ecc.MulModN(&inv, &ss[j])
+		w := ecc.MulModN(&inv, &b.u[i]) // s_i⁻¹
+		s := ecc.ScalarOf(&b.items[i].Signature.s)
+		inv = ecc.MulModN(&inv, &s)
 		eN := rboundDigest(b.sha1, b.items[i].Message, &b.items[i].Signature.r)
 		e := ecc.ScalarOf(&eN)
 		b.u[i] = ecc.MulModN(&e, &w)
@@ -209,17 +271,22 @@ func (b *batch) single(i int) bool {
 // (Σ z_i·v_i)·pk: in a ticket's history every merchant signature has the
 // same key, and the product then has about one point per signature
 // instead of two. The sum is the same point, so the check is unchanged.
+// The items are weighed, and their keys merged, in chunks shared among
+// goroutines; the chunks' keys are then merged in order.
 func (b *batch) combined(idx []int) (bool, error) {
-	buf := make([]byte, 16*len(idx))
+	buf := resize(b.s.buf, 16*len(idx))
+	b.s.buf = buf
 	if _, err := io.ReadFull(b.random, buf); err != nil {
 		return false, fmt.Errorf("ecdsa: reading batch weights: %w", err)
 	}
 	// Terms 0 to len(idx)−1 are z_j·(−R_j), then come the keys'.
-	k := make([]secp256k1.ModNScalar, len(idx), 2*len(idx))
-	p := make([]secp256k1.JacobianPoint, len(idx), 2*len(idx))
-	zu := make([]ecc.Scalar, len(idx)) // z_j·u_j, and z_j·v_j
-	zv := make([]ecc.Scalar, len(idx))
+	k := resize(b.s.k, 2*len(idx))[:len(idx)]
+	p := resize(b.s.p, 2*len(idx))[:len(idx)]
+	b.s.k, b.s.p = k, p
+	var mu sync.Mutex
+	var parts []batchKeys
 	ecc.Parallel(len(idx), batchGrain, func(lo, hi int) {
+		part := batchKeys{lo: lo, at: make(map[[PublicKeySize]byte]int)}
 		for j := lo; j < hi; j++ {
 			i := idx[j]
 			w := buf[16*j : 16*j+16] // big-endian
@@ -228,29 +295,50 @@ func (b *batch) combined(idx []int) (bool, error) {
 				z[0] = 1
 			}
 			k[j] = z.ModN()
-			zu[j] = ecc.MulModN(&z, &b.u[i])
-			zv[j] = ecc.MulModN(&z, &b.v[i])
+			zu := ecc.MulModN(&z, &b.u[i])
+			part.g = ecc.AddModN(&part.g, &zu)
+			zv := ecc.MulModN(&z, &b.v[i])
+			part.add(b.items[i].PublicKey, &zv)
 			p[j] = b.items[i].Signature.r
 			p[j].Y.Negate(1).Normalize()
 		}
+		mu.Lock()
+		parts = append(parts, part)
+		mu.Unlock()
 	})
-	keyAt := make(map[[PublicKeySize]byte]int) // a key's index in keyK
-	var keyK []ecc.Scalar
-	var g ecc.Scalar
-	for j, i := range idx {
-		g = ecc.AddModN(&g, &zu[j])
-		pub := b.items[i].PublicKey
-		if at, ok := keyAt[pub.compressed]; ok {
-			keyK[at] = ecc.AddModN(&keyK[at], &zv[j])
-			continue
+	slices.SortFunc(parts, func(x, y batchKeys) int { return x.lo - y.lo })
+	all := parts[0]
+	for _, part := range parts[1:] {
+		all.g = ecc.AddModN(&all.g, &part.g)
+		for a, pub := range part.keys {
+			all.add(pub, &part.sums[a])
 		}
-		keyAt[pub.compressed] = len(keyK)
-		keyK = append(keyK, zv[j])
+	}
+	for a, pub := range all.keys {
+		k = append(k, all.sums[a].ModN())
 		p = append(p, *pub.point())
 	}
-	for _, c := range keyK {
-		k = append(k, c.ModN())
-	}
-	gN := g.ModN()
+	gN := all.g.ModN()
 	return ecc.IsIdentityMSM(&gN, k, p), nil
+}
+
+// batchKeys sums a chunk's terms: g = Σ z_j·u_j, and Σ z_j·v_j per key, the
+// keys in the order they first appear.
+type batchKeys struct {
+	lo   int
+	g    ecc.Scalar
+	at   map[[PublicKeySize]byte]int // a key's index in keys and sums
+	keys []*PublicKey
+	sums []ecc.Scalar
+}
+
+// add adds zv to the sum of pub's terms.
+func (bk *batchKeys) add(pub *PublicKey, zv *ecc.Scalar) {
+	if a, ok := bk.at[pub.compressed]; ok {
+		bk.sums[a] = ecc.AddModN(&bk.sums[a], zv)
+		return
+	}
+	bk.at[pub.compressed] = len(bk.keys)
+	bk.keys = append(bk.keys, pub)
+	bk.sums = append(bk.sums, *zv)
 }
