@@ -21,15 +21,26 @@
 //     used many times (a ring member, a scope base, a key image) can be
 //     tabulated "split", with multiples of 2^32·P, 2^64·P and 2^96·P as
 //     well, so that a product of split tables needs about 34 doublings.
+//   - IsMulAddEqual decides whether u1·G + u2·Q equals a known point R
+//     with half-size multipliers (Antipa, Brown, Gallant, Lambert, Struik
+//     and Vanstone, SAC 2005, with GLV): a Euclidean reduction in the
+//     Eisenstein integers Z[ω], whose ideal (a1 + b1·ω) is the kernel of
+//     ω ↦ λ, finds v = c + d·ω and w = a + b·ω with v·u2 ≡ w (mod n) and
+//     a, b, c, d of about 64 bits, and (v·u1)·G + a·Q + b·φ(Q) − c·R −
+//     d·φ(R) = infinity is checked in one chain of about 65 doublings
+//     instead of 130, over a table of G and 2^64·G built on first use and
+//     tables of Q and R brought to one Z without an inversion. Package
+//     ecdsa's VerifyRBound uses it.
 //   - IsIdentityMSM decides whether g·G + Σ k_i·P_i is infinity by
 //     Pippenger's bucket method, for batch verification (package ecdsa's
 //     VerifyRBoundBatch).
 //
 // # Constant time
 //
-// The multiplications MulAdd, MulAddTable, MulAddTables and IsIdentityMSM
-// and the table builders branch on their inputs and take public data only:
-// verification. So do ParseCompressedPoint (decompression on the package's
+// The multiplications MulAdd, MulAddTable, MulAddTables, IsMulAddEqual
+// (with its reduction, whose float64 quotients and step count depend on
+// u2) and IsIdentityMSM and the table builders branch on their inputs and
+// take public data only: verification. So do ParseCompressedPoint (decompression on the package's
 // field: x³+7 raised to (p+1)/4, then y² checked), the 64-bit-limb scalar
 // arithmetic of batch verification (Scalar, MulModN, AddModN), and
 // Parallel, which splits public work over goroutines.

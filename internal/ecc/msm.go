@@ -2,6 +2,7 @@ package ecc
 
 import (
 	"math/bits"
+	"sync"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 )
@@ -241,14 +242,21 @@ func NewTable(p *secp256k1.JacobianPoint, w uint) *Table {
 // all of them. Split tables also hold the multiples of 2^64·P: worth their 64
 // extra doublings per point when the table serves several products.
 func NewAffineTables(points []secp256k1.JacobianPoint, w uint, split bool) []*Table {
-	if w < 2 || w > maxWindow {
-		panic("ecc: table width out of range")
-	}
-	per := 1 << (w - 2)
 	pieces := 1
 	if split {
 		pieces = splitPieces
 	}
+	return newAffineTables(points, w, pieces)
+}
+
+// newAffineTables is NewAffineTables with each GLV half cut into pieces
+// (1, 2 or 4) of 128/pieces bits: the tables hold the multiples of
+// 2^(j·128/pieces)·P for j < pieces.
+func newAffineTables(points []secp256k1.JacobianPoint, w uint, pieces int) []*Table {
+	if w < 2 || w > maxWindow {
+		panic("ecc: table width out of range")
+	}
+	per := 1 << (w - 2)
 	width := 128 / pieces
 	all := make([]aff, 2*per*pieces*len(points))
 	zts := make([]fe, 0, pieces*len(points))
@@ -316,6 +324,18 @@ var baseTables = func() [2]*Table {
 		NewAffineTables([]secp256k1.JacobianPoint{g}, splitBaseWindow, true)[0],
 	}
 }()
+
+// rcheckBaseWindow is the width of G's table for IsMulAddEqual.
+const rcheckBaseWindow = 12
+
+// rcheckBase returns G's table for IsMulAddEqual, cut in two pieces (the
+// odd multiples of G, 2^64·G and their φ images: 4·2^(w−2) points, 256 KiB
+// at width 12, which measured faster than width 10), built on first use
+// and never written again.
+var rcheckBase = sync.OnceValue(func() *Table {
+	g := generator()
+	return newAffineTables([]secp256k1.JacobianPoint{g.point()}, rcheckBaseWindow, 2)[0]
+})
 
 // baseFor returns G's table that matches the other term's: split with
 // split.
