@@ -138,8 +138,8 @@ func VerifyRBound(pub *PublicKey, msg []byte, sig *RBoundSignature, profile Prof
 	w := ecc.InverseModN(&sig.s)
 	u.Mul2(&e, &w)
 	v.Mul2(&r, &w)
-	p := ecc.MulAdd(&u, &v, pub.point())
-	if !ecc.EqualsAffine(&p, &sig.r.X, &sig.r.Y) {
+	// R is known, so the check runs on half-size multipliers.
+	if !ecc.IsMulAddEqual(&u, &v, pub.point(), &sig.r) {
 		return ErrInvalidSignature
 	}
 	return nil
