@@ -19,3 +19,28 @@ func feMul(z, x, y *fe)
 //
 //go:noescape
 func feSqr(z, x *fe)
+
+// jacDouble sets the coordinates of p to those of 2q for a q that is not
+// infinity, as jacDoubleGeneric; p and q may be the same point.
+//
+//go:noescape
+func jacDouble(p, q *jac)
+
+//go:noescape
+func jacDoubleADX(p, q *jac)
+
+// jacAddTail finishes an addition as jacAddTailGeneric.
+//
+//go:noescape
+func jacAddTail(p, q *jac, h, r, z *fe)
+
+//go:noescape
+func jacAddTailADX(p, q *jac, h, r, z *fe)
+
+// jacAddPrefix starts an addition as jacAddPrefixGeneric.
+//
+//go:noescape
+func jacAddPrefix(h, r *fe, q *jac, x, y, z *fe)
+
+//go:noescape
+func jacAddPrefixADX(h, r *fe, q *jac, x, y, z *fe)

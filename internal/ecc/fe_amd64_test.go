@@ -44,7 +44,7 @@ func TestFeAsmMatchesGeneric(t *testing.T) {
 	}
 }
 
-// TestFeNoADX runs feMul and feSqr down the path a processor without BMI2
+// TestFeNoADX runs feMul, feSqr and the point halves down the path a processor without BMI2
 // or ADX takes: the jump from the assembly to the pure-Go code.
 func TestFeNoADX(t *testing.T) {
 	saved := useADX
@@ -60,5 +60,89 @@ func TestFeNoADX(t *testing.T) {
 		feSqrGeneric(&want, &x)
 		feSqr(&got, &x)
 		require.Equal(t, want, got)
+
+		q := jac{x: x, y: y, z: randFe(rng)}
+		var wj, gj jac
+		jacDoubleGeneric(&wj, &q)
+		jacDouble(&gj, &q)
+		require.Equal(t, wj, gj)
+		var wh, wr, gh, gr fe
+		jacAddPrefixGeneric(&wh, &wr, &q, &y, &x, &q.z)
+		jacAddPrefix(&gh, &gr, &q, &y, &x, &q.z)
+		require.Equal(t, [2]fe{wh, wr}, [2]fe{gh, gr})
+		jacAddTailGeneric(&wj, &q, &wh, &wr, &q.z)
+		jacAddTail(&gj, &q, &wh, &wr, &q.z)
+		require.Equal(t, wj, gj)
+	}
+}
+
+// TestJacDoubleAsmMatchesGeneric checks the assembly doubling against the
+// pure-Go formulas limb for limb, on points of the curve and on arbitrary
+// coordinates (the formulas are the same algebra on any input), aliased
+// and not.
+func TestJacDoubleAsmMatchesGeneric(t *testing.T) {
+	if !useADX {
+		t.Skip("the processor lacks BMI2 or ADX: jacDouble runs the pure-Go code")
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	edge := feEdgeValues()
+	pick := func() fe {
+		if rng.IntN(4) == 0 {
+			return edge[rng.IntN(len(edge))]
+		}
+		return randFe(rng)
+	}
+	ga := baseTables[0].pts[0][0]
+	g := jac{x: ga.x, y: ga.y, z: feOne}
+	for range 5000 {
+		q := jac{x: pick(), y: pick(), z: pick()}
+		if rng.IntN(2) == 0 {
+			q = g
+			for range rng.IntN(5) {
+				q.double(&q)
+			}
+		}
+		var want, got jac
+		jacDoubleGeneric(&want, &q)
+		jacDouble(&got, &q)
+		require.Equal(t, want, got, "double %x", q)
+		alias := q
+		jacDouble(&alias, &alias)
+		require.Equal(t, want, alias, "aliased double %x", q)
+	}
+}
+
+// TestJacAddAsmMatchesGeneric checks the assembly halves of an addition
+// against the pure-Go formulas limb for limb, with the aliasing addAff and
+// addAffZinv use (p = q, z = &q.z).
+func TestJacAddAsmMatchesGeneric(t *testing.T) {
+	if !useADX {
+		t.Skip("the processor lacks BMI2 or ADX: the additions run the pure-Go code")
+	}
+	rng := rand.New(rand.NewPCG(23, 24))
+	edge := feEdgeValues()
+	pick := func() fe {
+		if rng.IntN(4) == 0 {
+			return edge[rng.IntN(len(edge))]
+		}
+		return randFe(rng)
+	}
+	for range 5000 {
+		q := jac{x: pick(), y: pick(), z: pick()}
+		x, y, z := pick(), pick(), pick()
+		var wh, wr, gh, gr fe
+		jacAddPrefixGeneric(&wh, &wr, &q, &x, &y, &z)
+		jacAddPrefix(&gh, &gr, &q, &x, &y, &z)
+		require.Equal(t, wh, gh, "prefix h")
+		require.Equal(t, wr, gr, "prefix r")
+
+		var want, got jac
+		jacAddTailGeneric(&want, &q, &wh, &wr, &z)
+		jacAddTail(&got, &q, &wh, &wr, &z)
+		require.Equal(t, want, got, "tail")
+		jacAddTailGeneric(&want, &q, &wh, &wr, &q.z)
+		alias := q
+		jacAddTail(&alias, &alias, &wh, &wr, &alias.z)
+		require.Equal(t, want, alias, "aliased tail")
 	}
 }

@@ -41,13 +41,26 @@ func (p *jac) point() secp256k1.JacobianPoint {
 	return r
 }
 
-// double sets p = 2q: dbl-2009-l of the Explicit-Formulas Database with
-// D = 4·X1·B computed directly (3M + 4S, fewer additions than 2M + 5S).
+// double sets p = 2q; p and q may be the same point.
 func (p *jac) double(q *jac) {
 	if q.inf {
 		p.inf = true
 		return
 	}
+	jacDouble(p, q)
+	p.inf = false
+	// A point with Y = 0 has order 2, and secp256k1 has none; on another
+	// curve (invalid input) it would double to infinity.
+	if feIsZero(&p.z) {
+		p.inf = true
+	}
+}
+
+// jacDoubleGeneric sets the coordinates of p to those of 2q, for q not
+// infinity, in pure Go: dbl-2009-l of the Explicit-Formulas Database with
+// D = 4·X1·B computed directly (3M + 4S, fewer additions than 2M + 5S).
+// fe_amd64.s computes the same limbs.
+func jacDoubleGeneric(p, q *jac) {
 	var a, b, c, d, e, f, t fe
 	feSqr(&a, &q.x)         // A = X1²
 	feSqr(&b, &q.y)         // B = Y1²
@@ -64,12 +77,6 @@ func (p *jac) double(q *jac) {
 	feMul(&t, &e, &t)     // E·(D − X3)
 	feMulSmall(&c, &c, 8) // 8·C
 	feSub(&p.y, &t, &c)   // Y3 = E·(D − X3) − 8·C
-	p.inf = false
-	// A point with Y = 0 has order 2, and secp256k1 has none; on another
-	// curve (invalid input) it would double to infinity.
-	if feIsZero(&p.z) {
-		p.inf = true
-	}
 }
 
 // addAff sets p = q + a, or q − a when neg is set, for an affine a (8M + 3S).
@@ -85,13 +92,8 @@ func (p *jac) addAff(q *jac, a *aff, neg bool) (h fe, ok bool) {
 		*p = jac{x: a.x, y: y2, z: feOne}
 		return h, false
 	}
-	var z1z1, u2, s2, r fe
-	feSqr(&z1z1, &q.z)      // Z1²
-	feMul(&u2, &a.x, &z1z1) // U2 = X2·Z1²
-	feMul(&s2, &y2, &q.z)   //
-	feMul(&s2, &s2, &z1z1)  // S2 = Y2·Z1³
-	feSub(&h, &u2, &q.x)    // H = U2 − X1
-	feSub(&r, &s2, &q.y)    // R = S2 − Y1
+	var r fe
+	jacAddPrefix(&h, &r, q, &a.x, &y2, &q.z) // H = X2·Z1² − X1, R = Y2·Z1³ − Y1
 	if feIsZero(&h) {
 		if feIsZero(&r) {
 			p.double(q) // q = a
@@ -123,14 +125,9 @@ func (p *jac) addAffZinv(q *jac, a *aff, neg bool, zt *fe) {
 		p.z, p.inf = feOne, false
 		return
 	}
-	var az, z1z1, u2, s2, h, r fe
-	feMul(&az, &q.z, zt)    // Z1·zt
-	feSqr(&z1z1, &az)       // (Z1·zt)²
-	feMul(&u2, &a.x, &z1z1) // U2
-	feMul(&s2, &y2, &az)    //
-	feMul(&s2, &s2, &z1z1)  // S2
-	feSub(&h, &u2, &q.x)    // H = U2 − X1
-	feSub(&r, &s2, &q.y)    // R = S2 − Y1
+	var az, h, r fe
+	feMul(&az, &q.z, zt)                    // Z1·zt
+	jacAddPrefix(&h, &r, q, &a.x, &y2, &az) // H = U2 − X1, R = S2 − Y1
 	if feIsZero(&h) {
 		if feIsZero(&r) {
 			p.double(q)
@@ -143,8 +140,16 @@ func (p *jac) addAffZinv(q *jac, a *aff, neg bool, zt *fe) {
 }
 
 // addTail finishes an addition with U1 = X1 and S1 = Y1 (those of q):
-// X3 = R² − H³ − 2·X1·H², Y3 = R·(X1·H² − X3) − Y1·H³, Z3 = z·H.
+// X3 = R² − H³ − 2·X1·H², Y3 = R·(X1·H² − X3) − Y1·H³, Z3 = z·H. p may be q,
+// and z may point into either.
 func (p *jac) addTail(q *jac, h, r, z *fe) {
+	jacAddTail(p, q, h, r, z)
+	p.inf = false
+}
+
+// jacAddTailGeneric sets the coordinates of p as addTail, in pure Go;
+// fe_amd64.s computes the same limbs.
+func jacAddTailGeneric(p, q *jac, h, r, z *fe) {
 	var hh, hhh, v, t fe
 	feSqr(&hh, h)        // H²
 	feMul(&hhh, h, &hh)  // H³
@@ -158,7 +163,20 @@ func (p *jac) addTail(q *jac, h, r, z *fe) {
 	feSub(&v, &v, &p.x)
 	feMul(&v, &v, r)
 	feSub(&p.y, &v, &t) // Y3 = R·(V − X3) − Y1·H³
-	p.inf = false
+}
+
+// jacAddPrefixGeneric starts the addition of q and an affine (x, y) in pure
+// Go, with z = Z1 (or Z1·zt for a q on a scaled curve): U2 = x·z²,
+// S2 = y·z³, h = U2 − X1 and r = S2 − Y1. fe_amd64.s computes the same
+// limbs.
+func jacAddPrefixGeneric(h, r *fe, q *jac, x, y, z *fe) {
+	var zz, yz, s2, u2 fe
+	feSqr(&zz, z)        // z²
+	feMul(&yz, y, z)     //
+	feMul(&s2, &yz, &zz) // S2 = y·z³
+	feSub(r, &s2, &q.y)  // R = S2 − Y1
+	feMul(&u2, x, &zz)   // U2 = x·z²
+	feSub(h, &u2, &q.x)  // H = U2 − X1
 }
 
 // add sets p = q + r for Jacobian q and r (12M + 4S), every case handled.
