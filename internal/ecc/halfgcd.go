@@ -137,83 +137,138 @@ const (
 	// halfGCDBound is the norm below which a remainder stops the reduction:
 	// √n, so that remainder and cofactor are both about 64 bits.
 	halfGCDBound = 0x1p128
-	// halfGCDMaxSteps bounds the reduction; it takes about 30 steps.
-	halfGCDMaxSteps = 200
+	// halfGCDMaxRounds bounds the reduction's rounds; it takes about 3.
+	halfGCDMaxRounds = 64
 	// halfGCDMaxQuotient bounds a quotient's coordinates, within which
 	// float64 rounds them to within one.
 	halfGCDMaxQuotient = 0x1p52
+	// halfGCDRoundDrop is how far a round lets the norm of the remainders
+	// fall (2^48: 24 bits of each coordinate) before it applies its steps
+	// to the exact values. The float64 remainders, rounded once at the
+	// start of the round, lose about twice those bits to the growing
+	// matrix: 2^-48 keeps them good to a few bits, enough for the
+	// quotients, and measured faster than 2^-40 and 2^-56.
+	halfGCDRoundDrop = 0x1p-48
+	// halfGCDMaxEntry bounds |quotient|·|matrix entry| within a round, so
+	// that the matrix stays far inside int64.
+	halfGCDMaxEntry = 0x1p50
 )
 
 // halfGCD returns w = a + b·ω and v = c + d·ω with v·u2 ≡ w (mod n) under
 // ω ↦ λ and v ≢ 0, both of norm about 2^128 or less (unless a large
 // quotient ended the reduction early; every coordinate stays below 2^130),
-// or false when u2 = 0 (or after halfGCDMaxSteps steps, which the
+// or false when u2 = 0 (or after halfGCDMaxRounds rounds, which the
 // reduction does not reach). Variable time.
+//
+// The steps run in rounds, as in Lehmer's algorithm: a round takes the
+// remainders as float64, runs the Euclidean steps on those approximations
+// while they stay accurate, collecting the steps as a 2×2 matrix of small
+// Eisenstein integers, and then applies the matrix to the exact remainders
+// and cofactors.
 func halfGCD(u2 *secp256k1.ModNScalar) (w, v eis, ok bool) {
 	k1, k2, n1, n2 := splitScalar(u2)
 	// Remainders r_(i−1) = a, r_i = b and cofactors ta, tb of ρ, with
 	// r ≡ t·ρ (mod π): r_(−1) = π = 0·ρ, r_0 = ρ = 1·ρ.
-	r := [2]eis{eisPi, {x: i192Of(k1, n1), y: i192Of(k2, n2)}}
-	t := [2]eis{{}, {x: i192{1}}}
-	// r[i] is r_(k−1), r[1−i] is r_k.
-	i := 0
-	fa0, fa1 := r[0].x.float(), r[0].y.float()
-	fb0, fb1 := r[1].x.float(), r[1].y.float()
-	for range halfGCDMaxSteps {
-		a, b := &r[i], &r[1-i]
-		nb := fb0*fb0 - fb0*fb1 + fb1*fb1
+	a, b := eisPi, eis{x: i192Of(k1, n1), y: i192Of(k2, n2)}
+	ta, tb := eis{}, eis{x: i192{1}}
+	for range halfGCDMaxRounds {
+		fa0, fa1 := a.x.float(), a.y.float()
+		fb0, fb1 := b.x.float(), b.y.float()
+		nb := eisNormFloat(fb0, fb1)
 		if nb < halfGCDBound {
 			if nb == 0 {
 				return w, v, false // u2 = 0
 			}
-			return *b, t[1-i], true
+			return b, tb, true
 		}
-		q0, q1, ok := eisQuotient(fa0, fa1, fb0, fb1, nb)
-		if !ok {
-			// b is far smaller than a, so its cofactor is small: b and
-			// its cofactor serve, unbalanced (u2 = 2^64, for one).
-			return *b, t[1-i], true
+		floor := eisNormFloat(fa0, fa1) * halfGCDRoundDrop
+		// (a, b) becomes (m00·a + m01·b, m10·a + m11·b), the entries
+		// Eisenstein integers [x, y] = x + y·ω held exactly in float64
+		// (below 2^53 in magnitude).
+		m00, m01, m10, m11 := [2]float64{1, 0}, [2]float64{}, [2]float64{}, [2]float64{1, 0}
+		maxEntry := 1.0
+		huge := false
+		for steps := 0; ; steps++ {
+			q0, q1, ok := eisQuotient(fa0, fa1, fb0, fb1, nb)
+			if !ok {
+				huge = true // see below
+				break
+			}
+			if steps > 0 && (math.Abs(q0)+math.Abs(q1))*maxEntry > halfGCDMaxEntry {
+				break // the next round takes this quotient exactly
+			}
+			// b' = a − q·b: the remainders, and the matrix's rows.
+			fa0, fa1, fb0, fb1 = fb0, fb1, eisSubMulX(fa0, fb0, fb1, q0, q1), eisSubMulY(fa1, fb0, fb1, q0, q1)
+			m00, m01, m10, m11 = m10, m11,
+				[2]float64{eisSubMulX(m00[0], m10[0], m10[1], q0, q1), eisSubMulY(m00[1], m10[0], m10[1], q0, q1)},
+				[2]float64{eisSubMulX(m01[0], m11[0], m11[1], q0, q1), eisSubMulY(m01[1], m11[0], m11[1], q0, q1)}
+			if e := math.Abs(m10[0]) + math.Abs(m10[1]) + math.Abs(m11[0]) + math.Abs(m11[1]); e > maxEntry {
+				maxEntry = e
+			}
+			nb = eisNormFloat(fb0, fb1)
+			if nb < halfGCDBound || nb < floor {
+				break
+			}
 		}
-		a.subMul(b, q0, q1)
-		t[i].subMul(&t[1-i], q0, q1)
-		i = 1 - i
-		fa0, fa1 = fb0, fb1
-		fb0, fb1 = a.x.float(), a.y.float()
+		a, b = eisCombine(&a, &b, m00, m01), eisCombine(&a, &b, m10, m11)
+		ta, tb = eisCombine(&ta, &tb, m00, m01), eisCombine(&ta, &tb, m10, m11)
+		if huge {
+			// A quotient beyond 2^52: b is far smaller than a, so its
+			// cofactor is small, and b and its cofactor serve, unbalanced
+			// (u2 = 2^64, for one).
+			return b, tb, true
+		}
 	}
 	return w, v, false
 }
 
-// eisQuotient returns the Eisenstein integer q0 + q1·ω nearest to the
-// quotient (fa0 + fa1·ω) / (fb0 + fb1·ω), nb being the divisor's norm.
-// With conj(x + yω) = (x − y) − yω, the quotient is
-// (fa0 + fa1·ω)·conj(fb0 + fb1·ω) / nb = (x + y·ω). Rounding both
+// eisNormFloat is x² − x·y + y².
+func eisNormFloat(x, y float64) float64 { return x*x - x*y + y*y }
+
+// eisSubMulX and eisSubMulY return the coordinates of e − q·f for
+// e = ex + ey·ω, f = fx + fy·ω, q = q0 + q1·ω:
+// q·f = (q0·fx − q1·fy) + (q0·fy + q1·fx − q1·fy)·ω.
+func eisSubMulX(ex, fx, fy, q0, q1 float64) float64 { return ex - (q0*fx - q1*fy) }
+func eisSubMulY(ey, fx, fy, q0, q1 float64) float64 { return ey - (q0*fy + q1*fx - q1*fy) }
+
+// eisCombine returns m0·a + m1·b for Eisenstein integers m0, m1 with
+// integer coordinates below 2^53, held in float64. The products may leave
+// 192 bits: the arithmetic is modulo 2^192, and the result fits.
+func eisCombine(a, b *eis, m0, m1 [2]float64) eis {
+	var r eis
+	r.subMul(a, -int64(m0[0]), -int64(m0[1]))
+	r.subMul(b, -int64(m1[0]), -int64(m1[1]))
+	return r
+}
+
+// eisQuotient returns an Eisenstein integer q0 + q1·ω near the quotient
+// (fa0 + fa1·ω) / (fb0 + fb1·ω), nb being the divisor's norm, as float64
+// (exact integers). With conj(x + yω) = (x − y) − yω, the quotient is
+// (fa0 + fa1·ω)·conj(fb0 + fb1·ω) / nb = x + y·ω. Rounding both
 // coordinates leaves an error e = ex + ey·ω, |ex|, |ey| ≤ 1/2, of norm
-// ex² − ex·ey + ey² up to 3/4; the nearest point is the rounded one or one
-// of its neighbours ±1, ±ω (moving by ±(1 + ω) never helps there), which
-// leaves at most 1/3. Moving by 1 changes the norm by 1 − 2ex + ey, by ω
-// by 1 − 2ey + ex, by −1 and −ω by the opposites' 1 + 2ex − ey, 1 + 2ey − ex.
-func eisQuotient(fa0, fa1, fb0, fb1, nb float64) (q0, q1 int64, ok bool) {
+// ex² − ex·ey + ey² up to 3/4; moving the quotient by 1 changes that norm
+// by 1 − 2ex + ey, by ω by 1 − 2ey + ex, by −1 and −ω by 1 + 2ex − ey and
+// 1 + 2ey − ex (by ±(1 + ω) it never falls), and the quotient moves when
+// one of these is negative. It returns false when a coordinate reaches
+// halfGCDMaxQuotient.
+func eisQuotient(fa0, fa1, fb0, fb1, nb float64) (q0, q1 float64, ok bool) {
 	inv := 1 / nb
 	x := (fa0*(fb0-fb1) + fa1*fb1) * inv
 	y := (fa1*fb0 - fa0*fb1) * inv
 	if !(math.Abs(x) < halfGCDMaxQuotient && math.Abs(y) < halfGCDMaxQuotient) {
 		return 0, 0, false
 	}
-	rx, ry := math.Round(x), math.Round(y)
-	ex, ey := x-rx, y-ry
-	q0, q1 = int64(rx), int64(ry)
-	best := 0.0
-	if d := 1 - 2*ex + ey; d < best {
-		best, q0 = d, int64(rx)+1
-	}
-	if d := 1 + 2*ex - ey; d < best {
-		best, q0 = d, int64(rx)-1
-	}
-	if d := 1 - 2*ey + ex; d < best {
-		best, q0, q1 = d, int64(rx), int64(ry)+1
-	}
-	if d := 1 + 2*ey - ex; d < best {
-		q0, q1 = int64(rx), int64(ry)-1
+	q0, q1 = math.Round(x), math.Round(y)
+	ex, ey := x-q0, y-q1
+	switch {
+	case 2*ex-ey > 1: // 1 − 2ex + ey < 0
+		q0++
+	case ey-2*ex > 1:
+		q0--
+	case 2*ey-ex > 1:
+		q1++
+	case ex-2*ey > 1:
+		q1--
 	}
 	return q0, q1, true
 }

@@ -161,3 +161,18 @@ func BenchmarkHalfGCD(b *testing.B) {
 		halfGCD(&k)
 	}
 }
+
+func FuzzHalfGCD(f *testing.F) {
+	f.Add([]byte{1})
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var s secp256k1.ModNScalar
+		s.SetByteSlice(b)
+		if s.IsZero() {
+			return
+		}
+		sb := s.Bytes()
+		checkHalfGCD(t, new(big.Int).SetBytes(sb[:]), 128)
+	})
+}
