@@ -141,6 +141,31 @@ type batchScratch struct {
 	buf  []byte // the weights' random bytes
 	k    []secp256k1.ModNScalar
 	p    []secp256k1.JacobianPoint
+	keys []*batchKeys // the chunks' key sums, emptied
+}
+
+// chunkKeys returns empty key sums for a chunk starting at lo, reused
+// when s has some.
+func (s *batchScratch) chunkKeys(mu *sync.Mutex, lo int) *batchKeys {
+	mu.Lock()
+	defer mu.Unlock()
+	if n := len(s.keys); n > 0 {
+		bk := s.keys[n-1]
+		s.keys = s.keys[:n-1]
+		bk.lo = lo
+		return bk
+	}
+	return &batchKeys{lo: lo, at: make(map[[PublicKeySize]byte]int)}
+}
+
+// putKeys empties the key sums and keeps them for the next chunks.
+func (s *batchScratch) putKeys(parts []*batchKeys) {
+	for _, bk := range parts {
+		clear(bk.at)
+		clear(bk.keys) // no reference to the items is kept
+		bk.g, bk.keys, bk.sums = ecc.Scalar{}, bk.keys[:0], bk.sums[:0]
+		s.keys = append(s.keys, bk)
+	}
 }
 
 var batchScratchPool sync.Pool // of *batchScratch
@@ -284,9 +309,9 @@ func (b *batch) combined(idx []int) (bool, error) {
 	p := resize(b.s.p, 2*len(idx))[:len(idx)]
 	b.s.k, b.s.p = k, p
 	var mu sync.Mutex
-	var parts []batchKeys
+	var parts []*batchKeys
 	ecc.Parallel(len(idx), batchGrain, func(lo, hi int) {
-		part := batchKeys{lo: lo, at: make(map[[PublicKeySize]byte]int)}
+		part := b.s.chunkKeys(&mu, lo)
 		for j := lo; j < hi; j++ {
 			i := idx[j]
 			w := buf[16*j : 16*j+16] // big-endian
@@ -306,7 +331,8 @@ func (b *batch) combined(idx []int) (bool, error) {
 		parts = append(parts, part)
 		mu.Unlock()
 	})
-	slices.SortFunc(parts, func(x, y batchKeys) int { return x.lo - y.lo })
+	defer b.s.putKeys(parts)
+	slices.SortFunc(parts, func(x, y *batchKeys) int { return x.lo - y.lo })
 	all := parts[0]
 	for _, part := range parts[1:] {
 		all.g = ecc.AddModN(&all.g, &part.g)
