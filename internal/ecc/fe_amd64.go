@@ -44,3 +44,11 @@ func jacAddPrefix(h, r *fe, q *jac, x, y, z *fe)
 
 //go:noescape
 func jacAddPrefixADX(h, r *fe, q *jac, x, y, z *fe)
+
+// affAddInv adds two affine points as affAddInvGeneric.
+//
+//go:noescape
+func affAddInv(r, p, q *aff, inv *fe)
+
+//go:noescape
+func affAddInvADX(r, p, q *aff, inv *fe)

@@ -152,3 +152,41 @@ TEXT ·jacAddPrefixADX(SB), NOSPLIT, $64-48
 	MOVQ h+0(FP), SI
 	FE_STORE(0, SI)
 	RET
+
+// func affAddInv(r, p, q *aff, inv *fe)
+TEXT ·affAddInv(SB), NOSPLIT, $0-32
+	CMPB ·useADX(SB), $0
+	JEQ  generic
+	JMP  ·affAddInvADX(SB)
+
+generic:
+	JMP ·affAddInvGeneric(SB)
+
+// func affAddInvADX(r, p, q *aff, inv *fe)
+//
+// affAddInvGeneric's formulas, operation for operation. The frame holds λ
+// at 0, x3 at 32 and x1 − x3 at 64; r is written last, so it may be p or q.
+TEXT ·affAddInvADX(SB), NOSPLIT, $96-32
+	MOVQ q+16(FP), SI
+	MOVQ p+8(FP), DI
+	FE_LOAD(32, SI)
+	FE_SUB(32, DI)         // y2 − y1
+	FE_STORE(0, SP)
+	MOVQ inv+24(FP), SI
+	FE_MUL(0, SP, 0, SI)   // λ = (y2 − y1)/(x2 − x1)
+	FE_STORE(0, SP)
+	FE_SQR(0, SP)
+	FE_SUB(0, DI)
+	MOVQ q+16(FP), SI
+	FE_SUB(0, SI)          // x3 = λ² − x1 − x2
+	FE_STORE(32, SP)
+	FE_LOAD(0, DI)
+	FE_SUB(32, SP)         // x1 − x3
+	FE_STORE(64, SP)
+	FE_MUL(0, SP, 64, SP)
+	FE_SUB(32, DI)         // y3 = λ·(x1 − x3) − y1
+	MOVQ r+0(FP), SI
+	FE_STORE(32, SI)
+	FE_LOAD(32, SP)
+	FE_STORE(0, SI)
+	RET

@@ -73,6 +73,10 @@ func TestFeNoADX(t *testing.T) {
 		jacAddTailGeneric(&wj, &q, &wh, &wr, &q.z)
 		jacAddTail(&gj, &q, &wh, &wr, &q.z)
 		require.Equal(t, wj, gj)
+		var wa, ga aff
+		affAddInvGeneric(&wa, &aff{x, y}, &aff{y, x}, &q.z)
+		affAddInv(&ga, &aff{x, y}, &aff{y, x}, &q.z)
+		require.Equal(t, wa, ga)
 	}
 }
 
@@ -144,5 +148,28 @@ func TestJacAddAsmMatchesGeneric(t *testing.T) {
 		alias := q
 		jacAddTail(&alias, &alias, &wh, &wr, &alias.z)
 		require.Equal(t, want, alias, "aliased tail")
+	}
+}
+
+// TestAffAddInvAsmMatchesGeneric checks the assembly affine addition
+// against the pure-Go formulas limb for limb, with r aliasing p and q.
+func TestAffAddInvAsmMatchesGeneric(t *testing.T) {
+	if !useADX {
+		t.Skip("the processor lacks BMI2 or ADX: affAddInv runs the pure-Go code")
+	}
+	rng := rand.New(rand.NewPCG(25, 26))
+	for range 5000 {
+		p := aff{x: randFe(rng), y: randFe(rng)}
+		q := aff{x: randFe(rng), y: randFe(rng)}
+		inv := randFe(rng)
+		var want, got aff
+		affAddInvGeneric(&want, &p, &q, &inv)
+		affAddInv(&got, &p, &q, &inv)
+		require.Equal(t, want, got)
+		ap, aq := p, q
+		affAddInv(&ap, &ap, &q, &inv)
+		require.Equal(t, want, ap, "r = p")
+		affAddInv(&aq, &p, &aq, &inv)
+		require.Equal(t, want, aq, "r = q")
 	}
 }

@@ -17,3 +17,6 @@ func jacAddTail(p, q *jac, h, r, z *fe) { jacAddTailGeneric(p, q, h, r, z) }
 
 // jacAddPrefix starts an addition as jacAddPrefixGeneric.
 func jacAddPrefix(h, r *fe, q *jac, x, y, z *fe) { jacAddPrefixGeneric(h, r, q, x, y, z) }
+
+// affAddInv adds two affine points as affAddInvGeneric.
+func affAddInv(r, p, q *aff, inv *fe) { affAddInvGeneric(r, p, q, inv) }

@@ -225,3 +225,21 @@ func (q *aff) scaled(u *fe) aff {
 	feMul(&r.y, &q.y, &u3)
 	return r
 }
+
+// affAddInvGeneric sets r = p + q for affine points with x1 ≠ x2, given
+// inv = 1/(x2 − x1), in pure Go: λ = (y2 − y1)·inv, x3 = λ² − x1 − x2,
+// y3 = λ·(x1 − x3) − y1 (2M + 1S). r may be p or q. It is the addition of
+// the affine bucket sums, whose inversions are shared; fe_amd64.s computes
+// the same limbs.
+func affAddInvGeneric(r, p, q *aff, inv *fe) {
+	var lambda, t, x3, y3 fe
+	feSub(&t, &q.y, &p.y)
+	feMul(&lambda, &t, inv)
+	feSqr(&x3, &lambda)
+	feSub(&x3, &x3, &p.x)
+	feSub(&x3, &x3, &q.x)
+	feSub(&t, &p.x, &x3)
+	feMul(&y3, &lambda, &t)
+	feSub(&y3, &y3, &p.y)
+	r.x, r.y = x3, y3
+}
