@@ -69,7 +69,7 @@ func Parallel(n, grain int, f func(lo, hi int)) {
 // makes: a goroutine that starts late (waking an idle processor takes tens
 // of microseconds) or is slowed by another process then leaves work to the
 // others rather than be waited for.
-const chunksPerWorker = 4
+const chunksPerWorker = 8
 
 // parallel calls f on consecutive chunks [lo, hi) covering [0, n), on up to
 // workers goroutines (the caller's among them), and returns when all are
@@ -268,21 +268,31 @@ type msmUnit struct {
 	sum    jac
 }
 
-// units shares out the windows that have a digit other than 0. On one
-// goroutine a unit is a window; on several, each window is split in two
-// halves of its buckets, which hold about as many points: the units are
-// then of about equal cost, and about twice as many as the windows (11 to
-// 12 of them for a large batch), so that the goroutines end together.
+// units shares out the windows that have a digit other than 0, in order.
+// On one goroutine a unit is a window. On several, so that they end
+// together, the last windows taken (as many as the goroutines) are split
+// in two halves of their buckets, which hold about as many points: the
+// last units taken are then half a window, but the others keep the fewer
+// inversions of whole windows (each level of a unit's affine sums costs
+// one).
 func (s *msmScratch) units(workers int) []msmUnit {
-	units := make([]msmUnit, 0, 2*len(s.top))
+	nonzero := 0
+	for _, top := range s.top {
+		if top != 0 {
+			nonzero++
+		}
+	}
+	units := make([]msmUnit, 0, nonzero+workers)
 	for w, top := range s.top {
 		switch {
 		case top == 0:
-		case workers > 1 && top >= 2:
+			continue
+		case workers > 1 && top >= 2 && nonzero <= workers:
 			units = append(units, msmUnit{w: w, lo: 1, hi: top / 2}, msmUnit{w: w, lo: top/2 + 1, hi: top})
 		default:
 			units = append(units, msmUnit{w: w, lo: 1, hi: top})
 		}
+		nonzero--
 	}
 	return units
 }
