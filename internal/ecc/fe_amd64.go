@@ -52,3 +52,11 @@ func affAddInv(r, p, q *aff, inv *fe)
 
 //go:noescape
 func affAddInvADX(r, p, q *aff, inv *fe)
+
+// jacAddFullPrefix starts a Jacobian addition as jacAddFullPrefixGeneric.
+//
+//go:noescape
+func jacAddFullPrefix(t *jac, h, rr, z *fe, q, r *jac)
+
+//go:noescape
+func jacAddFullPrefixADX(t *jac, h, rr, z *fe, q, r *jac)

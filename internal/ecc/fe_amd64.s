@@ -190,3 +190,51 @@ TEXT ·affAddInvADX(SB), NOSPLIT, $96-32
 	FE_LOAD(32, SP)
 	FE_STORE(0, SI)
 	RET
+
+// func jacAddFullPrefix(t *jac, h, rr, z *fe, q, r *jac)
+TEXT ·jacAddFullPrefix(SB), NOSPLIT, $0-48
+	CMPB ·useADX(SB), $0
+	JEQ  generic
+	JMP  ·jacAddFullPrefixADX(SB)
+
+generic:
+	JMP ·jacAddFullPrefixGeneric(SB)
+
+// func jacAddFullPrefixADX(t *jac, h, rr, z *fe, q, r *jac)
+//
+// jacAddFullPrefixGeneric's formulas, operation for operation. The frame
+// holds Z1² at 0 (then Y1·Z2), Z2² at 32, U2 at 64 and S2 at 96.
+TEXT ·jacAddFullPrefixADX(SB), NOSPLIT, $128-48
+	MOVQ q+32(FP), DI
+	MOVQ r+40(FP), SI
+	FE_SQR(64, DI)          // Z1²
+	FE_STORE(0, SP)
+	FE_SQR(64, SI)          // Z2²
+	FE_STORE(32, SP)
+	FE_MUL(0, SI, 0, SP)    // U2 = X2·Z1²
+	FE_STORE(64, SP)
+	FE_MUL(32, SI, 64, DI)  // Y2·Z1
+	FE_STORE(96, SP)
+	FE_MUL(96, SP, 0, SP)   // S2 = Y2·Z1³
+	FE_STORE(96, SP)
+	FE_MUL(64, DI, 64, SI)  // Z1·Z2
+	MOVQ z+24(FP), SI
+	FE_STORE(0, SI)
+	MOVQ r+40(FP), SI
+	FE_MUL(32, DI, 64, SI)  // Y1·Z2
+	FE_STORE(0, SP)
+	FE_MUL(0, SP, 32, SP)   // S1 = Y1·Z2³
+	MOVQ t+0(FP), SI
+	FE_STORE(32, SI)
+	FE_LOAD(96, SP)
+	FE_SUB(32, SI)          // R = S2 − S1
+	MOVQ rr+16(FP), SI
+	FE_STORE(0, SI)
+	FE_MUL(0, DI, 32, SP)   // U1 = X1·Z2²
+	MOVQ t+0(FP), SI
+	FE_STORE(0, SI)
+	FE_LOAD(64, SP)
+	FE_SUB(0, SI)           // H = U2 − U1
+	MOVQ h+8(FP), SI
+	FE_STORE(0, SI)
+	RET

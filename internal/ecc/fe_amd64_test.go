@@ -73,6 +73,12 @@ func TestFeNoADX(t *testing.T) {
 		jacAddTailGeneric(&wj, &q, &wh, &wr, &q.z)
 		jacAddTail(&gj, &q, &wh, &wr, &q.z)
 		require.Equal(t, wj, gj)
+		var w3, g3 [3]fe
+		r := jac{x: y, y: x, z: randFe(rng)}
+		jacAddFullPrefixGeneric(&wj, &w3[0], &w3[1], &w3[2], &q, &r)
+		jacAddFullPrefix(&gj, &g3[0], &g3[1], &g3[2], &q, &r)
+		require.Equal(t, w3, g3)
+		require.Equal(t, wj, gj)
 		var wa, ga aff
 		affAddInvGeneric(&wa, &aff{x, y}, &aff{y, x}, &q.z)
 		affAddInv(&ga, &aff{x, y}, &aff{y, x}, &q.z)
@@ -171,5 +177,28 @@ func TestAffAddInvAsmMatchesGeneric(t *testing.T) {
 		require.Equal(t, want, ap, "r = p")
 		affAddInv(&aq, &p, &aq, &inv)
 		require.Equal(t, want, aq, "r = q")
+	}
+}
+
+// TestJacAddFullAsmMatchesGeneric checks the assembly start of a Jacobian
+// addition against the pure-Go formulas limb for limb.
+func TestJacAddFullAsmMatchesGeneric(t *testing.T) {
+	if !useADX {
+		t.Skip("the processor lacks BMI2 or ADX: jacAddFullPrefix runs the pure-Go code")
+	}
+	rng := rand.New(rand.NewPCG(27, 28))
+	for range 5000 {
+		q := jac{x: randFe(rng), y: randFe(rng), z: randFe(rng)}
+		r := jac{x: randFe(rng), y: randFe(rng), z: randFe(rng)}
+		var wt, gt jac
+		var w, g [3]fe
+		jacAddFullPrefixGeneric(&wt, &w[0], &w[1], &w[2], &q, &r)
+		jacAddFullPrefix(&gt, &g[0], &g[1], &g[2], &q, &r)
+		require.Equal(t, wt, gt)
+		require.Equal(t, w, g)
+		jacAddFullPrefix(&gt, &g[0], &g[1], &g[2], &q, &q)
+		jacAddFullPrefixGeneric(&wt, &w[0], &w[1], &w[2], &q, &q)
+		require.Equal(t, wt, gt, "q + q")
+		require.Equal(t, w, g, "q + q")
 	}
 }

@@ -20,3 +20,6 @@ func jacAddPrefix(h, r *fe, q *jac, x, y, z *fe) { jacAddPrefixGeneric(h, r, q, 
 
 // affAddInv adds two affine points as affAddInvGeneric.
 func affAddInv(r, p, q *aff, inv *fe) { affAddInvGeneric(r, p, q, inv) }
+
+// jacAddFullPrefix starts a Jacobian addition as jacAddFullPrefixGeneric.
+func jacAddFullPrefix(t *jac, h, rr, z *fe, q, r *jac) { jacAddFullPrefixGeneric(t, h, rr, z, q, r) }

@@ -189,17 +189,9 @@ func (p *jac) add(q, r *jac) {
 		*p = *q
 		return
 	}
-	var z1z1, z2z2, u1, u2, s1, s2, h, rr fe
-	feSqr(&z1z1, &q.z)
-	feSqr(&z2z2, &r.z)
-	feMul(&u1, &q.x, &z2z2) // U1 = X1·Z2²
-	feMul(&u2, &r.x, &z1z1) // U2 = X2·Z1²
-	feMul(&s1, &q.y, &r.z)
-	feMul(&s1, &s1, &z2z2) // S1 = Y1·Z2³
-	feMul(&s2, &r.y, &q.z)
-	feMul(&s2, &s2, &z1z1) // S2 = Y2·Z1³
-	feSub(&h, &u2, &u1)
-	feSub(&rr, &s2, &s1)
+	var t jac // (U1, S1)
+	var h, rr, z fe
+	jacAddFullPrefix(&t, &h, &rr, &z, q, r)
 	if feIsZero(&h) {
 		if feIsZero(&rr) {
 			p.double(q)
@@ -208,10 +200,26 @@ func (p *jac) add(q, r *jac) {
 		}
 		return
 	}
-	var z fe
-	feMul(&z, &q.z, &r.z)
-	t := jac{x: u1, y: s1}
 	p.addTail(&t, &h, &rr, &z)
+}
+
+// jacAddFullPrefixGeneric starts the addition of Jacobian q and r in pure
+// Go: t = (U1, S1) with U1 = X1·Z2², S1 = Y1·Z2³, then h = U2 − U1 and
+// rr = S2 − S1 with U2 = X2·Z1², S2 = Y2·Z1³, and z = Z1·Z2. fe_amd64.s
+// computes the same limbs.
+func jacAddFullPrefixGeneric(t *jac, h, rr, z *fe, q, r *jac) {
+	var z1z1, z2z2, u2, s2 fe
+	feSqr(&z1z1, &q.z)
+	feSqr(&z2z2, &r.z)
+	feMul(&t.x, &q.x, &z2z2) // U1 = X1·Z2²
+	feMul(&u2, &r.x, &z1z1)  // U2 = X2·Z1²
+	feMul(&t.y, &q.y, &r.z)
+	feMul(&t.y, &t.y, &z2z2) // S1 = Y1·Z2³
+	feMul(&s2, &r.y, &q.z)
+	feMul(&s2, &s2, &z1z1) // S2 = Y2·Z1³
+	feSub(h, &u2, &t.x)
+	feSub(rr, &s2, &t.y)
+	feMul(z, &q.z, &r.z)
 }
 
 // scaled returns the point q on the curve scaled by u, (x, y) ↦ (u²·x, u³·y),
