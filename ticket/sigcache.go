@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/cbets/cbets/ecdsa"
+	"github.com/cbets/cbets/internal/ecc"
 	"github.com/cbets/cbets/multisig"
 )
 
@@ -302,6 +303,39 @@ func precheck(recs []*Record, c *SignatureCache, v *Verifier) {
 		wg.Go(func() { precheckBatch(items[lo:hi], keys[lo:hi], c) })
 	}
 	wg.Wait()
+}
+
+// preverifyInverseS verifies the inverse-s signatures of recs' requests
+// under their certificates' keys (every kind but Buy, whose signature is
+// R-bound, and Consume, whose ω Step checks within its Σ) on up to GOMAXPROCS
+// goroutines, and adds those that verify to c, so that Step finds them
+// there. Like precheck it refuses nothing: a request that is nil,
+// malformed or badly signed is left for Step to refuse.
+func preverifyInverseS(recs []*Record, c *SignatureCache) {
+	type item struct {
+		pub *ecdsa.PublicKey
+		msg []byte
+		sig *ecdsa.InverseSSignature
+	}
+	items := make([]item, 0, len(recs))
+	for _, rec := range recs {
+		if rec == nil || rec.Request == nil || rec.Request.Kind == KindBuy || rec.Request.Kind == KindConsume {
+			continue
+		}
+		req := rec.Request
+		pub := req.Cert.PublicKey()
+		if !pubOK(pub) {
+			continue
+		}
+		if sig, err := ecdsa.ParseInverseSSignature(req.Sig); err == nil {
+			items = append(items, item{pub, req.SignedBytes(), sig})
+		}
+	}
+	ecc.Parallel(len(items), 1, func(lo, hi int) {
+		for _, it := range items[lo:hi] {
+			_ = c.verifyInverseS(it.pub, it.msg, it.sig) // a failure is Step's to report
+		}
+	})
 }
 
 // precheckBatch verifies items in one batch and adds to c the keys of
