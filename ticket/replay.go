@@ -84,6 +84,13 @@ type Verifier struct {
 // certificate held is a fact about other tickets, which the merchant
 // attested by signing.
 //
+// Replay uses the available cores: the R-bound signatures of the history
+// are verified in one batch (ecdsa.VerifyRBoundBatch), and with
+// GOMAXPROCS above one and four records or more the holders' inverse-s
+// signatures are verified on up to GOMAXPROCS goroutines before the
+// records are folded; every goroutine ends before Replay returns, and the
+// answer does not depend on their number.
+//
 // Before any record, v is checked: a nil Verifier, a nil or zero registrar
 // key, or no usable merchant key is refused with ErrKey, an invalid policy
 // with ErrPolicy (nil and zero entries of Merchants are skipped). An empty
