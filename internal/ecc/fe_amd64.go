@@ -26,6 +26,8 @@ func feSqr(z, x *fe)
 //go:noescape
 func jacDouble(p, q *jac)
 
+//lint:ignore U1000 the assembly jumps to it after the CPU check
+//
 //go:noescape
 func jacDoubleADX(p, q *jac)
 
@@ -34,6 +36,8 @@ func jacDoubleADX(p, q *jac)
 //go:noescape
 func jacAddTail(p, q *jac, h, r, z *fe)
 
+//lint:ignore U1000 the assembly jumps to it after the CPU check
+//
 //go:noescape
 func jacAddTailADX(p, q *jac, h, r, z *fe)
 
@@ -42,6 +46,8 @@ func jacAddTailADX(p, q *jac, h, r, z *fe)
 //go:noescape
 func jacAddPrefix(h, r *fe, q *jac, x, y, z *fe)
 
+//lint:ignore U1000 the assembly jumps to it after the CPU check
+//
 //go:noescape
 func jacAddPrefixADX(h, r *fe, q *jac, x, y, z *fe)
 
@@ -50,6 +56,8 @@ func jacAddPrefixADX(h, r *fe, q *jac, x, y, z *fe)
 //go:noescape
 func affAddInv(r, p, q *aff, inv *fe)
 
+//lint:ignore U1000 the assembly jumps to it after the CPU check
+//
 //go:noescape
 func affAddInvADX(r, p, q *aff, inv *fe)
 
@@ -58,5 +66,7 @@ func affAddInvADX(r, p, q *aff, inv *fe)
 //go:noescape
 func jacAddFullPrefix(t *jac, h, rr, z *fe, q, r *jac)
 
+//lint:ignore U1000 the assembly jumps to it after the CPU check
+//
 //go:noescape
 func jacAddFullPrefixADX(t *jac, h, rr, z *fe, q, r *jac)
