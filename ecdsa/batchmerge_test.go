@@ -9,6 +9,7 @@ package ecdsa_test
 import (
 	"fmt"
 	mrand "math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -131,6 +132,42 @@ func TestVerifyRBoundBatchOneCombination(t *testing.T) {
 			r := &weightCounter{r: mrand.NewChaCha8([32]byte{byte(n), byte(keys)})}
 			require.NoError(t, ecdsa.VerifyRBoundBatch(pool.items[:n], ecdsa.SHA256, r), "keys=%d n=%d", keys, n)
 			require.Equal(t, 16*n, r.n, "keys=%d n=%d", keys, n)
+		}
+	}
+}
+
+// TestVerifyRBoundBatchGoroutines checks a batch of seven keys, split into
+// up to five chunks (of at least batchGrain = 256 signatures), with
+// failures of the prechecks and of the combination in several chunks,
+// under GOMAXPROCS 1, 2 and 4: the chunks' failures and key sums must
+// merge into exactly what VerifyRBound refuses, in order, whatever the
+// number of goroutines.
+func TestVerifyRBoundBatchGoroutines(t *testing.T) {
+	n := 1300
+	if testing.Short() {
+		n = 600
+	}
+	pool := newKeyPool(t, ecdsa.SHA256, n, 7, true)
+	for _, procs := range []int{1, 2, 4} {
+		for trial, rate := range []float64{0, 0.004, 0.02} {
+			seed := uint64(procs)<<8 | uint64(trial)
+			rng := mrand.New(mrand.NewPCG(seed, 0x90))
+			items := slices.Clone(pool.items)
+			var applied []string
+			for i := range items {
+				if rng.Float64() < rate {
+					m := batchMutations[rng.IntN(len(batchMutations))]
+					m.apply(t, rng, pool, items, i)
+					applied = append(applied, fmt.Sprintf("%d: %s", i, m.name))
+				}
+			}
+			t.Run(fmt.Sprintf("procs=%d/rate=%v", procs, rate), func(t *testing.T) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				requireBatchMatchesSingle(t, items, ecdsa.SHA256, seed)
+				if t.Failed() {
+					t.Logf("mutations: %v", applied)
+				}
+			})
 		}
 	}
 }

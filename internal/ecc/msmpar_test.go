@@ -199,3 +199,93 @@ func FuzzMSMWorkers(f *testing.F) {
 		require.True(t, sameAffine(&want, &got))
 	})
 }
+
+// TestMSMScratchReuse runs products of falling and rising sizes, on one
+// and on several goroutines, so that each reuses the pooled buffers of a
+// larger or smaller one (the affine buckets and the Jacobian ones in
+// turn): stale halves, digits or buckets would change the sum.
+func TestMSMScratchReuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	sizes := []int{400, 3, 180, 0, 129, 7}
+	if !testing.Short() {
+		sizes = append([]int{affineMin/2 + 50}, append(sizes, affineMin/2+10, 20)...)
+	}
+	for _, n := range sizes {
+		for _, workers := range []int{1, 2, 3} {
+			g, k, p := msmCase(rng, n, msmKinds[rng.IntN(len(msmKinds))])
+			want := decredMSM(&g, k, p)
+			got := msmAffine(&g, k, p, workers)
+			require.True(t, sameAffine(&want, &got), "n=%d, workers=%d", n, workers)
+		}
+	}
+}
+
+// TestMSMUnits checks that the units cover the buckets 1 to top of every
+// window with a digit, once each, in window order, and that only the last
+// windows (as many as the goroutines) are split.
+func TestMSMUnits(t *testing.T) {
+	tests := []struct {
+		top     []int32
+		workers int
+		split   int // windows split in two
+	}{
+		{[]int32{1024, 1024, 1024, 256, 0}, 1, 0},
+		{[]int32{1024, 1024, 1024, 256, 0}, 2, 2},
+		{[]int32{1024, 0, 1024, 3, 0}, 3, 3},
+		{[]int32{1024, 1, 0}, 2, 1}, // a top of 1 cannot be split
+		{[]int32{0, 0}, 2, 0},
+		{[]int32{5}, 8, 1},
+	}
+	for _, tt := range tests {
+		s := &msmScratch{top: tt.top}
+		units := s.units(tt.workers)
+		covered := make([][]int, len(tt.top))
+		for w, top := range tt.top {
+			covered[w] = make([]int, top+1)
+		}
+		split, prev := 0, -1
+		for _, u := range units {
+			require.GreaterOrEqual(t, u.w, prev, "%v", tt)
+			if u.w == prev {
+				split++
+			}
+			prev = u.w
+			require.True(t, 1 <= u.lo && u.lo <= u.hi && u.hi <= tt.top[u.w], "%v: %+v", tt, u)
+			for b := u.lo; b <= u.hi; b++ {
+				covered[u.w][b]++
+			}
+		}
+		require.Equal(t, tt.split, split, "%v", tt)
+		for w, c := range covered {
+			for b := 1; b < len(c); b++ {
+				require.Equal(t, 1, c[b], "%v: window %d bucket %d", tt, w, b)
+			}
+		}
+	}
+}
+
+// TestMulSmall compares m·P by doubling and adding with decred's.
+func TestMulSmall(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	s := randScalar(rng)
+	var p secp256k1.JacobianPoint
+	secp256k1.ScalarBaseMultNonConst(&s, &p)
+	p.ToAffine()
+	q := jacFromPoint(&p)
+	for _, m := range []uint{0, 1, 2, 3, 255, 256, 511, 512, 1 << 15} {
+		var got jac
+		got.mulSmall(&q, m)
+		var km secp256k1.ModNScalar
+		km.SetInt(uint32(m))
+		var want secp256k1.JacobianPoint
+		secp256k1.ScalarMultNonConst(&km, &p, &want)
+		want = affineOrZero(want)
+		if got.inf {
+			require.True(t, IsInfinity(&want), "m=%d", m)
+			continue
+		}
+		got.toAffine()
+		gp := got.point()
+		require.True(t, sameAffine(&want, &gp), "m=%d", m)
+	}
+}
