@@ -26,8 +26,9 @@ func feSqr(z, x *fe)
 //go:noescape
 func jacDouble(p, q *jac)
 
-//lint:ignore U1000 the assembly jumps to it after the CPU check
+// jacDoubleADX is jacDouble with BMI2 and ADX, which the dispatcher jumps to.
 //
+//lint:ignore U1000 reached from assembly only
 //go:noescape
 func jacDoubleADX(p, q *jac)
 
@@ -36,8 +37,9 @@ func jacDoubleADX(p, q *jac)
 //go:noescape
 func jacAddTail(p, q *jac, h, r, z *fe)
 
-//lint:ignore U1000 the assembly jumps to it after the CPU check
+// jacAddTailADX is jacAddTail with BMI2 and ADX, which the dispatcher jumps to.
 //
+//lint:ignore U1000 reached from assembly only
 //go:noescape
 func jacAddTailADX(p, q *jac, h, r, z *fe)
 
@@ -46,8 +48,9 @@ func jacAddTailADX(p, q *jac, h, r, z *fe)
 //go:noescape
 func jacAddPrefix(h, r *fe, q *jac, x, y, z *fe)
 
-//lint:ignore U1000 the assembly jumps to it after the CPU check
+// jacAddPrefixADX is jacAddPrefix with BMI2 and ADX, which the dispatcher jumps to.
 //
+//lint:ignore U1000 reached from assembly only
 //go:noescape
 func jacAddPrefixADX(h, r *fe, q *jac, x, y, z *fe)
 
@@ -56,8 +59,9 @@ func jacAddPrefixADX(h, r *fe, q *jac, x, y, z *fe)
 //go:noescape
 func affAddInv(r, p, q *aff, inv *fe)
 
-//lint:ignore U1000 the assembly jumps to it after the CPU check
+// affAddInvADX is affAddInv with BMI2 and ADX, which the dispatcher jumps to.
 //
+//lint:ignore U1000 reached from assembly only
 //go:noescape
 func affAddInvADX(r, p, q *aff, inv *fe)
 
@@ -66,7 +70,8 @@ func affAddInvADX(r, p, q *aff, inv *fe)
 //go:noescape
 func jacAddFullPrefix(t *jac, h, rr, z *fe, q, r *jac)
 
-//lint:ignore U1000 the assembly jumps to it after the CPU check
+// jacAddFullPrefixADX is jacAddFullPrefix with BMI2 and ADX, which the dispatcher jumps to.
 //
+//lint:ignore U1000 reached from assembly only
 //go:noescape
 func jacAddFullPrefixADX(t *jac, h, rr, z *fe, q, r *jac)
