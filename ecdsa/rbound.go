@@ -135,7 +135,7 @@ func VerifyRBound(pub *PublicKey, msg []byte, sig *RBoundSignature, profile Prof
 	}
 	e := rboundDigest(profile.IsSHA1(), msg, &sig.r)
 	var u, v secp256k1.ModNScalar
-	w := ecc.InverseModN(&sig.s)
+	w := ecc.InverseModNVar(&sig.s)
 	u.Mul2(&e, &w)
 	v.Mul2(&r, &w)
 	// R is known, so the check runs on half-size multipliers.

@@ -115,6 +115,14 @@ func BenchmarkInverseModN(b *testing.B) {
 	}
 }
 
+func BenchmarkInverseModNVar(b *testing.B) {
+	k := benchScalar()
+	b.ReportAllocs()
+	for b.Loop() {
+		k = InverseModNVar(&k)
+	}
+}
+
 func BenchmarkInverseModNDecred(b *testing.B) {
 	k := benchScalar()
 	b.ReportAllocs()
@@ -127,6 +135,13 @@ func BenchmarkFeInvCT(b *testing.B) {
 	x := fe{1, 2, 3, 4}
 	for b.Loop() {
 		feInvCT(&x, &x)
+	}
+}
+
+func BenchmarkFeInvVar(b *testing.B) {
+	x := fe{1, 2, 3, 4}
+	for b.Loop() {
+		feInvVar(&x, &x)
 	}
 }
 

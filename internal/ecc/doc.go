@@ -14,6 +14,15 @@
 // a = 0 (doubling dbl-2009-l, mixed and general additions of the
 // Explicit-Formulas Database), each handling its exceptional cases.
 //
+// On amd64, fe_amd64.s computes the field multiplication and squaring, the
+// doubling, the two halves of a mixed addition, the start of a general
+// one and the affine addition of the bucket sums with the BMI2 and ADX
+// instructions (MULX, and two carry chains with ADCX and ADOX), producing
+// the same limbs as the pure-Go functions; a processor without them runs
+// the pure-Go code, which the purego build tag selects everywhere, and the
+// tests compare the two limb for limb. Both are free of branches and of
+// memory accesses that depend on the values.
+//
 //   - MulAdd, MulAddTable and MulAddTables compute u1·G + u2·Q and a·P + b·Q
 //     by Strauss–Shamir interleaving over the GLV halves of the scalars
 //     (Gallant–Lambert–Vanstone, with the published λ, β and lattice basis)
@@ -40,10 +49,13 @@
 // The multiplications MulAdd, MulAddTable, MulAddTables, IsMulAddEqual
 // (with its reduction, whose float64 quotients and step count depend on
 // u2) and IsIdentityMSM and the table builders branch on their inputs and
-// take public data only: verification. So do ParseCompressedPoint (decompression on the package's
-// field: x³+7 raised to (p+1)/4, then y² checked), the 64-bit-limb scalar
-// arithmetic of batch verification (Scalar, MulModN, AddModN), and
-// Parallel, which splits public work over goroutines.
+// take public data only: verification. So do ParseCompressedPoint
+// (decompression on the package's field: x³+7 raised to (p+1)/4, then y²
+// checked), the 64-bit-limb scalar
+// arithmetic of batch verification (Scalar, MulModN, AddModN),
+// InverseModNVar (safegcd in libsecp256k1's variable-time form, which
+// stops as soon as it is done: for a signature's s), and Parallel, which
+// splits public work over goroutines.
 //
 // The signers' secrets go through constant-time code only:
 //

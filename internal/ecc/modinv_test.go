@@ -82,13 +82,38 @@ func TestModInvAgainstBig(t *testing.T) {
 		for _, v := range vals {
 			a := bigLimbs(v)
 			s := toS62(&a)
-			r := modInv(&s, c.mi)
-			got := limbsBig(fromS62(&r))
 			want := new(big.Int).ModInverse(v, c.m)
 			if want == nil {
 				want = new(big.Int)
 			}
-			require.Zero(t, want.Cmp(got), "%s: 1/%x", c.name, v)
+			r := modInv(&s, c.mi)
+			require.Zero(t, want.Cmp(limbsBig(fromS62(&r))), "%s: 1/%x", c.name, v)
+			r = modInvVar(&s, c.mi)
+			require.Zero(t, want.Cmp(limbsBig(fromS62(&r))), "%s: variable-time 1/%x", c.name, v)
 		}
 	}
+}
+
+// FuzzModInvVar checks the variable-time inversion against math/big and
+// the constant-time one, modulo p and n, on any 256-bit input.
+func FuzzModInvVar(f *testing.F) {
+	for _, v := range modInvEdges(bigN) {
+		f.Add(v.FillBytes(make([]byte, 32)))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) != 32 {
+			return
+		}
+		for _, c := range []struct {
+			mi *modInfo
+			m  *big.Int
+		}{{&modInfoP, bigP}, {&modInfoN, bigN}} {
+			v := new(big.Int).Mod(new(big.Int).SetBytes(b), c.m)
+			a := bigLimbs(v)
+			s := toS62(&a)
+			want := modInv(&s, c.mi)
+			got := modInvVar(&s, c.mi)
+			require.Equal(t, want, got, "1/%x", v)
+		}
+	})
 }

@@ -147,7 +147,7 @@ func feInvBatch(out, in []fe) {
 		feMul(&acc[i], &acc[i-1], &in[i])
 	}
 	var inv fe
-	feInv(&inv, &acc[n-1])
+	feInvVar(&inv, &acc[n-1])
 	for i := n - 1; i > 0; i-- {
 		var zi fe
 		feMul(&zi, &inv, &acc[i-1])
