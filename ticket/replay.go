@@ -87,9 +87,12 @@ type Verifier struct {
 // Replay uses the available cores: the R-bound signatures of the history
 // are verified in one batch (ecdsa.VerifyRBoundBatch), and with
 // GOMAXPROCS above one and four records or more the holders' inverse-s
-// signatures are verified on up to GOMAXPROCS goroutines before the
-// records are folded; every goroutine ends before Replay returns, and the
-// answer does not depend on their number.
+// signatures are verified on up to GOMAXPROCS goroutines ahead of the
+// fold, a stretch at a time (8 records per core, then as many records as
+// the fold has accepted): a history refused at its first record costs at
+// most 8 verifications per core more than with one core. Every goroutine
+// ends before Replay returns, and the answer does not depend on their
+// number.
 //
 // Before any record, v is checked: a nil Verifier, a nil or zero registrar
 // key, or no usable merchant key is refused with ErrKey, an invalid policy
@@ -104,16 +107,26 @@ func Replay(records []*Record, v *Verifier) (*Ticket, error) {
 	}
 	var cur *Ticket
 	batch := &rbounds{deferred: true, cache: v.Signatures}
-	if runtime.GOMAXPROCS(0) > 1 && len(records) >= replayParallelMin {
-		// The holders' inverse-s signatures cannot be batched: verify
-		// them side by side before the fold, which then finds them in
-		// the cache (a local one without v.Signatures).
+	// The holders' inverse-s signatures cannot be batched: with more than
+	// one core they are verified side by side ahead of the fold, which
+	// then finds them in the cache (a local one without v.Signatures), a
+	// stretch of records at a time: 8 per core first, then as many as the
+	// fold has accepted, so that a history refused early costs little
+	// more than with one core.
+	procs := runtime.GOMAXPROCS(0)
+	ahead := 0 // the records whose ω have been verified ahead
+	if procs > 1 && len(records) >= replayParallelMin {
 		if batch.cache == nil {
 			batch.cache = NewSignatureCache(len(records))
 		}
-		preverifyInverseS(records, batch.cache)
+	} else {
+		ahead = len(records)
 	}
 	for i, rec := range records {
+		if i == ahead {
+			ahead = min(len(records), i+max(8*procs, i))
+			preverifyInverseS(records[i:ahead], batch.cache)
+		}
 		batch.at = i
 		next, err := v.step(cur, rec, batch)
 		if err != nil {

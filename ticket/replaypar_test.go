@@ -56,3 +56,30 @@ func TestReplayParallelForgedOmega(t *testing.T) {
 	}
 	requireSameTicket(t, one(1), one(2))
 }
+
+// A history refused at its first record costs little more on several
+// cores than on one: Replay verifies the holders' ω ahead of its fold 8
+// records per core at first, not the whole history.
+func TestReplayParallelRefusedEarly(t *testing.T) {
+	w := newWorld(t)
+	h := w.bought(t)
+	for len(h.recs) < 201 {
+		h = h.list(t, resalePrice).delist(t)
+	}
+	recs := append([]*ticket.Record{nil}, h.recs[1:]...)
+	for _, procs := range []int{1, 2, 4} {
+		func() {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			cache := ticket.NewSignatureCache(0)
+			_, err := ticket.Replay(recs, withCache(w.v, cache))
+			var re *ticket.RecordError
+			require.True(t, errors.As(err, &re), "%v", err)
+			require.Zero(t, re.Index)
+			if procs == 1 {
+				require.Zero(t, cache.Len())
+			} else {
+				require.LessOrEqual(t, cache.Len(), 8*procs, "GOMAXPROCS %d", procs)
+			}
+		}()
+	}
+}
