@@ -508,7 +508,7 @@ func (a *affineBuckets) level() bool {
 		feMul(&acc, &acc, &a.inv[k])
 	}
 	var inv fe
-	feInvCT(&inv, &acc) // safegcd: faster than Fermat
+	feInvVar(&inv, &acc) // safegcd, variable time: the points are public
 	for k := n - 1; k >= 0; k-- {
 		var t fe
 		feMul(&t, &inv, &a.pre[k])
@@ -524,26 +524,24 @@ func (a *affineBuckets) level() bool {
 			p, q := &a.pts[a.start[b]+j], &a.pts[a.start[b]+j+1]
 			k := n
 			n++
-			var lambda, t fe
 			switch a.kind[k] {
 			case pairCancel:
 				continue
 			case pairDouble:
+				var lambda, t, x3, y3 fe
 				feSqr(&t, &p.x)
 				feMulSmall(&t, &t, 3)
 				feMul(&lambda, &t, &a.inv[k]) // 3x²/2y
+				feSqr(&x3, &lambda)
+				feSub(&x3, &x3, &p.x)
+				feSub(&x3, &x3, &q.x)
+				feSub(&t, &p.x, &x3)
+				feMul(&y3, &lambda, &t)
+				feSub(&y3, &y3, &p.y)
+				a.pts[out] = aff{x: x3, y: y3}
 			default:
-				feSub(&t, &q.y, &p.y)
-				feMul(&lambda, &t, &a.inv[k]) // (y2 − y1)/(x2 − x1)
+				affAddInv(&a.pts[out], p, q, &a.inv[k]) // λ = (y2 − y1)/(x2 − x1)
 			}
-			var x3, y3 fe
-			feSqr(&x3, &lambda)
-			feSub(&x3, &x3, &p.x)
-			feSub(&x3, &x3, &q.x)
-			feSub(&t, &p.x, &x3)
-			feMul(&y3, &lambda, &t)
-			feSub(&y3, &y3, &p.y)
-			a.pts[out] = aff{x: x3, y: y3}
 			out++
 		}
 		if c%2 == 1 {
