@@ -248,7 +248,7 @@ func (b *batch) scalars(idx []int) {
 		acc = ecc.MulModN(&acc, &s)
 	}
 	accN := acc.ModN()
-	invN := ecc.InverseModN(&accN)
+	invN := ecc.InverseModNVar(&accN)
 	inv := ecc.ScalarOf(&invN)
 	for j := len(idx) - 1; j >= 0; j-- {
 		i := idx[j]

@@ -131,12 +131,18 @@ func setSplit(out []msmTerm, s *secp256k1.ModNScalar, pt []aff) {
 	}
 }
 
-// windowBits picks the window c minimising the additions, about
-// ⌈131/c⌉·(n + 2^c).
+// windowBits picks the window c minimising the cost, about ⌈131/c⌉·(n +
+// 2^c) additions: n to fill the buckets and two per bucket to sum them.
+// With affine buckets a fill costs about a quarter of a bucket's two
+// Jacobian additions instead of half, hence 2^(c+1).
 func windowBits(n int) uint {
 	best, bestCost := uint(2), -1
 	for c := uint(2); c <= 16; c++ {
-		cost := (131/int(c) + 1) * (n + 1<<c)
+		buckets := 1 << c
+		if n >= affineMin {
+			buckets <<= 1
+		}
+		cost := (131/int(c) + 1) * (n + buckets)
 		if bestCost < 0 || cost < bestCost {
 			best, bestCost = c, cost
 		}
