@@ -10,7 +10,8 @@
 
 // FE_REDUCE folds the 512-bit R8…R15 to 256 bits in R8…R11: 2^256 ≡ C =
 // 2^32 + 977 folds R12…R15 onto R8…R11, the top word that results (below
-// 2^35) is folded once more, and a final carry adds C to the low limbs.
+// C + 2 < 2^33) is folded once more, and a final carry adds C to the low
+// limbs.
 // It uses AX, BX, CX and DX, and leaves C in DX.
 #define FE_REDUCE \
 	MOVQ  $0x1000003D1, DX \

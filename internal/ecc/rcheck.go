@@ -26,7 +26,8 @@ const (
 var lambdaN = ScalarOf(&glv.lambda)
 
 // IsMulAddEqual reports whether u1·G + u2·Q == R (variable time, for public
-// data only: verification). Q and R must be on the curve or infinity. It
+// data only: verification). Q and R must be on the curve or infinity, and
+// no argument may be nil (MulAdd's contract: callers check first). It
 // gives the result of comparing MulAdd(u1, u2, Q) with R, at about half
 // the doublings when u2 ≠ 0 and neither point is infinity.
 func IsMulAddEqual(u1, u2 *secp256k1.ModNScalar, q, r *secp256k1.JacobianPoint) bool {
