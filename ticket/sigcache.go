@@ -307,18 +307,21 @@ func precheck(recs []*Record, c *SignatureCache, v *Verifier) {
 
 // preverifyInverseS verifies the inverse-s signatures of recs' requests
 // under their certificates' keys (every kind but Buy, whose signature is
-// R-bound, and Consume, whose ω Step checks within its Σ) on up to GOMAXPROCS
-// goroutines, and adds those that verify to c, so that Step finds them
-// there. Like precheck it refuses nothing: a request that is nil,
-// malformed or badly signed is left for Step to refuse.
-func preverifyInverseS(recs []*Record, c *SignatureCache) {
+// R-bound, and Consume, whose ω Step checks within its Σ) on up to
+// GOMAXPROCS goroutines, and sets ok[i] to the request of each record i
+// whose signature verified, adding it to c too when c is not nil. Like precheck it
+// refuses nothing: a request that is nil, malformed or badly signed is
+// left for Step to refuse.
+func preverifyInverseS(recs []*Record, ok []*Request, c *SignatureCache) {
 	type item struct {
+		req *Request
+		at  int
 		pub *ecdsa.PublicKey
 		msg []byte
 		sig *ecdsa.InverseSSignature
 	}
 	items := make([]item, 0, len(recs))
-	for _, rec := range recs {
+	for i, rec := range recs {
 		if rec == nil || rec.Request == nil || rec.Request.Kind == KindBuy || rec.Request.Kind == KindConsume {
 			continue
 		}
@@ -328,12 +331,14 @@ func preverifyInverseS(recs []*Record, c *SignatureCache) {
 			continue
 		}
 		if sig, err := ecdsa.ParseInverseSSignature(req.Sig); err == nil {
-			items = append(items, item{pub, req.SignedBytes(), sig})
+			items = append(items, item{req, i, pub, req.SignedBytes(), sig})
 		}
 	}
 	ecc.Parallel(len(items), 1, func(lo, hi int) {
 		for _, it := range items[lo:hi] {
-			_ = c.verifyInverseS(it.pub, it.msg, it.sig) // a failure is Step's to report
+			if c.verifyInverseS(it.pub, it.msg, it.sig) == nil {
+				ok[it.at] = it.req
+			} // else Step reports the failure
 		}
 	})
 }
