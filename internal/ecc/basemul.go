@@ -284,6 +284,12 @@ func ScalarBaseMult(k *secp256k1.ModNScalar, r *secp256k1.JacobianPoint) {
 // InverseModN returns s⁻¹ mod n (zero for zero), in constant time
 // (safegcd: see modinv.go).
 func InverseModN(s *secp256k1.ModNScalar) secp256k1.ModNScalar {
+	return inverseModN(s, false)
+}
+
+// inverseModN returns s⁻¹ mod n by modInv, or by modInvVar when vartime
+// is set, through the signed 62-bit limbs; its buffers are cleared.
+func inverseModN(s *secp256k1.ModNScalar, vartime bool) secp256k1.ModNScalar {
 	b := s.Bytes()
 	a := [4]uint64{
 		binary.BigEndian.Uint64(b[24:]),
@@ -292,7 +298,12 @@ func InverseModN(s *secp256k1.ModNScalar) secp256k1.ModNScalar {
 		binary.BigEndian.Uint64(b[0:]),
 	}
 	x := toS62(&a)
-	r := modInv(&x, &modInfoN)
+	var r s62
+	if vartime {
+		r = modInvVar(&x, &modInfoN)
+	} else {
+		r = modInv(&x, &modInfoN)
+	}
 	a = fromS62(&r)
 	binary.BigEndian.PutUint64(b[0:], a[3])
 	binary.BigEndian.PutUint64(b[8:], a[2])
@@ -302,5 +313,7 @@ func InverseModN(s *secp256k1.ModNScalar) secp256k1.ModNScalar {
 	out.SetBytes(&b)
 	clear(b[:])
 	clear(a[:])
+	clear(x[:])
+	clear(r[:])
 	return out
 }

@@ -3,6 +3,15 @@
 #include "textflag.h"
 #include "fe_amd64.h"
 
+// DISPATCH jumps to adx, the function's body with BMI2 and ADX, or to
+// generic, its pure-Go code, on a processor without them. Both take the
+// dispatcher's arguments, which a frameless jump leaves in place.
+#define DISPATCH(adx, generic) \
+	CMPB ·useADX(SB), $0 \
+	JEQ  2(PC) \
+	JMP  adx \
+	JMP  generic
+
 // The field multiplication and squaring, with BMI2 and ADX (fe_amd64.h);
 // on a processor without them, feMul and feSqr jump to the pure-Go code.
 
@@ -35,12 +44,7 @@ generic:
 
 // func jacDouble(p, q *jac)
 TEXT ·jacDouble(SB), NOSPLIT, $0-16
-	CMPB ·useADX(SB), $0
-	JEQ  generic
-	JMP  ·jacDoubleADX(SB)
-
-generic:
-	JMP ·jacDoubleGeneric(SB)
+	DISPATCH(·jacDoubleADX(SB), ·jacDoubleGeneric(SB))
 
 // func jacDoubleADX(p, q *jac)
 //
@@ -79,12 +83,7 @@ TEXT ·jacDoubleADX(SB), NOSPLIT, $160-16
 
 // func jacAddTail(p, q *jac, h, r, z *fe)
 TEXT ·jacAddTail(SB), NOSPLIT, $0-40
-	CMPB ·useADX(SB), $0
-	JEQ  generic
-	JMP  ·jacAddTailADX(SB)
-
-generic:
-	JMP ·jacAddTailGeneric(SB)
+	DISPATCH(·jacAddTailADX(SB), ·jacAddTailGeneric(SB))
 
 // func jacAddTailADX(p, q *jac, h, r, z *fe)
 //
@@ -123,12 +122,7 @@ TEXT ·jacAddTailADX(SB), NOSPLIT, $128-40
 
 // func jacAddPrefix(h, r *fe, q *jac, x, y, z *fe)
 TEXT ·jacAddPrefix(SB), NOSPLIT, $0-48
-	CMPB ·useADX(SB), $0
-	JEQ  generic
-	JMP  ·jacAddPrefixADX(SB)
-
-generic:
-	JMP ·jacAddPrefixGeneric(SB)
+	DISPATCH(·jacAddPrefixADX(SB), ·jacAddPrefixGeneric(SB))
 
 // func jacAddPrefixADX(h, r *fe, q *jac, x, y, z *fe)
 //
@@ -155,12 +149,7 @@ TEXT ·jacAddPrefixADX(SB), NOSPLIT, $64-48
 
 // func affAddInv(r, p, q *aff, inv *fe)
 TEXT ·affAddInv(SB), NOSPLIT, $0-32
-	CMPB ·useADX(SB), $0
-	JEQ  generic
-	JMP  ·affAddInvADX(SB)
-
-generic:
-	JMP ·affAddInvGeneric(SB)
+	DISPATCH(·affAddInvADX(SB), ·affAddInvGeneric(SB))
 
 // func affAddInvADX(r, p, q *aff, inv *fe)
 //
@@ -193,12 +182,7 @@ TEXT ·affAddInvADX(SB), NOSPLIT, $96-32
 
 // func jacAddFullPrefix(t *jac, h, rr, z *fe, q, r *jac)
 TEXT ·jacAddFullPrefix(SB), NOSPLIT, $0-48
-	CMPB ·useADX(SB), $0
-	JEQ  generic
-	JMP  ·jacAddFullPrefixADX(SB)
-
-generic:
-	JMP ·jacAddFullPrefixGeneric(SB)
+	DISPATCH(·jacAddFullPrefixADX(SB), ·jacAddFullPrefixGeneric(SB))
 
 // func jacAddFullPrefixADX(t *jac, h, rr, z *fe, q, r *jac)
 //

@@ -1,7 +1,6 @@
 package ecc
 
 import (
-	"encoding/binary"
 	"math/bits"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
@@ -81,23 +80,7 @@ func modInvVar(x *s62, mi *modInfo) s62 {
 // InverseModNVar returns s⁻¹ mod n (zero for zero) in variable time: for
 // public scalars only, such as a signature's s in verification.
 func InverseModNVar(s *secp256k1.ModNScalar) secp256k1.ModNScalar {
-	b := s.Bytes()
-	a := [4]uint64{
-		binary.BigEndian.Uint64(b[24:]),
-		binary.BigEndian.Uint64(b[16:]),
-		binary.BigEndian.Uint64(b[8:]),
-		binary.BigEndian.Uint64(b[0:]),
-	}
-	x := toS62(&a)
-	r := modInvVar(&x, &modInfoN)
-	a = fromS62(&r)
-	binary.BigEndian.PutUint64(b[0:], a[3])
-	binary.BigEndian.PutUint64(b[8:], a[2])
-	binary.BigEndian.PutUint64(b[16:], a[1])
-	binary.BigEndian.PutUint64(b[24:], a[0])
-	var out secp256k1.ModNScalar
-	out.SetBytes(&b)
-	return out
+	return inverseModN(s, true)
 }
 
 // feInvVar sets z = 1/x (zero for zero) in variable time.

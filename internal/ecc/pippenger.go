@@ -534,17 +534,11 @@ func (a *affineBuckets) level() bool {
 			case pairCancel:
 				continue
 			case pairDouble:
-				var lambda, t, x3, y3 fe
+				var lambda, t fe
 				feSqr(&t, &p.x)
 				feMulSmall(&t, &t, 3)
 				feMul(&lambda, &t, &a.inv[k]) // 3x²/2y
-				feSqr(&x3, &lambda)
-				feSub(&x3, &x3, &p.x)
-				feSub(&x3, &x3, &q.x)
-				feSub(&t, &p.x, &x3)
-				feMul(&y3, &lambda, &t)
-				feSub(&y3, &y3, &p.y)
-				a.pts[out] = aff{x: x3, y: y3}
+				affAddLambda(&a.pts[out], p, q, &lambda)
 			default:
 				affAddInv(&a.pts[out], p, q, &a.inv[k]) // λ = (y2 − y1)/(x2 − x1)
 			}

@@ -240,14 +240,22 @@ func (q *aff) scaled(u *fe) aff {
 // the affine bucket sums, whose inversions are shared; fe_amd64.s computes
 // the same limbs.
 func affAddInvGeneric(r, p, q *aff, inv *fe) {
-	var lambda, t, x3, y3 fe
+	var lambda, t fe
 	feSub(&t, &q.y, &p.y)
 	feMul(&lambda, &t, inv)
-	feSqr(&x3, &lambda)
+	affAddLambda(r, p, q, &lambda)
+}
+
+// affAddLambda sets r = p + q for affine points given the slope λ of the
+// line through them (the tangent when p = q): x3 = λ² − x1 − x2,
+// y3 = λ·(x1 − x3) − y1. r may be p or q.
+func affAddLambda(r, p, q *aff, lambda *fe) {
+	var t, x3, y3 fe
+	feSqr(&x3, lambda)
 	feSub(&x3, &x3, &p.x)
 	feSub(&x3, &x3, &q.x)
 	feSub(&t, &p.x, &x3)
-	feMul(&y3, &lambda, &t)
+	feMul(&y3, lambda, &t)
 	feSub(&y3, &y3, &p.y)
 	r.x, r.y = x3, y3
 }
