@@ -157,6 +157,11 @@ func config(home string, port int, interval time.Duration) *cfg.Config {
 	c.SetRoot(home)
 	c.Moniker = filepath.Base(home)
 	c.RPC.ListenAddress = ""
+	// A transaction may wait for a few blocks when the machine is busy
+	// (four validators in one process, beside other tests): waiting for
+	// its commit is bounded by the caller's context, not by CometBFT's
+	// default of 10 s.
+	c.RPC.TimeoutBroadcastTxCommit = time.Minute
 	c.P2P.ListenAddress = fmt.Sprintf("tcp://127.0.0.1:%d", port)
 	c.P2P.PexReactor = false
 	c.P2P.AddrBookStrict = false
