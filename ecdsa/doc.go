@@ -95,9 +95,13 @@
 // e + k·a (inverse-s) and the affine conversion of dG use safegcd, and the
 // other scalar arithmetic is decred's constant-time ModNScalar (details in
 // package internal/ecc). Verification and parsing handle only public data
-// and are variable time. Secret scalars are zeroed
-// after use where Go allows; PrivateKey.Zero wipes a key. Copies the runtime
-// makes are out of reach: zeroing is best effort.
+// and are variable time: VerifyRBound inverts s by the variable-time
+// safegcd and, since the signature carries R, checks uG + v·pk = R with
+// half-size multipliers from a Euclidean reduction (ecc.IsMulAddEqual);
+// VerifyInverseS and the batch use Strauss's and Pippenger's methods.
+// Secret scalars are zeroed after use where Go allows; PrivateKey.Zero
+// wipes a key. Copies the runtime makes are out of reach: zeroing is best
+// effort.
 //
 // # What this is not
 //
