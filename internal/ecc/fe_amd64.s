@@ -3,13 +3,12 @@
 #include "textflag.h"
 #include "fe_amd64.h"
 
-// DISPATCH jumps to adx, the function's body with BMI2 and ADX, or to
-// generic, its pure-Go code, on a processor without them. Both take the
-// dispatcher's arguments, which a frameless jump leaves in place.
-#define DISPATCH(adx, generic) \
+// GENERIC_UNLESS_ADX jumps to generic, the function's pure-Go code, on a
+// processor without BMI2 and ADX. It starts a frameless function, so the
+// jump leaves the arguments in place for generic.
+#define GENERIC_UNLESS_ADX(generic) \
 	CMPB ·useADX(SB), $0 \
-	JEQ  2(PC) \
-	JMP  adx \
+	JNE  2(PC) \
 	JMP  generic
 
 // The field multiplication and squaring, with BMI2 and ADX (fe_amd64.h);
@@ -17,8 +16,7 @@
 
 // func feMul(z, x, y *fe)
 TEXT ·feMul(SB), NOSPLIT, $0-24
-	CMPB ·useADX(SB), $0
-	JEQ  generic
+	GENERIC_UNLESS_ADX(·feMulGeneric(SB))
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), DI
 	FE_MUL(0, SI, 0, DI)
@@ -26,25 +24,19 @@ TEXT ·feMul(SB), NOSPLIT, $0-24
 	FE_STORE(0, DI)
 	RET
 
-generic:
-	JMP ·feMulGeneric(SB)
-
 // func feSqr(z, x *fe)
 TEXT ·feSqr(SB), NOSPLIT, $0-16
-	CMPB ·useADX(SB), $0
-	JEQ  generic
+	GENERIC_UNLESS_ADX(·feSqrGeneric(SB))
 	MOVQ x+8(FP), SI
 	FE_SQR(0, SI)
 	MOVQ z+0(FP), DI
 	FE_STORE(0, DI)
 	RET
 
-generic:
-	JMP ·feSqrGeneric(SB)
-
 // func jacDouble(p, q *jac)
 TEXT ·jacDouble(SB), NOSPLIT, $0-16
-	DISPATCH(·jacDoubleADX(SB), ·jacDoubleGeneric(SB))
+	GENERIC_UNLESS_ADX(·jacDoubleGeneric(SB))
+	JMP ·jacDoubleADX(SB)
 
 // func jacDoubleADX(p, q *jac)
 //
@@ -83,7 +75,8 @@ TEXT ·jacDoubleADX(SB), NOSPLIT, $160-16
 
 // func jacAddTail(p, q *jac, h, r, z *fe)
 TEXT ·jacAddTail(SB), NOSPLIT, $0-40
-	DISPATCH(·jacAddTailADX(SB), ·jacAddTailGeneric(SB))
+	GENERIC_UNLESS_ADX(·jacAddTailGeneric(SB))
+	JMP ·jacAddTailADX(SB)
 
 // func jacAddTailADX(p, q *jac, h, r, z *fe)
 //
@@ -122,7 +115,8 @@ TEXT ·jacAddTailADX(SB), NOSPLIT, $128-40
 
 // func jacAddPrefix(h, r *fe, q *jac, x, y, z *fe)
 TEXT ·jacAddPrefix(SB), NOSPLIT, $0-48
-	DISPATCH(·jacAddPrefixADX(SB), ·jacAddPrefixGeneric(SB))
+	GENERIC_UNLESS_ADX(·jacAddPrefixGeneric(SB))
+	JMP ·jacAddPrefixADX(SB)
 
 // func jacAddPrefixADX(h, r *fe, q *jac, x, y, z *fe)
 //
@@ -149,7 +143,8 @@ TEXT ·jacAddPrefixADX(SB), NOSPLIT, $64-48
 
 // func affAddInv(r, p, q *aff, inv *fe)
 TEXT ·affAddInv(SB), NOSPLIT, $0-32
-	DISPATCH(·affAddInvADX(SB), ·affAddInvGeneric(SB))
+	GENERIC_UNLESS_ADX(·affAddInvGeneric(SB))
+	JMP ·affAddInvADX(SB)
 
 // func affAddInvADX(r, p, q *aff, inv *fe)
 //
@@ -182,7 +177,8 @@ TEXT ·affAddInvADX(SB), NOSPLIT, $96-32
 
 // func jacAddFullPrefix(t *jac, h, rr, z *fe, q, r *jac)
 TEXT ·jacAddFullPrefix(SB), NOSPLIT, $0-48
-	DISPATCH(·jacAddFullPrefixADX(SB), ·jacAddFullPrefixGeneric(SB))
+	GENERIC_UNLESS_ADX(·jacAddFullPrefixGeneric(SB))
+	JMP ·jacAddFullPrefixADX(SB)
 
 // func jacAddFullPrefixADX(t *jac, h, rr, z *fe, q, r *jac)
 //
