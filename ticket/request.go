@@ -257,6 +257,9 @@ func representable(t time.Time) bool {
 // certificate's key; an R-bound one (Buy) goes through b, an inverse-s
 // one through b's cache.
 func (q *Request) verifySig(b *rbounds) error {
+	if b.omegaVerified(q) {
+		return nil // Replay verified this ω ahead of its fold
+	}
 	msg := q.SignedBytes()
 	pub := q.Cert.PublicKey()
 	fail := func(err error) error {
@@ -276,9 +279,6 @@ func (q *Request) verifySig(b *rbounds) error {
 			}
 			return nil
 		})
-	}
-	if b.omegaVerified(q) {
-		return nil
 	}
 	sig, err := ecdsa.ParseInverseSSignature(q.Sig)
 	if err == nil {
